@@ -1,0 +1,108 @@
+"""The one gradient-ascent loop that Deep Dream, the Filter Gallery and the Hybrid Palette share.
+
+A *canvas* owns the picture's parameters: ``render()`` gives pixels [B, 3, H, W] in [0, 1]
+(differentiable w.r.t. the parameters) and ``update(pixels, grad)`` takes one ascent step
+given the gradient of the objective w.r.t. those pixels. The loop computes that gradient
+tile by tile, with random jitter, so pictures of any size fit in memory and show no seams.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional, Protocol
+
+import torch
+
+from .objectives import Objective
+
+Transform = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
+MIN_TILE_PART = 64  # tiles are never cut thinner than this at the picture's edges
+
+
+class Canvas(Protocol):
+    def render(self) -> torch.Tensor: ...
+
+    def update(self, pixels: torch.Tensor, grad: torch.Tensor) -> None: ...
+
+
+class PixelCanvas:
+    """The picture itself is the parameter: normalised-gradient steps, clipped to valid pixels."""
+
+    def __init__(self, pixels: torch.Tensor, step_size: float):
+        self.pixels = pixels.detach().clone()
+        self.step_size = step_size
+
+    def render(self) -> torch.Tensor:
+        return self.pixels
+
+    def update(self, pixels: torch.Tensor, grad: torch.Tensor) -> None:
+        scale = grad.abs().mean(dim=(1, 2, 3), keepdim=True) + 1e-8
+        self.pixels = (self.pixels + self.step_size * grad / scale).clamp_(0.0, 1.0)
+
+
+def cuts(length: int, tile: int, offset: int) -> list[int]:
+    """Tile boundaries along one axis: a grid shifted by ``offset``, no sliver at the edges."""
+    inner = range(offset % tile or tile, length, tile)
+    return [0] + [c for c in inner if MIN_TILE_PART <= c <= length - MIN_TILE_PART] + [length]
+
+
+def tile_slices(height: int, width: int, tile: Optional[int], generator: torch.Generator):
+    """Rectangles covering the picture; the grid moves randomly each step so seams never settle."""
+    if not tile or (height <= tile and width <= tile):
+        return [(slice(0, height), slice(0, width))]
+    oy, ox = (int(v) for v in torch.randint(0, tile, (2,), generator=generator))
+    ys, xs = cuts(height, tile, oy), cuts(width, tile, ox)
+    return [(slice(y0, y1), slice(x0, x1)) for y0, y1 in zip(ys, ys[1:]) for x0, x1 in zip(xs, xs[1:])]
+
+
+def pixel_gradient(net, objective: Objective, pixels: torch.Tensor, *, tile: Optional[int],
+                   generator: torch.Generator, transform: Optional[Transform] = None) -> torch.Tensor:
+    """d objective / d pixels, tile by tile. Each tile's share is weighted by its area."""
+    height, width = pixels.shape[-2:]
+    tiles = tile_slices(height, width, tile, generator)
+    if len(tiles) == 1:
+        return _gradient(net, objective, pixels, generator, transform)
+    grad = torch.empty_like(pixels)
+    for ys, xs in tiles:
+        part = pixels[..., ys, xs]
+        share = part.shape[-2] * part.shape[-1] / (height * width)
+        grad[..., ys, xs] = _gradient(net, objective, part, generator, transform) * share
+    return grad
+
+
+def _gradient(net, objective, pixels, generator, transform) -> torch.Tensor:
+    pixels = pixels.detach().requires_grad_(True)
+    seen = transform(pixels, generator) if transform else pixels
+    score = objective(net(seen, objective.layers)).sum()
+    (grad,) = torch.autograd.grad(score, pixels)
+    return grad
+
+
+def random_roll(max_shift: int, generator: torch.Generator) -> tuple[int, int]:
+    if max_shift <= 0:
+        return 0, 0
+    dy, dx = torch.randint(-max_shift, max_shift + 1, (2,), generator=generator)
+    return int(dy), int(dx)
+
+
+def ascend(canvas: Canvas, net, objective: Objective, *, steps: int, generator: torch.Generator,
+           jitter: int = 0, tile: Optional[int] = None, transform: Optional[Transform] = None,
+           on_step: Optional[Callable[[int], None]] = None,
+           check_cancel: Optional[Callable[[], None]] = None) -> Canvas:
+    """Run ``steps`` of gradient ascent on ``canvas``.
+
+    ``jitter`` rolls the picture by up to that many pixels each step (the gradient is rolled
+    back), ``transform`` applies differentiable random transformations before the network,
+    ``on_step(step)`` is called after each step, ``check_cancel()`` before each.
+    """
+    for step in range(1, steps + 1):
+        if check_cancel:
+            check_cancel()
+        pixels = canvas.render()
+        dy, dx = random_roll(jitter, generator)
+        rolled = pixels.detach().roll((dy, dx), dims=(2, 3)) if (dy or dx) else pixels.detach()
+        grad = pixel_gradient(net, objective, rolled, tile=tile, generator=generator, transform=transform)
+        if dy or dx:
+            grad = grad.roll((-dy, -dx), dims=(2, 3))
+        canvas.update(pixels, grad)
+        if on_step:
+            on_step(step)
+    return canvas

@@ -1,0 +1,114 @@
+"""Deep Dream: amplify what chosen layers see, octave by octave, keeping the photo's detail."""
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+import torch
+from PIL import Image
+
+from .ascent import PixelCanvas, ascend
+from .images import fit_side, resize, to_pil, to_tensor
+from .models import FeatureNet
+from .objectives import Objective, guided, layer_energy, scaled
+from .progress import ProgressFn, Reporter
+
+MIN_OCTAVE_SIDE = 64
+GUIDE_SIDE = 320  # guide pictures are looked at this size: enough features, cheap to match
+
+
+@dataclass
+class DreamSettings:
+    layers: dict[str, float]  # layer name -> weight
+    model: str = "lite0"
+    octaves: int = 4
+    octave_scale: float = 1.5
+    steps: int = 10  # per octave
+    step_size: float = 0.015  # in [0, 1] pixel units, per normalised-gradient step
+    jitter: int = 24
+    tile: int = 512
+    seed: int = 0
+
+    def recipe(self) -> dict:
+        return {"kind": "dream", **asdict(self)}
+
+
+def octave_sizes(height: int, width: int, octaves: int, scale: float) -> list[tuple[int, int]]:
+    """Sizes from the smallest octave to the full picture; octaves too small to see are dropped."""
+    sizes = []
+    for k in reversed(range(max(1, octaves))):
+        h, w = round(height / scale ** k), round(width / scale ** k)
+        if min(h, w) >= MIN_OCTAVE_SIDE or k == 0:
+            sizes.append((h, w))
+    return sizes
+
+
+def dream_objective(net: FeatureNet, settings: DreamSettings, base: torch.Tensor,
+                    guide: Optional[Image.Image] = None) -> Objective:
+    """Weighted layer energies (or guide matches). With several layers each is scaled by its
+    size on the photo, so the weights alone decide the mix."""
+    for layer in settings.layers:
+        net.spec.layer(layer)  # a clear error for unknown layers
+    if guide is not None:
+        terms = {layer: guided(layer, guide_features(net, guide, layer)) for layer in settings.layers}
+    else:
+        terms = {layer: layer_energy(layer) for layer in settings.layers}
+    if len(terms) == 1:
+        return next(iter(terms.values()))
+    with torch.no_grad():
+        acts = net(base, terms.keys())
+        reference = {layer: float(terms[layer](acts).abs().mean()) for layer in terms}
+    return sum(settings.layers[layer] * scaled(term, reference[layer]) for layer, term in terms.items())
+
+
+def guide_features(net: FeatureNet, guide: Image.Image, layer: str) -> torch.Tensor:
+    """The guide picture's features at ``layer`` as columns [C, M]."""
+    w, h = fit_side(guide.size, GUIDE_SIDE)
+    with torch.no_grad():
+        acts = net(to_tensor(guide.convert("RGB").resize((w, h), Image.LANCZOS), net.device), [layer])[layer]
+    return acts[0].flatten(1)
+
+
+def deep_dream(image: Image.Image, settings: DreamSettings, net: FeatureNet,
+               guide: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
+               cancel: Optional[threading.Event] = None) -> Image.Image:
+    """Dream on ``image``; returns a picture of the same size."""
+    generator = torch.Generator().manual_seed(settings.seed)
+    base = to_tensor(image, net.device)
+    sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
+    reporter = Reporter(on_progress, cancel, "octave", [h * w for h, w in sizes])
+    objective = dream_objective(net, settings, resize(base, sizes[0]), guide)
+
+    detail = torch.zeros_like(resize(base, sizes[0]))
+    canvas = None
+    for index, size in enumerate(sizes):
+        octave_base = resize(base, size)
+        canvas = PixelCanvas((octave_base + resize(detail, size)).clamp(0, 1), settings.step_size)
+
+        def on_step(step: int, index=index) -> None:
+            last = step == settings.steps
+            reporter.step(index, step, settings.steps, to_pil(canvas.pixels) if last else None)
+
+        ascend(canvas, net, objective, steps=settings.steps, generator=generator, jitter=settings.jitter,
+               tile=settings.tile, on_step=on_step, check_cancel=reporter.check_cancel)
+        detail = canvas.pixels - octave_base
+    return to_pil(canvas.pixels)
+
+
+def classify(image: Image.Image, net: FeatureNet, top_k: int = 5, size: int = 224) -> list[tuple[str, float]]:
+    """What the network sees: the top ImageNet classes with their probabilities."""
+    w, h = fit_side(image.size, size * max(image.size) // min(image.size))
+    square = image.convert("RGB").resize((w, h), Image.BICUBIC)
+    left, top = (w - size) // 2, (h - size) // 2
+    square = square.crop((left, top, left + size, top + size))
+    with torch.no_grad():
+        probs = net.logits(to_tensor(square, net.device)).softmax(dim=1)[0]
+    values, indices = probs.topk(top_k)
+    labels = imagenet_labels()
+    return [(labels[i], float(v)) for v, i in zip(values.tolist(), indices.tolist())]
+
+
+def imagenet_labels() -> list[str]:
+    from torchvision.models import GoogLeNet_Weights
+    return GoogLeNet_Weights.IMAGENET1K_V1.meta["categories"]

