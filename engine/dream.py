@@ -12,7 +12,7 @@ from .ascent import PixelCanvas, ascend
 from .images import fit_side, resize, to_pil, to_tensor
 from .models import FeatureNet
 from .objectives import Objective, guided, layer_energy, scaled
-from .progress import ProgressFn, Reporter
+from .progress import Cancelled, ProgressFn, Reporter
 
 MIN_OCTAVE_SIDE = 64
 GUIDE_SIDE = 320  # guide pictures are looked at this size: enough features, cheap to match
@@ -90,8 +90,11 @@ def deep_dream(image: Image.Image, settings: DreamSettings, net: FeatureNet,
             last = step == settings.steps
             reporter.step(index, step, settings.steps, to_pil(canvas.pixels) if last else None)
 
-        ascend(canvas, net, objective, steps=settings.steps, generator=generator, jitter=settings.jitter,
-               tile=settings.tile, on_step=on_step, check_cancel=reporter.check_cancel)
+        try:
+            ascend(canvas, net, objective, steps=settings.steps, generator=generator, jitter=settings.jitter,
+                   tile=settings.tile, on_step=on_step, check_cancel=reporter.check_cancel)
+        except Cancelled:
+            raise Cancelled(to_pil(canvas.pixels)) from None
         detail = canvas.pixels - octave_base
     return to_pil(canvas.pixels)
 

@@ -163,11 +163,11 @@ def _vgg_spec(model: str) -> ModelSpec:
 
 
 def _build_googlenet(pretrained: bool = True, on_download=None) -> FeatureNet:
-    from torchvision.models import GoogLeNet_Weights, googlenet
+    from torchvision.models import googlenet
 
     net = googlenet(weights=None, aux_logits=False, init_weights=not pretrained, transform_input=False)
     if pretrained:
-        state = _download_state_dict(GoogLeNet_Weights.IMAGENET1K_V1.url, on_download)
+        state = _download_state_dict("googlenet", on_download)
         net.load_state_dict({k: v for k, v in state.items() if not k.startswith("aux")})
     m = net
     groups = {"conv1": [m.conv1], "conv2": [m.maxpool1, m.conv2], "conv3": [m.conv3],
@@ -183,10 +183,9 @@ def _build_googlenet(pretrained: bool = True, on_download=None) -> FeatureNet:
 def _build_vgg(model: str, pretrained: bool = True, on_download=None) -> FeatureNet:
     from torchvision import models as tvm
 
-    weights_enum = {"vgg16": tvm.VGG16_Weights, "vgg19": tvm.VGG19_Weights}[model]
     net = getattr(tvm, model)(weights=None)
     if pretrained:
-        net.load_state_dict(_download_state_dict(weights_enum.IMAGENET1K_V1.url, on_download))
+        net.load_state_dict(_download_state_dict(model, on_download))
     names = iter(n for n, _ in _vgg_names(model))
     stages, pending = [], []
     for module in net.features:
@@ -200,19 +199,41 @@ def _build_vgg(model: str, pretrained: bool = True, on_download=None) -> Feature
     return FeatureNet(MODELS[model], stages, classifier)
 
 
-def _download_state_dict(url: str, on_download=None) -> dict:
-    """Fetch torchvision weights into torch's usual cache, reporting (done, total) bytes."""
-    cache = os.path.join(torch.hub.get_dir(), "checkpoints")
-    path = os.path.join(cache, os.path.basename(url))
-    if not os.path.exists(path):
-        os.makedirs(cache, exist_ok=True)
-        try:
-            _download(url, path, on_download)
-        except (urllib.error.URLError, OSError) as err:
-            raise ModelUnavailable(
-                f"Could not download this model's weights ({err.__class__.__name__}). "
-                "Are you offline? The built-in Lite0 model works without internet.") from err
-    return torch.load(path, map_location="cpu")
+WEIGHT_URLS = {
+    "googlenet": "https://download.pytorch.org/models/googlenet-1378be20.pth",
+    "vgg16": "https://download.pytorch.org/models/vgg16-397923af.pth",
+    "vgg19": "https://download.pytorch.org/models/vgg19-dcbb9e9d.pth",
+}
+
+
+def weights_path(url: str) -> str:
+    """Where torch keeps downloaded weights (``$TORCH_HOME/hub/checkpoints``)."""
+    return os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(url))
+
+
+def weights_ready(name: str) -> bool:
+    """True when the model needs no download (built in, or already in the cache)."""
+    url = WEIGHT_URLS.get(name)
+    return url is None or os.path.exists(weights_path(url))
+
+
+def ensure_weights(name: str, on_download=None) -> None:
+    """Download a model's weights into the cache unless they are there already."""
+    url = WEIGHT_URLS.get(name)
+    if url is None or os.path.exists(weights_path(url)):
+        return
+    os.makedirs(os.path.dirname(weights_path(url)), exist_ok=True)
+    try:
+        _download(url, weights_path(url), on_download)
+    except (urllib.error.URLError, OSError) as err:
+        raise ModelUnavailable(
+            f"Could not download the {name} weights ({err.__class__.__name__}). "
+            "Are you offline? The built-in Lite0 model works without internet.") from err
+
+
+def _download_state_dict(name: str, on_download=None) -> dict:
+    ensure_weights(name, on_download)
+    return torch.load(weights_path(WEIGHT_URLS[name]), map_location="cpu")
 
 
 def _download(url: str, path: str, on_download=None, chunk: int = 1 << 20) -> None:

@@ -1,0 +1,114 @@
+import streamlit as st
+from PIL import Image
+
+from engine.dream import DreamSettings, classify, deep_dream
+from engine.images import ImageError, fit_side, load_image
+from engine.models import get_spec
+from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
+from ui.inputs import UPLOAD_TYPES, image_input
+from ui.models import get_model, model_picker
+from ui.results import show_result
+from ui.runner import follow_job, report_outcome, run_button
+
+KIND = "dream"
+RESULT = "dream:result"
+SIZES = {"Small (fast)": 512, "Medium": 800, "Large": 1024, "Full size (slow)": 1600}
+
+st.title("Deep Dream")
+st.write("The network looks at your photo and paints more of whatever it sees. "
+         "Low layers give brush strokes, high layers give eyes and creatures.")
+
+photo = image_input("dream")
+if photo is not None:
+    st.image(photo.image, caption="Your photo", width=320)
+
+preset_name = st.radio("Style of dream", list(PRESETS), index=list(PRESETS).index(DEFAULT_PRESET),
+                       format_func=lambda n: PRESETS[n].title, horizontal=True,
+                       captions=[p.description for p in PRESETS.values()])
+size_label = st.select_slider("Picture size", list(SIZES), value="Medium",
+                              help="Bigger pictures take longer: Medium dreams in a few seconds.")
+
+with st.expander("Advanced settings"):
+    model_name = model_picker("dream:model")
+    spec = get_spec(model_name)
+    settings = preset_settings(preset_name, model_name)
+    layer_names = spec.layer_names()
+    chosen = st.multiselect("Layers to amplify", layer_names, default=list(settings.layers),
+                            format_func=lambda n: f"{n} · {spec.layer(n).hint}",
+                            help="Listed from low (simple) to high (complex). Pick one or several.")
+    weights = {}
+    if len(chosen) > 1:
+        columns = st.columns(min(len(chosen), 4))
+        for i, layer in enumerate(chosen):
+            weights[layer] = columns[i % len(columns)].slider(f"Weight of {layer}", 0.0, 2.0,
+                                                              settings.layers.get(layer, 1.0), 0.1)
+    else:
+        weights = {layer: 1.0 for layer in chosen}
+    c1, c2, c3 = st.columns(3)
+    settings.octaves = c1.slider("Octaves", 1, 8, settings.octaves,
+                                 help="How many scales to dream at, small to large. More = bigger patterns.")
+    settings.octave_scale = c2.slider("Octave scale", 1.1, 2.0, settings.octave_scale, 0.1)
+    settings.steps = c3.slider("Steps per octave", 1, 40, settings.steps)
+    c1, c2, c3 = st.columns(3)
+    settings.step_size = c1.slider("Strength per step", 0.001, 0.05, settings.step_size, 0.001, format="%.3f")
+    settings.jitter = c2.slider("Jitter (px)", 0, 64, settings.jitter)
+    settings.tile = c3.select_slider("Tile size (px)", [256, 384, 512, 768, 1024], value=settings.tile,
+                                     help="Big pictures are processed in tiles to save memory.")
+    settings.seed = st.number_input("Random seed", 0, 2**31 - 1, 0, help="Same seed + same settings = same picture.")
+    guide_file = st.file_uploader("Guide picture (optional): steer the dream towards its features",
+                                  type=UPLOAD_TYPES, key="dream:guide")
+
+if chosen:
+    settings.layers = weights
+guide = None
+if guide_file is not None:
+    try:
+        guide = load_image(guide_file.getvalue(), max_side=512).image
+    except ImageError as err:
+        st.error(f"Guide picture: {err}")
+
+
+def make_job():
+    if photo is None:
+        st.warning("Choose a photo first.")
+        return None
+    if not chosen:
+        st.warning("Pick at least one layer in Advanced settings.")
+        return None
+    net = get_model(model_name)
+    if net is None:
+        return None
+    image = photo.image
+    if max(image.size) > SIZES[size_label]:
+        image = image.resize(fit_side(image.size, SIZES[size_label]), Image.LANCZOS)
+    job_settings = DreamSettings(**vars(settings))
+
+    def job(on_progress, cancel):
+        result = deep_dream(image, job_settings, net, guide=guide, on_progress=on_progress, cancel=cancel)
+        return {"before": image, "after": result, "recipe": {**job_settings.recipe(), "guide": guide is not None},
+                "seen_before": classify(image, net), "seen_after": classify(result, net)}
+    return job
+
+
+run_button("Dream", KIND, make_job, estimate_s=8.0, icon=":material/auto_awesome:")
+finished = follow_job(KIND)
+if finished is not None:
+    outcome = report_outcome(finished)
+    if isinstance(outcome, dict):
+        st.session_state[RESULT] = outcome
+    elif isinstance(outcome, Image.Image):  # stopped: keep the last preview
+        st.image(outcome, caption="Where the dream had got to", width="stretch")
+
+result = st.session_state.get(RESULT)
+if result:
+    st.subheader("Your dream")
+    show_result(result["before"], result["after"], result["recipe"], "dreamlab-dream.png", key="dream")
+    st.markdown("**What the network sees**")
+    before_col, after_col = st.columns(2)
+    for column, title, seen in ((before_col, "In your photo", result["seen_before"]),
+                                (after_col, "In the dream", result["seen_after"])):
+        column.caption(title)
+        column.dataframe({"thing": [label for label, _ in seen], "chance": [p for _, p in seen]},
+                         column_config={"chance": st.column_config.ProgressColumn("chance", format="percent",
+                                                                                  min_value=0.0, max_value=1.0)},
+                         hide_index=True, width="stretch")

@@ -1,0 +1,4 @@
+import streamlit as st
+
+st.title("Filter Gallery")
+st.info("Coming soon.")

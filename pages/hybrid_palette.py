@@ -1,0 +1,4 @@
+import streamlit as st
+
+st.title("Hybrid Palette")
+st.info("Coming soon.")

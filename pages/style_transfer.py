@@ -1,0 +1,4 @@
+import streamlit as st
+
+st.title("Style Transfer")
+st.info("Coming soon.")

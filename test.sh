@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the test tools (pytest, Playwright's Python package, Debian's chromium) and run every test.
+set -euo pipefail
+cd "$(dirname "$0")"
+[ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  elif sudo -n true 2>/dev/null; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "note: browser tests need Debian's chromium (sudo apt-get install chromium); they are skipped" >&2
+  fi
+fi
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,120 @@
+"""Shared fixtures: the real Lite0 model, small pictures, a live app server and a browser."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("DREAMLAB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def lite0():
+    from engine.models import load_model
+    return load_model("lite0", device="cpu")
+
+
+def gradient_picture(width: int = 128, height: int = 96, seed: int = 0) -> Image.Image:
+    """A smooth, photo-like test picture: colour gradients plus a soft blob and a little noise."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    r = x / width
+    g = y / height
+    b = np.exp(-(((x - width * 0.6) ** 2 + (y - height * 0.4) ** 2) / (0.08 * width * height)))
+    rgb = np.stack([r, g, b], axis=-1) * 0.8 + 0.1 + rng.normal(0, 0.02, (height, width, 3))
+    return Image.fromarray((np.clip(rgb, 0, 1) * 255).astype(np.uint8))
+
+
+@pytest.fixture
+def small_picture() -> Image.Image:
+    return gradient_picture()
+
+
+@pytest.fixture(scope="session")
+def cat_photo() -> Image.Image:
+    return Image.open(ROOT / "assets" / "samples" / "cat.jpg").convert("RGB")
+
+
+# --- real browser ---------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """A real ``streamlit run app.py`` on a free local port, for the browser tests."""
+    port = _free_port()
+    streamlit = Path(sys.executable).with_name("streamlit")
+    proc = subprocess.Popen(
+        [str(streamlit), "run", str(ROOT / "app.py"), "--server.headless=true", f"--server.port={port}",
+         "--server.address=127.0.0.1", "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("DREAMLAB_REQUIRE_BROWSER"):
+            pytest.fail(f"chromium not found at {CHROMIUM}")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1600}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+def wait_for_app(page) -> None:
+    """Wait until Streamlit has finished its current run."""
+    page.wait_for_selector("[data-testid='stApp']")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+
+
+def open_page(page_file: str, timeout: float = 120):
+    """AppTest of the whole app (navigation included), switched to ``pages/<page_file>``."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.run()
+    at.switch_page(f"pages/{page_file}")
+    at.run()
+    assert not at.exception, at.exception
+    return at

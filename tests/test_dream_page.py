@@ -1,0 +1,45 @@
+"""The Deep Dream page through Streamlit's AppTest (no browser)."""
+from tests.conftest import open_page
+
+
+def dream_page():
+    return open_page("deep_dream.py")
+
+
+def test_page_offers_presets_and_an_advanced_expander():
+    at = dream_page()
+    assert at.title[0].value == "Deep Dream"
+    assert [o for o in at.radio[0].options] == ["Soft strokes", "Classic dream", "Creatures"]
+    assert any(e.label == "Advanced settings" for e in at.expander)
+    assert at.multiselect[0].value == ["block8"]
+
+
+def test_dreaming_the_sample_gives_a_result_and_a_download():
+    at = dream_page()
+    at.select_slider[0].set_value("Small (fast)")
+    at.button(key="run:dream").click().run()
+    assert not at.exception
+    result = at.session_state["dream:result"]
+    assert result["after"].size == result["before"].size
+    assert result["recipe"]["kind"] == "dream"
+    assert len(result["seen_before"]) == 5
+    assert at.get("download_button")
+    assert at.subheader[0].value == "Your dream"
+
+
+def test_result_survives_a_rerun():
+    at = dream_page()
+    at.select_slider[0].set_value("Small (fast)")
+    at.button(key="run:dream").click().run()
+    first = at.session_state["dream:result"]["after"]
+    at.radio[0].set_value("creatures").run()
+    assert at.session_state["dream:result"]["after"] is first
+
+
+def test_no_layers_chosen_says_so():
+    at = dream_page()
+    at.multiselect[0].set_value([]).run()
+    at.button(key="run:dream").click().run()
+    assert not at.exception
+    assert any("at least one layer" in w.value for w in at.warning)
+    assert "dream:result" not in at.session_state
