@@ -74,11 +74,28 @@ def deep_dream(image: Image.Image, settings: DreamSettings, net: FeatureNet,
                guide: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
                cancel: Optional[threading.Event] = None) -> Image.Image:
     """Dream on ``image``; returns a picture of the same size."""
+    base = to_tensor(image, net.device)
+    sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
+    objective = dream_objective(net, settings, resize(base, sizes[0]), guide)
+    return dream_with_objective(image, objective, settings, net, on_progress=on_progress, cancel=cancel)
+
+
+def dream_with_objective(image: Image.Image, objective: Objective, settings: DreamSettings, net,
+                         on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
+                         reporter: Optional[Reporter] = None, first_stage: int = 0,
+                         preview_every: Optional[int] = None) -> Image.Image:
+    """The octave loop: ascend ``objective`` on ``image`` from the smallest octave to full size,
+    carrying the detail the dream added from octave to octave. ``settings.layers`` is not used.
+
+    By default progress has one stage per octave and a preview at the end of each octave. A
+    caller that chains several dreams passes its own ``reporter`` (octave k is reported as
+    stage ``first_stage + k``) and may ask for a preview every ``preview_every`` steps.
+    """
     generator = torch.Generator().manual_seed(settings.seed)
     base = to_tensor(image, net.device)
     sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
-    reporter = Reporter(on_progress, cancel, "octave", [h * w for h, w in sizes])
-    objective = dream_objective(net, settings, resize(base, sizes[0]), guide)
+    if reporter is None:
+        reporter = Reporter(on_progress, cancel, "octave", [h * w for h, w in sizes])
 
     detail = torch.zeros_like(resize(base, sizes[0]))
     canvas = None
@@ -87,8 +104,8 @@ def deep_dream(image: Image.Image, settings: DreamSettings, net: FeatureNet,
         canvas = PixelCanvas((octave_base + resize(detail, size)).clamp(0, 1), settings.step_size)
 
         def on_step(step: int, index=index) -> None:
-            last = step == settings.steps
-            reporter.step(index, step, settings.steps, to_pil(canvas.pixels) if last else None)
+            show = step == settings.steps or (preview_every and step % preview_every == 0)
+            reporter.step(first_stage + index, step, settings.steps, to_pil(canvas.pixels) if show else None)
 
         try:
             ascend(canvas, net, objective, steps=settings.steps, generator=generator, jitter=settings.jitter,
