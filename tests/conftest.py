@@ -103,8 +103,8 @@ def page(browser):
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished its current run."""
-    page.wait_for_selector("[data-testid='stApp']")
+    """Wait until the app's own navigation is shown and Streamlit has finished its current run."""
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Home", exact=True).wait_for(timeout=120_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
 

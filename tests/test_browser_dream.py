@@ -38,3 +38,43 @@ def test_upload_dream_slider_and_download(page, app_url, tmp_path):
     assert Image.open(saved).size == (320, 240)
     assert read_recipe(saved)["kind"] == "dream"
     assert page.locator("text=Traceback").count() == 0
+
+
+def dream_the_sample(page, app_url):
+    page.goto(f"{app_url}/deep_dream")
+    wait_for_app(page)
+    page.get_by_role("button", name="Dream").click()
+
+
+def test_a_decompression_bomb_after_a_result_gets_a_message_and_keeps_the_result(page, app_url, tmp_path):
+    from tests.make_inputs import bomb_png
+    bomb = tmp_path / "innocent.png"
+    bomb.write_bytes(bomb_png())
+
+    dream_the_sample(page, app_url)
+    page.locator(".dl-compare").wait_for(timeout=120_000)
+    page.get_by_role("radio", name="Upload").click()
+    page.locator("input[type='file']").first.set_input_files(str(bomb))
+    alert = page.get_by_text("too large")
+    alert.first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert page.locator(".dl-compare").count() == 1  # the earlier dream is still there
+    assert page.locator("text=Traceback").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_stop_ends_the_dream_and_keeps_where_it_got_to(page, app_url, tmp_path):
+    big = tmp_path / "big.jpg"
+    gradient_picture(1600, 1200, seed=2).save(big, quality=90)
+    page.goto(f"{app_url}/deep_dream")
+    wait_for_app(page)
+    page.get_by_role("radio", name="Upload").click()
+    page.locator("input[type='file']").first.set_input_files(str(big))
+    page.get_by_text("Your photo", exact=True).last.wait_for()
+    page.get_by_role("slider", name="Picture size").press("End")  # "Full size (slow)"
+    wait_for_app(page)
+    page.get_by_role("button", name="Dream").click()
+    page.get_by_text("Working:").wait_for(timeout=60_000)
+    page.locator(".st-key-stop-dream button").click()
+    page.get_by_text("Stopped").first.wait_for(timeout=60_000)
+    assert page.locator("text=Traceback").count() == 0

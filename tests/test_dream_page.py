@@ -17,7 +17,7 @@ def test_page_offers_presets_and_an_advanced_expander():
 def test_dreaming_the_sample_gives_a_result_and_a_download():
     at = dream_page()
     at.select_slider[0].set_value("Small (fast)")
-    at.button(key="run:dream").click().run()
+    at.button(key="run-dream").click().run()
     assert not at.exception
     result = at.session_state["dream:result"]
     assert result["after"].size == result["before"].size
@@ -30,7 +30,7 @@ def test_dreaming_the_sample_gives_a_result_and_a_download():
 def test_result_survives_a_rerun():
     at = dream_page()
     at.select_slider[0].set_value("Small (fast)")
-    at.button(key="run:dream").click().run()
+    at.button(key="run-dream").click().run()
     first = at.session_state["dream:result"]["after"]
     at.radio[0].set_value("creatures").run()
     assert at.session_state["dream:result"]["after"] is first
@@ -39,7 +39,7 @@ def test_result_survives_a_rerun():
 def test_no_layers_chosen_says_so():
     at = dream_page()
     at.multiselect[0].set_value([]).run()
-    at.button(key="run:dream").click().run()
+    at.button(key="run-dream").click().run()
     assert not at.exception
     assert any("at least one layer" in w.value for w in at.warning)
     assert "dream:result" not in at.session_state

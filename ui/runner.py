@@ -49,7 +49,7 @@ def _watch(job: Job, preview_caption: str) -> None:
     queue = job_queue()
     panel = st.empty()
     with panel.container(border=True):
-        if st.button("Stop", key=f"stop:{job.kind}", icon=":material/stop_circle:"):
+        if st.button("Stop", key=f"stop-{job.kind}", icon=":material/stop_circle:"):
             queue.cancel(job)
         status = st.empty()
         bar = st.progress(0.0)
@@ -94,7 +94,7 @@ def run_button(label: str, kind: str, make_fn: Callable[[], Optional[JobFn]], es
                **button_args) -> None:
     """A primary button that starts the job ``make_fn()`` returns (None: nothing to start)."""
     # Not disabled while busy: a second press just finds the job already running (see JobQueue.submit).
-    if st.button(label, type="primary", key=f"run:{kind}", **button_args):
+    if st.button(label, type="primary", key=f"run-{kind}", **button_args):
         fn = make_fn()
         if fn is not None:
             start_job(kind, fn, estimate_s)
