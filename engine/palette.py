@@ -1,0 +1,516 @@
+"""Hybrid Palette: paint with a chosen set of filters, across layers, each with a weight.
+
+Not one filter (the Filter Gallery), not a whole layer (Deep Dream), but a *palette*: a list of
+(layer, channel, weight). The objective is the weighted sum of the chosen channels' mean
+activations, each divided by how hard it pulls on the seed's pixels (``term_scales``), so the
+weights alone decide the mix, not the layer; a negative weight suppresses a filter.
+
+Seeds: a photo is dreamt on with Deep Dream's octave loop (``engine.dream.dream_with_objective``);
+noise, a solid colour or a two-colour gradient is painted with the Filter Gallery's
+``FourierCanvas`` and ``RandomTransforms`` through ``engine.ascent.ascend``. A *journey* applies
+several palettes one after another, each for a share of the steps, and can keep frames for a GIF.
+"""
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+import threading
+from dataclasses import asdict, dataclass, field, replace
+from typing import Iterable, Optional, Sequence, Union
+
+import torch
+from PIL import Image
+
+from .ascent import ascend
+from .dream import DreamSettings, dream_with_objective, octave_sizes
+from .filters import FourierCanvas, RandomTransforms, TransformSettings, contact_sheet, picture_generator
+from .images import resize, to_pil, to_tensor
+from .models import FeatureNet, ModelSpec
+from .objectives import Objective, channel, scaled
+from .progress import Cancelled, Progress, ProgressFn, Reporter
+
+PALETTE_FORMAT = 1  # version of the saved-palette JSON
+MAX_FILTERS = 32
+CANVAS_NOISE_STD = 0.01  # faint seeded noise on colour / gradient seeds, so the seed number matters
+CANVAS_PREVIEWS = 12  # live previews (and GIF frames) per palette on noise / colour / gradient seeds
+PHOTO_PREVIEWS = 4  # per palette at full size on photos
+SEED_KINDS = ("photo", "noise", "color", "gradient")
+_HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
+
+
+# --- palettes -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PaletteFilter:
+    layer: str
+    channel: int
+    weight: float = 1.0
+
+    def text(self) -> str:
+        return f"{self.layer}:{self.channel}:{self.weight:g}"
+
+
+PaletteLike = Iterable[Union[PaletteFilter, dict, tuple, list]]
+
+
+def as_palette(entries: PaletteLike) -> list[PaletteFilter]:
+    """Palette entries as PaletteFilters: (layer, channel[, weight]), {"layer", "channel", "weight"} or PaletteFilter."""
+    palette = []
+    for entry in entries:
+        if isinstance(entry, PaletteFilter):
+            palette.append(entry)
+        elif isinstance(entry, dict):
+            palette.append(PaletteFilter(str(entry["layer"]), int(entry["channel"]), float(entry.get("weight", 1.0))))
+        else:
+            layer, index, *rest = entry
+            palette.append(PaletteFilter(str(layer), int(index), float(rest[0]) if rest else 1.0))
+    return palette
+
+
+def parse_filter(text: str) -> PaletteFilter:
+    """``block8:12`` or ``block8:12:0.5`` -> PaletteFilter (ValueError with a plain message)."""
+    parts = [p.strip() for p in text.strip().split(":")]
+    if len(parts) not in (2, 3) or not parts[0]:
+        raise ValueError(f"'{text.strip()}' is not LAYER:FILTER or LAYER:FILTER:WEIGHT (e.g. block8:12:0.5)")
+    try:
+        index = int(parts[1])
+    except ValueError:
+        raise ValueError(f"in '{text.strip()}' the filter must be a whole number, not '{parts[1]}'") from None
+    try:
+        weight = float(parts[2]) if len(parts) == 3 else 1.0
+    except ValueError:
+        raise ValueError(f"in '{text.strip()}' the weight must be a number, not '{parts[2]}'") from None
+    if weight != weight or abs(weight) == float("inf"):
+        raise ValueError(f"in '{text.strip()}' the weight must be a finite number")
+    return PaletteFilter(parts[0], index, weight)
+
+
+def parse_filters(text: str) -> list[PaletteFilter]:
+    """Several filters separated by commas, semicolons or white space."""
+    return [parse_filter(item) for item in re.split(r"[,;\s]+", text) if item]
+
+
+def check_palette(palette: Sequence[PaletteFilter], spec: ModelSpec) -> None:
+    """Refuse, with one plain sentence, a palette the model cannot paint."""
+    if not palette:
+        raise ValueError("the palette is empty: add at least one filter")
+    if len(palette) > MAX_FILTERS:
+        raise ValueError(f"a palette holds at most {MAX_FILTERS} filters, this one has {len(palette)}")
+    for f in palette:
+        count = spec.layer(f.layer).channels  # unknown layers: ModelSpec.layer says which exist
+        if not 0 <= f.channel < count:
+            raise ValueError(f"layer '{f.layer}' has filters 0 to {count - 1}; there is no filter {f.channel}")
+        if f.weight != f.weight or abs(f.weight) == float("inf"):
+            raise ValueError(f"filter {f.layer}:{f.channel} has no valid weight")
+    if all(f.weight == 0 for f in palette):
+        raise ValueError("every filter has weight 0: give at least one filter a weight")
+
+
+def surprise_palette(spec: ModelSpec, layers: Sequence[str], count: int = 3, seed: int = 0,
+                     exclude: Iterable[tuple[str, int]] = ()) -> list[PaletteFilter]:
+    """A random palette: ``count`` filters from ``layers`` (spread over them), weights 0.5 to 1.
+
+    The same seed gives the same palette; ``exclude`` holds (layer, channel) pairs never to pick
+    (e.g. dead filters)."""
+    if not layers:
+        raise ValueError("choose at least one layer to pick filters from")
+    rng = random.Random(int(seed))
+    skip = set(exclude)
+    pool = {layer: [c for c in range(spec.layer(layer).channels) if (layer, c) not in skip] for layer in layers}
+    chosen: list[PaletteFilter] = []
+    order = list(layers)
+    for i in range(count):
+        if i % len(order) == 0:
+            rng.shuffle(order)
+        layer = order[i % len(order)]
+        free = [c for c in pool[layer] if all(f.layer != layer or f.channel != c for f in chosen)]
+        if free:
+            chosen.append(PaletteFilter(layer, rng.choice(free), round(rng.uniform(0.5, 1.0), 1)))
+    return chosen
+
+
+def palette_json(palette: Sequence[PaletteFilter], model: str, name: str = "") -> str:
+    """A small JSON file that ``load_palette_json`` reads back."""
+    data = {"dreamlab_palette": PALETTE_FORMAT, "model": model, "name": name,
+            "filters": [asdict(f) for f in palette]}
+    return json.dumps(data, indent=1)
+
+
+def load_palette_json(text: Union[str, bytes], spec_for=None) -> tuple[str, list[PaletteFilter]]:
+    """(model, palette) from ``palette_json`` output; ValueError with a plain message otherwise.
+
+    ``spec_for(model)`` (default ``engine.models.get_spec``) is used to check layers and filters."""
+    from .models import get_spec
+
+    spec_for = spec_for or get_spec
+    try:
+        data = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ValueError("this file is not a DreamLab palette (it is not valid JSON)") from None
+    if not isinstance(data, dict) or "filters" not in data or not isinstance(data["filters"], list):
+        raise ValueError("this file is not a DreamLab palette (it has no list of filters)")
+    model = data.get("model", "lite0")
+    if not isinstance(model, str):
+        raise ValueError("this palette's model name is not text")
+    try:
+        palette = as_palette(data["filters"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError("this palette has a filter without a valid layer, filter number and weight") from None
+    check_palette(palette, spec_for(model))
+    return model, palette
+
+
+# --- the objective --------------------------------------------------------------------------
+
+def term_scales(net, palette: Sequence[PaletteFilter], reference: torch.Tensor) -> list[float]:
+    """How hard each filter's term pulls on the pixels of ``reference``: mean |d term / d pixel|
+    times the pixel count (so the picture's size does not matter either).
+
+    Dividing each term by this makes every weight-1 filter push the seed equally hard, whatever
+    its layer (deep layers have large activations that move little per pixel, low layers the
+    opposite). A filter with no pull at all (e.g. a ReLU filter silent on the seed) gets the
+    median scale of the others, so it does not swamp them once it wakes up."""
+    x = reference.detach().clone().requires_grad_(True)
+    acts = net(x, {f.layer for f in palette})
+    pixels = x.shape[-2] * x.shape[-1]
+    scales = []
+    for i, f in enumerate(palette):
+        score = channel(f.layer, f.channel)(acts).sum()
+        (grad,) = torch.autograd.grad(score, x, retain_graph=i < len(palette) - 1, allow_unused=True)
+        scales.append(0.0 if grad is None else float(grad.abs().mean()) * pixels)
+    alive = sorted(s for s in scales if s > 0)
+    fallback = alive[len(alive) // 2] if alive else 1.0
+    floor = 1e-3 * (alive[-1] if alive else 1.0)
+    return [s if s > floor else fallback for s in scales]
+
+
+def palette_objective(net, palette: Sequence[PaletteFilter], reference: torch.Tensor) -> Objective:
+    """sum(weight * mean activation of the filter / its pull on ``reference``), lucent style.
+
+    Filters of weight 0 are left out; a negative weight pushes its filter down."""
+    palette = as_palette(palette)
+    check_palette(palette, net.spec)
+    active = [f for f in palette if f.weight != 0]
+    scales = term_scales(net, active, reference)
+    return sum(f.weight * scaled(channel(f.layer, f.channel), scale) for f, scale in zip(active, scales))
+
+
+# --- seeds ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SeedSpec:
+    """Where a palette painting starts: a photo, or ``noise`` / ``color`` / ``gradient`` (top to bottom)."""
+    kind: str
+    colors: tuple[str, ...] = ()
+    image: Optional[Image.Image] = field(default=None, compare=False, repr=False)
+
+    def describe(self) -> str:
+        return ":".join((self.kind,) + self.colors) if self.kind != "photo" else "photo"
+
+
+def hex_color(text: str) -> str:
+    match = _HEX.match(text.strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a colour: use #RRGGBB, e.g. #1e90ff")
+    return "#" + match.group(1).lower()
+
+
+def parse_seed(text: str) -> Optional[SeedSpec]:
+    """``noise``, ``color:#RRGGBB`` (or ``colour:``) or ``gradient:#RRGGBB:#RRGGBB``; None for anything
+    else (a picture's path). Malformed colours raise ValueError."""
+    parts = text.strip().split(":")
+    kind = parts[0].lower()
+    if kind == "noise" and len(parts) == 1:
+        return SeedSpec("noise")
+    if kind in ("color", "colour"):
+        if len(parts) != 2:
+            raise ValueError("a colour seed is color:#RRGGBB, e.g. color:#1e90ff")
+        return SeedSpec("color", (hex_color(parts[1]),))
+    if kind == "gradient":
+        if len(parts) != 3:
+            raise ValueError("a gradient seed is gradient:#RRGGBB:#RRGGBB (top colour, bottom colour)")
+        return SeedSpec("gradient", (hex_color(parts[1]), hex_color(parts[2])))
+    return None
+
+
+def as_seed(seed: Union[Image.Image, str, SeedSpec]) -> SeedSpec:
+    if isinstance(seed, SeedSpec):
+        return seed
+    if isinstance(seed, Image.Image):
+        return SeedSpec("photo", image=seed.convert("RGB"))
+    spec = parse_seed(seed)
+    if spec is None:
+        raise ValueError(f"unknown seed '{seed}' (use a picture, noise, color:#RRGGBB or gradient:#RRGGBB:#RRGGBB)")
+    return spec
+
+
+def _rgb(color: str) -> torch.Tensor:
+    value = int(hex_color(color)[1:], 16)
+    return torch.tensor([(value >> 16) & 255, (value >> 8) & 255, value & 255], dtype=torch.float32) / 255.0
+
+
+def seed_pixels(seed: SeedSpec, height: int, width: int) -> torch.Tensor:
+    """A colour or gradient seed as pixels [1, 3, H, W] in [0, 1]."""
+    if seed.kind == "color":
+        return _rgb(seed.colors[0]).view(1, 3, 1, 1).expand(1, 3, height, width).clone()
+    if seed.kind == "gradient":
+        t = torch.linspace(0.0, 1.0, height).view(1, 1, height, 1)
+        top, bottom = (_rgb(c).view(1, 3, 1, 1) for c in seed.colors)
+        return (top * (1 - t) + bottom * t).expand(1, 3, height, width).clone()
+    raise ValueError(f"a {seed.kind} seed has no fixed pixels")
+
+
+# --- settings -------------------------------------------------------------------------------
+
+PHOTO_STEPS = 10  # per octave
+CANVAS_STEPS = 64
+
+
+@dataclass
+class PaletteSettings:
+    model: str = "lite0"
+    steps: Optional[int] = None  # per octave on a photo (default 10), in all on other seeds (default 64)
+    octaves: int = 4  # photos
+    octave_scale: float = 1.4
+    step_size: float = 0.012  # photos: per normalised-gradient step, in [0, 1] pixel units
+    jitter: int = 16  # photos
+    tile: int = 512
+    size: int = 256  # side of the square picture painted on noise / colour / gradient seeds
+    lr: float = 0.05  # noise / colour / gradient seeds: the Fourier canvas's Adam step
+    seed: int = 0
+
+    def steps_for(self, kind: str) -> int:
+        if self.steps is not None:
+            return self.steps
+        return PHOTO_STEPS if kind == "photo" else CANVAS_STEPS
+
+    def recipe(self, seed: SeedSpec, palettes: Sequence[Sequence[PaletteFilter]]) -> dict:
+        data = asdict(self)
+        data["steps"] = self.steps_for(seed.kind)
+        if seed.kind == "photo":
+            for unused in ("size", "lr"):
+                data.pop(unused)
+        else:
+            for unused in ("octaves", "octave_scale", "step_size", "jitter"):
+                data.pop(unused)
+        return {"kind": "palette", "seed_picture": seed.describe(), **data,
+                "palettes": [[asdict(f) for f in palette] for palette in palettes]}
+
+
+def shares(total: int, parts: int) -> list[int]:
+    """``total`` steps split into ``parts`` nearly equal shares, each at least 1."""
+    return [max(1, total * (k + 1) // parts - total * k // parts) for k in range(parts)]
+
+
+# --- painting -------------------------------------------------------------------------------
+
+@dataclass
+class Journey:
+    image: Image.Image
+    frames: list[Image.Image]  # the picture as it changed (empty unless asked for)
+    recipe: dict
+
+
+def palette_dream(seed: Union[Image.Image, str, SeedSpec], palette: PaletteLike, settings: PaletteSettings,
+                  net: FeatureNet, on_progress: Optional[ProgressFn] = None,
+                  cancel: Optional[threading.Event] = None) -> Image.Image:
+    """Paint one palette on ``seed`` (a photo keeps its size; other seeds are ``settings.size`` square)."""
+    return palette_journey(seed, [palette], settings, net, on_progress, cancel).image
+
+
+def palette_journey(seed: Union[Image.Image, str, SeedSpec], palettes: Sequence[PaletteLike],
+                    settings: PaletteSettings, net: FeatureNet, on_progress: Optional[ProgressFn] = None,
+                    cancel: Optional[threading.Event] = None, keep_frames: bool = False) -> Journey:
+    """Apply ``palettes`` one after another, each for an equal share of the steps.
+
+    On a photo each palette runs the octave loop on the previous palette's picture; on other
+    seeds one Fourier canvas carries through, its objective switching from palette to palette.
+    With ``keep_frames`` the previews are kept as the frames of the journey (seed first).
+    """
+    seed = as_seed(seed)
+    palettes = [as_palette(p) for p in palettes]
+    if not palettes:
+        raise ValueError("a journey needs at least one palette")
+    for palette in palettes:
+        check_palette(palette, net.spec)
+    frames: list[Image.Image] = []
+
+    def record(progress: Progress) -> None:
+        if keep_frames and progress.preview is not None:
+            frames.append(progress.preview)
+        if on_progress is not None:
+            on_progress(progress)
+
+    if seed.kind == "photo":
+        image = _photo_journey(seed.image, palettes, settings, net, record, cancel, frames if keep_frames else None)
+    else:
+        image = _canvas_journey(seed, palettes, settings, net, record, cancel, frames if keep_frames else None)
+    return Journey(image, frames, settings.recipe(seed, palettes))
+
+
+def _photo_journey(image: Image.Image, palettes, settings: PaletteSettings, net, record, cancel, frames):
+    steps = shares(settings.steps_for("photo"), len(palettes)) if len(palettes) > 1 else [settings.steps_for("photo")]
+    sizes = octave_sizes(image.size[1], image.size[0], settings.octaves, settings.octave_scale)
+    weights = [h * w * n for n in steps for h, w in sizes]
+    reporter = Reporter(record, cancel, "octave" if len(palettes) == 1 else "part", weights)
+    if frames is not None:
+        frames.append(image)
+    full = sizes[-1]
+    for k, (palette, n) in enumerate(zip(palettes, steps)):
+        dream = DreamSettings(layers={}, model=settings.model, octaves=settings.octaves,
+                              octave_scale=settings.octave_scale, steps=n, step_size=settings.step_size,
+                              jitter=settings.jitter, tile=settings.tile, seed=settings.seed + k)
+        # previews of smaller octaves are not kept as frames: the journey would blink blurry
+        keep = _FullSizeOnly(reporter, full) if frames is not None else reporter
+        reference = resize(to_tensor(image, net.device), sizes[0])
+        objective = palette_objective(net, palette, reference)
+        image = dream_with_objective(image, objective, dream, net, reporter=keep, first_stage=k * len(sizes),
+                                     preview_every=max(1, n // PHOTO_PREVIEWS))
+    return image
+
+
+class _FullSizeOnly:
+    """A Reporter stand-in that passes on only previews of the full picture size."""
+
+    def __init__(self, reporter: Reporter, size: tuple[int, int]):
+        self.reporter, self.size = reporter, size
+
+    def check_cancel(self) -> None:
+        self.reporter.check_cancel()
+
+    def step(self, stage_index: int, step: int, steps: int, preview: Optional[Image.Image] = None) -> None:
+        if preview is not None and preview.size != (self.size[1], self.size[0]):
+            preview = None
+        self.reporter.step(stage_index, step, steps, preview)
+
+
+def _canvas_journey(seed: SeedSpec, palettes, settings: PaletteSettings, net, record, cancel, frames):
+    side = settings.size
+    canvas = seed_canvas(seed, side, side, settings.seed, settings.lr, net.device)
+    transform = RandomTransforms([picture_generator(settings.seed, 1)], TransformSettings())
+    steps = shares(settings.steps_for(seed.kind), len(palettes)) if len(palettes) > 1 else [settings.steps_for(seed.kind)]
+    reporter = Reporter(record, cancel, "palette", steps)
+    if frames is not None:
+        frames.append(to_pil(canvas.pixels))
+    for k, (palette, n) in enumerate(zip(palettes, steps)):
+        objective = palette_objective(net, palette, canvas.pixels)
+        every = max(1, n // CANVAS_PREVIEWS)
+
+        def on_step(step: int, k=k, n=n, every=every) -> None:
+            show = step % every == 0 or step == n
+            reporter.step(k, step, n, to_pil(canvas.pixels) if show else None)
+
+        try:
+            # ascend's generator feeds only its shared tiling here; RandomTransforms draws from its own
+            ascend(canvas, net, objective, steps=n, generator=torch.Generator().manual_seed(settings.seed + k),
+                   tile=settings.tile, transform=transform, on_step=on_step, check_cancel=reporter.check_cancel)
+        except Cancelled:
+            raise Cancelled(to_pil(canvas.pixels)) from None
+    return to_pil(canvas.pixels)
+
+
+def seed_canvas(seed: SeedSpec, height: int, width: int, number: int, lr: float, device) -> FourierCanvas:
+    """A Fourier canvas holding the seed: faint noise, or the colour / gradient plus faint seeded noise."""
+    generator = picture_generator(number, 0)
+    if seed.kind == "noise":
+        return FourierCanvas.random([generator], height, width, device=device, lr=lr)
+    canvas = FourierCanvas.from_image(seed_pixels(seed, height, width).to(device), lr=lr)
+    with torch.no_grad():
+        noise = torch.randn(canvas.spectrum.shape, generator=generator) * CANVAS_NOISE_STD
+        canvas.spectrum.add_(noise.to(canvas.spectrum.device))
+    return canvas
+
+
+# --- variations and the GIF -----------------------------------------------------------------
+
+def palette_variations(seed: Union[Image.Image, str, SeedSpec], palettes: Sequence[PaletteLike],
+                       settings: PaletteSettings, net: FeatureNet, numbers: Sequence[int],
+                       on_progress: Optional[ProgressFn] = None,
+                       cancel: Optional[threading.Event] = None) -> list[Journey]:
+    """The same palette(s) painted with each random seed number in ``numbers``, one after another.
+
+    Variation i is exactly ``palette_journey`` with ``seed=numbers[i]``. Stopped early, the
+    partial picture is a strip of the variations finished so far plus the current one."""
+    done: list[Journey] = []
+    for i, number in enumerate(numbers):
+        def forward(p: Progress, i=i) -> None:
+            if on_progress is not None:
+                on_progress(Progress("variation", i, len(numbers), p.step, p.steps,
+                                     (i + p.fraction) / len(numbers), p.preview))
+        try:
+            done.append(palette_journey(seed, palettes, replace(settings, seed=int(number)), net, forward, cancel))
+        except Cancelled as stopped:
+            pictures = [j.image for j in done] + ([stopped.partial] if stopped.partial is not None else [])
+            raise Cancelled(contact_sheet(pictures, len(pictures)) if pictures else None) from None
+    return done
+
+
+def journey_gif(frames: Sequence[Image.Image], duration_ms: int = 120, hold_ms: int = 1500,
+                max_side: int = 480) -> bytes:
+    """An endless animated GIF of the frames (all scaled to the last frame's size, at most ``max_side``)."""
+    if not frames:
+        raise ValueError("no frames to animate")
+    w, h = frames[-1].size
+    scale = min(1.0, max_side / max(w, h))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    pictures = [f.convert("RGB").resize(size, Image.LANCZOS) if f.size != size else f.convert("RGB") for f in frames]
+    durations = [duration_ms] * (len(pictures) - 1) + [hold_ms]
+    buffer = io.BytesIO()
+    pictures[0].save(buffer, format="GIF", save_all=True, append_images=pictures[1:], duration=durations,
+                     loop=0, optimize=False)
+    return buffer.getvalue()
+
+
+# --- command line -----------------------------------------------------------------------------
+
+def cmd_palette(args) -> None:
+    from .cli import UserError, model_for, open_image, progress_bar
+    from .images import DEFAULT_MAX_SIDE, save_png
+
+    palettes = []
+    if args.filter:
+        palettes.append([parse_filter(text) for text in args.filter])
+    palettes += [parse_filters(text) for text in args.stage or []]
+    if not palettes:
+        raise UserError("give at least one --filter LAYER:FILTER[:WEIGHT] (or --stage)")
+    seed = parse_seed(args.seed_picture)
+    settings = PaletteSettings(model=args.model, steps=args.steps, seed=args.seed)
+    if args.octaves is not None:
+        settings.octaves = args.octaves
+    if seed is None:
+        seed = open_image(args.seed_picture, args.size or DEFAULT_MAX_SIDE)
+    elif args.size:
+        settings.size = args.size
+    net = model_for(args.model)
+    journey = palette_journey(seed, palettes, settings, net, on_progress=progress_bar(), keep_frames=bool(args.gif))
+    save_png(journey.image, args.out, journey.recipe)
+    if args.gif:
+        with open(args.gif, "wb") as f:
+            f.write(journey_gif(journey.frames))
+        print(args.gif)
+    print(args.out)
+
+
+def add_parser(commands) -> None:
+    """Register ``palette`` with the engine's command line."""
+    from .cli import positive_int
+    from .models import MODELS
+
+    p = commands.add_parser("palette", help="paint with a chosen set of filters (a Hybrid Palette)",
+                            description="SEED is a picture's path, noise, color:#RRGGBB or gradient:#RRGGBB:#RRGGBB.")
+    p.add_argument("seed_picture", metavar="SEED")
+    p.add_argument("out", metavar="OUT.png")
+    p.add_argument("--filter", action="append", metavar="L:C[:W]",
+                   help="a filter of the palette: layer, filter number, weight (default 1; negative suppresses)")
+    p.add_argument("--stage", action="append", metavar="L:C:W,...",
+                   help="a further palette of a journey, applied after the ones before (repeatable)")
+    p.add_argument("--gif", metavar="OUT.gif", help="also save the journey as an animated GIF")
+    p.add_argument("--model", default="lite0", choices=list(MODELS))
+    p.add_argument("--steps", type=positive_int,
+                   help=f"steps per octave on a photo (default {PHOTO_STEPS}), in all otherwise ({CANVAS_STEPS})")
+    p.add_argument("--octaves", type=positive_int, help="octaves on a photo")
+    p.add_argument("--size", type=positive_int, help="photo: longest side at most PX; otherwise the square's side")
+    p.add_argument("--seed", type=int, default=0, help="random seed: same seed + palette = same picture")
+    p.set_defaults(run=cmd_palette)
