@@ -1,0 +1,448 @@
+"""Style transfer (Gatys et al.): a photo repainted in the manner of one or more paintings.
+
+The network's feature maps hold a picture's *content*; the correlations between feature maps
+(Gram matrices) hold its *style*. Starting from the photo, the pixels are adjusted until the
+features match the photo and the Gram matrices match the paintings'.
+
+Speed comes from solving coarse to fine: most of the work happens on a small picture, which is
+then scaled up and refined. The optimiser is L-BFGS (or Adam). ``ascend`` in ``ascent.py`` is a
+one-step-at-a-time ascent loop; L-BFGS needs a loss closure it may call itself, so style transfer
+has its own small loop here (``_optimise``), shared by both optimisers.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from .images import fit_side, resize, to_pil, to_tensor
+from .models import FeatureNet
+from .progress import ProgressFn, Reporter
+
+# Per-model default layers: {layer: weight}. Lite0's were chosen by looking at transfers of all
+# built-in styles onto the sample photos (see benchmarks/bench_style.py --layers).
+DEFAULT_LAYERS: dict[str, dict[str, dict[str, float]]] = {
+    "lite0": {"content": {"block7": 1.0},
+              "style": {"stem": 1.0, "block0": 1.0, "block2": 1.0, "block4": 1.0, "block7": 1.0}},
+    "vgg16": {"content": {"relu4_2": 1.0},
+              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
+    "vgg19": {"content": {"relu4_2": 1.0},
+              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
+    "googlenet": {"content": {"inception3b": 1.0},
+                  "style": {"conv1": 1.0, "conv3": 1.0, "inception3a": 1.0, "inception4a": 1.0}},
+}
+
+# Quality presets a casual user picks from: (longest side, steps at full size, scales).
+QUALITIES: dict[str, tuple[int, int, int]] = {
+    "fast": (384, 25, 2),
+    "balanced": (512, 40, 2),
+    "best": (768, 50, 3),
+}
+
+# The paintings that come with DreamLab (made by assets/styles/make_styles.py).
+STYLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets", "styles")
+BUILTIN_STYLES: dict[str, str] = {
+    "swirling_night": "Swirling night (after Van Gogh)",
+    "stained_glass": "Stained glass",
+    "cubist_shards": "Cubist shards (after Braque)",
+    "great_wave": "Great wave (after Hokusai)",
+    "pointillist_garden": "Pointillist garden (after Seurat)",
+}
+
+
+def builtin_style_path(name: str) -> str:
+    if name not in BUILTIN_STYLES:
+        raise ValueError(f"unknown built-in style '{name}' (choose from: {', '.join(BUILTIN_STYLES)})")
+    return os.path.join(STYLES_DIR, f"{name}.jpg")
+
+
+MIN_SCALE_SIDE = 128  # coarse scales smaller than this (longest side) are skipped
+MAX_STYLE_SIDE = 1600  # style pictures are never enlarged beyond this
+PREVIEW_EVERY = 10  # steps between live previews (and always at the end of a scale)
+INITS = ("content", "noise", "image")
+OPTIMIZERS = ("lbfgs", "adam")
+PRECISIONS = ("auto", "float", "half")
+
+
+@dataclass
+class StyleSettings:
+    model: str = "lite0"
+    size: int = 512  # longest side of the result, in pixels
+    steps: int = 40  # optimiser steps at the full size; each coarser scale gets twice as many
+    scales: int = 2  # coarse-to-fine: how many sizes, each half the next (1 = solve at full size only)
+    strength: float = 0.5  # 0 = mostly the photo, 1 = mostly the painting
+    brush: float = 1.0  # style scale: painting shown at this times the photo's size (bigger strokes > 1)
+    smoothing: float = 0.2  # total-variation smoothing, 0 = none, 1 = strong
+    keep_colors: bool = False  # transfer brightness only; keep the photo's colours
+    init: str = "content"  # "content", "noise" or "image"
+    optimizer: str = "lbfgs"  # "lbfgs" or "adam"
+    content_layers: Optional[dict[str, float]] = None  # None = the model's defaults
+    style_layers: Optional[dict[str, float]] = None
+    precision: str = "auto"  # "half" on CUDA when auto; Gram matrices are always float32
+    seed: int = 0
+    style_weights: list[float] = field(default_factory=list)  # filled in by stylize, for the recipe
+
+    def validate(self) -> None:
+        if self.size < 32:
+            raise ValueError(f"size must be at least 32 px, got {self.size}")
+        if self.steps < 1:
+            raise ValueError(f"steps must be at least 1, got {self.steps}")
+        if self.scales < 1:
+            raise ValueError(f"scales must be at least 1, got {self.scales}")
+        if not 0.0 <= self.strength <= 1.0:
+            raise ValueError(f"strength must be between 0 and 1, got {self.strength}")
+        if not 0.1 <= self.brush <= 4.0:
+            raise ValueError(f"brush size must be between 0.1 and 4, got {self.brush}")
+        if not 0.0 <= self.smoothing <= 1.0:
+            raise ValueError(f"smoothing must be between 0 and 1, got {self.smoothing}")
+        for name, value, choices in (("init", self.init, INITS), ("optimizer", self.optimizer, OPTIMIZERS),
+                                     ("precision", self.precision, PRECISIONS)):
+            if value not in choices:
+                raise ValueError(f"unknown {name} '{value}' (choose from: {', '.join(choices)})")
+
+    def layers(self) -> tuple[dict[str, float], dict[str, float]]:
+        defaults = DEFAULT_LAYERS.get(self.model, DEFAULT_LAYERS["lite0"])
+        return (dict(self.content_layers or defaults["content"]), dict(self.style_layers or defaults["style"]))
+
+    def recipe(self) -> dict:
+        content, style = self.layers()
+        return {"kind": "style", **asdict(self), "content_layers": content, "style_layers": style}
+
+
+# --- the loss ---------------------------------------------------------------------------------
+
+def gram(features: torch.Tensor) -> torch.Tensor:
+    """Gram matrices [B, C, C] of features [B, C, H, W], in float32, averaged over positions."""
+    b, c, h, w = features.shape
+    flat = features.float().reshape(b, c, h * w)
+    return flat @ flat.transpose(1, 2) / (h * w)
+
+
+def style_weight(strength: float) -> float:
+    """Style strength 0..1 -> weight of the style loss against the content loss (log scale)."""
+    return 10.0 ** (-1.0 + 4.0 * strength)
+
+
+def tv_weight(smoothing: float) -> float:
+    return 200.0 * smoothing ** 2
+
+
+def total_variation(pixels: torch.Tensor) -> torch.Tensor:
+    """Mean squared difference between neighbouring pixels."""
+    dy = pixels[..., 1:, :] - pixels[..., :-1, :]
+    dx = pixels[..., :, 1:] - pixels[..., :, :-1]
+    return dy.pow(2).mean() + dx.pow(2).mean()
+
+
+@dataclass
+class Targets:
+    """What one scale aims at: the photo's features and the paintings' (blended) Gram matrices."""
+    content: dict[str, torch.Tensor]
+    grams: dict[str, torch.Tensor]
+
+
+class StyleLoss:
+    """content + strength-weighted style + smoothing, each term normalised so that their sizes do
+    not depend on the layer, the model or the picture size. Used by ``stylize`` and the benchmark."""
+
+    def __init__(self, net: FeatureNet, content_layers: dict[str, float], style_layers: dict[str, float],
+                 strength: float, smoothing: float, half: bool = False):
+        for layer in (*content_layers, *style_layers):
+            net.spec.layer(layer)  # a clear error for unknown layers
+        self.net = net
+        self.content_layers = content_layers
+        self.style_layers = style_layers
+        self.layers = set(content_layers) | set(style_layers)
+        self.style_weight = style_weight(strength)
+        self.tv_weight = tv_weight(smoothing)
+        self.half = half
+
+    def features(self, pixels: torch.Tensor, layers=None) -> dict[str, torch.Tensor]:
+        with self._autocast():
+            return self.net(pixels, layers or self.layers)
+
+    def _autocast(self):
+        if not self.half:
+            return contextlib.nullcontext()
+        device = self.net.device.type
+        return torch.autocast(device, dtype=torch.float16 if device == "cuda" else torch.bfloat16)
+
+    def targets(self, content: torch.Tensor, styles: Sequence[torch.Tensor], weights: Sequence[float]) -> Targets:
+        with torch.no_grad():
+            acts = self.features(content, self.content_layers)
+            content_feats = {layer: acts[layer].float() for layer in self.content_layers}
+            grams = {layer: 0.0 for layer in self.style_layers}
+            total = sum(weights)
+            for style, weight in zip(styles, weights):
+                acts = self.features(style, self.style_layers)
+                for layer in self.style_layers:
+                    grams[layer] = grams[layer] + gram(acts[layer]) * (weight / total)
+        return Targets(content_feats, grams)
+
+    def parts(self, pixels: torch.Tensor, targets: Targets) -> dict[str, torch.Tensor]:
+        acts = self.features(pixels)
+        content = sum(w * (acts[l].float() - t).pow(2).mean() / (t.pow(2).mean() + 1e-8)
+                      for (l, w), t in zip(self.content_layers.items(), targets.content.values()))
+        style = sum(w * (gram(acts[l]) - targets.grams[l]).pow(2).mean() / (targets.grams[l].pow(2).mean() + 1e-8)
+                    for l, w in self.style_layers.items())
+        content = content / sum(self.content_layers.values())
+        style = style / sum(self.style_layers.values())
+        return {"content": content, "style": style, "tv": total_variation(pixels)}
+
+    def total(self, parts: dict[str, torch.Tensor], pixels: torch.Tensor) -> torch.Tensor:
+        # Pixels straying outside [0, 1] are pulled back gently (L-BFGS dislikes hard clamps).
+        outside = (F.relu(pixels - 1) + F.relu(-pixels)).pow(2).mean()
+        return (parts["content"] + self.style_weight * parts["style"] + self.tv_weight * parts["tv"]
+                + 1e3 * outside)
+
+    def __call__(self, pixels: torch.Tensor, targets: Targets) -> torch.Tensor:
+        return self.total(self.parts(pixels, targets), pixels)
+
+
+# --- colour ---------------------------------------------------------------------------------
+
+YUV = torch.tensor([[0.299, 0.587, 0.114], [-0.14713, -0.28886, 0.436], [0.615, -0.51499, -0.10001]])
+
+
+def to_yuv(pixels: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,bjhw->bihw", YUV.to(pixels.device), pixels)
+
+
+def from_yuv(yuv: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(YUV).to(yuv.device), yuv)
+
+
+def luminance(pixels: torch.Tensor) -> torch.Tensor:
+    """Grey version [B, 3, H, W] of a picture (its luma in all three channels)."""
+    return to_yuv(pixels)[:, :1].expand(-1, 3, -1, -1).contiguous()
+
+
+def match_luminance(style: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """The style's grey picture with its brightness mean and spread matched to the photo's."""
+    ys, yc = luminance(style), luminance(content)
+    return ((ys - ys.mean()) * (yc.std() / (ys.std() + 1e-6)) + yc.mean()).clamp(0, 1)
+
+
+def recolour(grey_result: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """Brightness from the result, colour (U, V) from the photo."""
+    yuv = to_yuv(content)
+    yuv = torch.cat([grey_result.mean(dim=1, keepdim=True), yuv[:, 1:]], dim=1)
+    return from_yuv(yuv).clamp(0, 1)
+
+
+# --- the solver -------------------------------------------------------------------------------
+
+def scale_sizes(height: int, width: int, scales: int) -> list[tuple[int, int]]:
+    """Sizes from coarse to fine, each half the next; too-small ones are dropped."""
+    sizes = []
+    for k in reversed(range(scales)):
+        h, w = round(height / 2 ** k), round(width / 2 ** k)
+        if max(h, w) >= MIN_SCALE_SIDE or k == 0:
+            sizes.append((h, w))
+    return sizes
+
+
+def steps_per_scale(steps: int, count: int) -> list[int]:
+    """Twice the steps at each coarser scale: they are four times cheaper."""
+    return [steps * 2 ** (count - 1 - i) for i in range(count)]
+
+
+def _style_tensor(style: Image.Image, size: tuple[int, int], brush: float, device) -> torch.Tensor:
+    side = min(MAX_STYLE_SIDE, max(32, round(max(size) * brush)))
+    w, h = fit_side(style.size, side)
+    return to_tensor(style.convert("RGB").resize((w, h), Image.LANCZOS), device)
+
+
+def _optimise(pixels: torch.Tensor, loss_fn, steps: int, optimizer: str, on_step) -> torch.Tensor:
+    """Minimise ``loss_fn(pixels)`` for ``steps`` loss evaluations; ``on_step(step, pixels)`` after each."""
+    pixels = pixels.detach().clone(memory_format=torch.contiguous_format).requires_grad_(True)
+    done = 0
+
+    def closure() -> torch.Tensor:
+        nonlocal done
+        opt.zero_grad()
+        loss = loss_fn(pixels)
+        loss.backward()
+        done += 1
+        on_step(done, pixels.detach())
+        return loss
+
+    if optimizer == "lbfgs":
+        opt = torch.optim.LBFGS([pixels], lr=1.0, max_iter=steps, max_eval=steps, history_size=50,
+                                tolerance_grad=0.0, tolerance_change=0.0)
+        while done < steps:
+            before = done
+            opt.step(closure)
+            if done == before:
+                break
+            opt.param_groups[0]["max_iter"] = opt.param_groups[0]["max_eval"] = steps - done
+    else:
+        opt = torch.optim.Adam([pixels], lr=0.01)
+        while done < steps:
+            opt.step(closure)
+            with torch.no_grad():
+                pixels.clamp_(0, 1)
+    return pixels.detach().clamp(0, 1)
+
+
+def _use_half(settings: StyleSettings, net: FeatureNet) -> bool:
+    if settings.precision == "auto":
+        return net.device.type == "cuda"
+    return settings.precision == "half"
+
+
+def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Optional[Sequence[float]] = None,
+            settings: Optional[StyleSettings] = None, net: Optional[FeatureNet] = None,
+            init_image: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
+            cancel: Optional[threading.Event] = None) -> Image.Image:
+    """Paint ``content`` in the manner of ``styles`` (blended by ``weights``).
+
+    Returns a picture with the photo's aspect ratio and ``settings.size`` as its longest side.
+    Progress is reported per step with stage "scale" and a preview every few steps; setting
+    ``cancel`` raises ``Cancelled`` carrying the latest preview.
+    """
+    settings = settings or StyleSettings()
+    settings.validate()
+    if not styles:
+        raise ValueError("at least one style picture is needed")
+    weights = list(weights) if weights is not None else [1.0] * len(styles)
+    if len(weights) != len(styles):
+        raise ValueError(f"{len(styles)} style pictures but {len(weights)} style weights")
+    if any(w < 0 for w in weights) or sum(weights) <= 0:
+        raise ValueError("style weights must not be negative, and at least one must be above 0")
+    if settings.init == "image" and init_image is None:
+        raise ValueError("init 'image' needs a starting picture")
+    if net is None:
+        from .models import load_model
+        net = load_model(settings.model)
+    settings.style_weights = [float(w) for w in weights]
+
+    torch.manual_seed(settings.seed)
+    generator = torch.Generator().manual_seed(settings.seed)
+    content_layers, style_layers = settings.layers()
+    loss = StyleLoss(net, content_layers, style_layers, settings.strength, settings.smoothing,
+                     half=_use_half(settings, net))
+    device = net.device
+    width, height = fit_side(content.size, settings.size)
+    photo = to_tensor(content.convert("RGB").resize((width, height), Image.LANCZOS), device)
+    sizes = scale_sizes(height, width, settings.scales)
+    steps = steps_per_scale(settings.steps, len(sizes))
+    reporter = Reporter(on_progress, cancel, "scale", [h * w * n for (h, w), n in zip(sizes, steps)])
+
+    def shown(pixels: torch.Tensor, size) -> torch.Tensor:
+        return recolour(pixels, resize(photo, size)) if settings.keep_colors else pixels
+
+    pixels = None
+    for index, (size, n) in enumerate(zip(sizes, steps)):
+        photo_here = resize(photo, size)
+        if settings.keep_colors:
+            photo_here = luminance(photo_here)
+        style_here = []
+        for style in styles:
+            s = _style_tensor(style, size, settings.brush, device)
+            style_here.append(match_luminance(s, photo_here) if settings.keep_colors else s)
+        targets = loss.targets(photo_here, style_here, weights)
+
+        if pixels is None:
+            pixels = _initial(settings, photo_here, init_image, generator, size, device)
+        else:
+            pixels = F.interpolate(pixels, size=size, mode="bicubic", align_corners=False).clamp(0, 1)
+
+        def on_step(step: int, current: torch.Tensor, index=index, n=n, size=size) -> None:
+            preview = None
+            if step % PREVIEW_EVERY == 0 or step == n:
+                preview = to_pil(shown(current.clamp(0, 1), size))
+            reporter.step(index, step, n, preview)
+            if step < n:
+                reporter.check_cancel()
+
+        reporter.check_cancel()
+        pixels = _optimise(pixels, lambda p: loss(p, targets), n, settings.optimizer, on_step)
+    return to_pil(shown(pixels, sizes[-1]))
+
+
+def _initial(settings: StyleSettings, photo: torch.Tensor, init_image: Optional[Image.Image],
+             generator: torch.Generator, size: tuple[int, int], device) -> torch.Tensor:
+    if settings.init == "content":
+        return photo.clone()
+    if settings.init == "noise":
+        noise = torch.rand((1, 3, *size), generator=generator).to(device)
+        return (0.5 + 0.5 * (noise - 0.5)) if not settings.keep_colors else luminance(noise)
+    start = to_tensor(init_image.convert("RGB").resize((size[1], size[0]), Image.LANCZOS), device)
+    return luminance(start) if settings.keep_colors else start
+
+
+# --- command line ---------------------------------------------------------------------------
+
+def _parse_weights(text: str, count: int) -> list[float]:
+    try:
+        weights = [float(w) for w in text.split(",") if w.strip()]
+    except ValueError:
+        raise ValueError(f"bad --style-weights '{text}' (use numbers like 1,0.5)") from None
+    if len(weights) != count:
+        raise ValueError(f"--style-weights has {len(weights)} numbers for {count} style pictures")
+    return weights
+
+
+def cmd_style(args) -> None:
+    from .cli import model_for, open_image, progress_bar
+    from .images import save_png
+
+    style_paths = [p for p in args.styles.split(",") if p.strip()]
+    if not style_paths:
+        raise ValueError("no style picture given")
+    weights = _parse_weights(args.style_weights, len(style_paths)) if args.style_weights else None
+    settings = StyleSettings(model=args.model, size=args.size, seed=args.seed, init=args.init,
+                             optimizer=args.optimizer, keep_colors=args.keep_colors)
+    for option in ("steps", "scales", "strength", "brush", "smoothing"):
+        value = getattr(args, option)
+        if value is not None:
+            setattr(settings, option, value)
+    settings.validate()
+    content = open_image(args.content)
+    styles = [open_image(p) for p in style_paths]
+    net = model_for(args.model, [*settings.layers()[0], *settings.layers()[1]])
+    result = stylize(content, styles, weights, settings, net, on_progress=progress_bar())
+    recipe = {**settings.recipe(), "content": args.content, "styles": style_paths}
+    save_png(result, args.out, recipe)
+    print(args.out)
+
+
+def add_parser(commands) -> None:
+    """Register ``python -m engine style`` (called from ``engine.cli.build_parser``)."""
+    from .cli import positive_float, positive_int
+    from .models import MODELS
+
+    def unit_float(text: str) -> float:
+        value = float(text)
+        if not 0.0 <= value <= 1.0:
+            import argparse
+            raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+        return value
+
+    defaults = StyleSettings()
+    p = commands.add_parser("style", help="paint a photo in the manner of one or more paintings")
+    p.add_argument("content", help="the photo")
+    p.add_argument("styles", metavar="STYLE[,STYLE...]", help="one or more paintings, separated by commas")
+    p.add_argument("out", help="the PNG to write")
+    p.add_argument("--style-weights", metavar="W,...", help="how much of each painting (default: equal)")
+    p.add_argument("--size", type=positive_int, default=defaults.size, help="longest side of the result in px")
+    p.add_argument("--steps", type=positive_int, help=f"steps at full size (default {defaults.steps}; "
+                                                      "coarser scales get twice as many each)")
+    p.add_argument("--scales", type=positive_int, help=f"coarse-to-fine sizes (default {defaults.scales})")
+    p.add_argument("--strength", type=unit_float, help=f"style strength 0..1 (default {defaults.strength})")
+    p.add_argument("--brush", type=positive_float, help=f"brush size: painting scale relative to the photo "
+                                                        f"(default {defaults.brush})")
+    p.add_argument("--smoothing", type=unit_float, help=f"smoothing 0..1 (default {defaults.smoothing})")
+    p.add_argument("--keep-colors", action="store_true", help="keep the photo's colours")
+    p.add_argument("--init", choices=["content", "noise"], default="content")
+    p.add_argument("--optimizer", choices=list(OPTIMIZERS), default="lbfgs")
+    p.add_argument("--model", default="lite0", choices=list(MODELS))
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(run=cmd_style)
