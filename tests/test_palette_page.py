@@ -1,0 +1,162 @@
+"""The Hybrid Palette page through Streamlit's AppTest (no browser)."""
+import engine.gallery
+from engine.palette import PaletteFilter, palette_json
+from PIL import Image
+from tests.conftest import open_page
+
+PAGE = "hybrid_palette.py"
+
+
+def palette_page():
+    return open_page(PAGE)
+
+
+def add(at, text):
+    at.text_input[0].set_value(text)
+    at.button(key="FormSubmitter:palette:add-Add").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def start_from(at, kind):
+    at.segmented_control(key="palette:seed").set_value(kind).run()
+    return at
+
+
+def entries(at):
+    return [(e["layer"], e["channel"], e["weight"]) for e in at.session_state["palette"]]
+
+
+def test_empty_page_explains_where_filters_come_from():
+    at = palette_page()
+    assert at.title[0].value == "Hybrid Palette"
+    assert any("palette is empty" in i.value for i in at.info)
+    assert [o for o in at.segmented_control(key="palette:seed").options] == ["Photo", "Noise", "Colour", "Gradient"]
+    at.button(key="run-palette").click().run()
+    assert not at.exception
+    assert any("palette is empty" in w.value for w in at.warning)
+    assert "palette:result" not in at.session_state
+
+
+def test_typing_filters_makes_chips_with_weights_and_remove_buttons():
+    at = add(palette_page(), "block8:12, block12:40:0.5")
+    assert entries(at) == [("block8", 12, 1.0), ("block12", 40, 0.5)]
+    sliders = [s for s in at.slider if s.label == "Weight"]
+    assert [s.value for s in sliders] == [1.0, 0.5]
+    sliders[1].set_value(-0.7).run()
+    assert entries(at)[1] == ("block12", 40, -0.7)
+    at.button(key="palette:remove:palette:weight:lite0:block8:12").click().run()
+    assert entries(at) == [("block12", 40, -0.7)]
+    assert any("block12 · filter 40" in m.value for m in at.markdown)
+
+
+def test_bad_filter_text_gives_a_plain_message():
+    at = add(palette_page(), "block8:999")
+    assert any("no filter 999" in e.value for e in at.error)
+    at = add(at, "block8")
+    assert any("LAYER:FILTER" in e.value for e in at.error)
+    assert entries(at) == []
+
+
+def test_surprise_me_is_seeded():
+    first, second = palette_page(), palette_page()
+    for at in (first, second):
+        at.button(key="palette:surprise").click().run()
+        assert not at.exception
+    assert entries(first) == entries(second) and len(entries(first)) == 3
+    assert {layer for layer, _, _ in entries(first)} == {"block3", "block8", "block12"}
+    first.button(key="palette:surprise").click().run()  # pressed again: another palette
+    assert entries(first) != entries(second)
+
+
+def test_thumbnails_come_from_the_gallery_when_there_is_one(monkeypatch):
+    calls = []
+
+    def fake_thumbnail(model, layer, channel, root=None):
+        calls.append((model, layer, channel))
+        return Image.new("RGB", (128, 128), (200, 30, 30)) if layer == "block3" else None
+    monkeypatch.setattr(engine.gallery, "thumbnail", fake_thumbnail)
+    at = palette_page()
+    pictures = len(at.get("image"))  # the sample photo
+    add(at, "block3:1, block5:2")
+    assert ("lite0", "block3", 1) in calls and ("lite0", "block5", 2) in calls
+    assert len(at.get("image")) == pictures + 1  # block5 has no picture: a placeholder, no error
+
+
+def test_load_a_palette_file_and_refuse_a_bad_one():
+    at = palette_page()
+    text = palette_json([PaletteFilter("block3", 4, 0.7), PaletteFilter("block10", 2, -0.3)], "lite0")
+    at.file_uploader(key="palette:load").set_value(("sea.json", text.encode(), "application/json")).run()
+    assert not at.exception
+    assert entries(at) == [("block3", 4, 0.7), ("block10", 2, -0.3)]
+    assert [s.value for s in at.slider if s.label == "Weight"] == [0.7, -0.3]
+    at.file_uploader(key="palette:load").set_value(("cat.json", b"not json at all", "application/json")).run()
+    assert any("not a DreamLab palette" in e.value for e in at.error)
+    assert entries(at) == [("block3", 4, 0.7), ("block10", 2, -0.3)]  # unchanged
+
+
+def test_painting_on_noise_gives_a_picture_and_a_download():
+    at = add(palette_page(), "block5:3, block10:20:0.5")
+    start_from(at, "Noise")
+    at.slider(key="palette:steps:canvas").set_value(8).run()
+    at.button(key="run-palette").click().run()
+    assert not at.exception
+    result = at.session_state["palette:result"]
+    assert result["after"].size == (256, 256) and result["before"] is None and result["gif"] is None
+    assert result["recipe"]["seed_picture"] == "noise" and result["recipe"]["steps"] == 8
+    assert any(d.label == "Download PNG" for d in at.download_button)
+
+
+def test_painting_a_photo_shows_before_and_after():
+    at = add(palette_page(), "block8:12")
+    at.slider(key="palette:steps:photo").set_value(2).run()
+    at.slider(key="palette:octaves").set_value(2).run()
+    at.button(key="run-palette").click().run()
+    assert not at.exception
+    result = at.session_state["palette:result"]
+    assert result["before"].size == result["after"].size and max(result["after"].size) == 384
+    assert result["recipe"]["palettes"] == [[{"layer": "block8", "channel": 12, "weight": 1.0}]]
+    assert at.subheader[-1].value == "Your painting"
+
+
+def test_gradient_seed_uses_the_chosen_colours():
+    at = add(palette_page(), "block5:3")
+    start_from(at, "Gradient")
+    at.color_picker(key="palette:top").set_value("#ff0000").run()
+    at.slider(key="palette:steps:canvas").set_value(8).run()
+    at.button(key="run-palette").click().run()
+    result = at.session_state["palette:result"]
+    assert result["recipe"]["seed_picture"] == "gradient:#ff0000:#1b2a6b"
+    top = result["after"].crop((0, 0, 256, 40)).resize((1, 1), Image.BOX).getpixel((0, 0))
+    assert top[0] > top[2]  # still red at the top
+
+
+def test_journey_of_two_stops_gives_a_gif():
+    at = add(palette_page(), "block5:3")
+    start_from(at, "Noise")
+    at.slider(key="palette:steps:canvas").set_value(8).run()
+    at.button(key="palette:stop:add").click().run()
+    at.button(key="palette:remove:palette:weight:lite0:block5:3").click().run()
+    add(at, "block10:20")
+    at.button(key="palette:stop:add").click().run()
+    assert len(at.session_state["palette:stops"]) == 2
+    assert at.toggle(key="palette:journey").value
+    at.button(key="run-palette").click().run()
+    assert not at.exception
+    result = at.session_state["palette:result"]
+    assert len(result["recipe"]["palettes"]) == 2 and result["gif"][:6] == b"GIF89a"
+    assert any(d.label == "Download GIF" for d in at.download_button)
+
+
+def test_variations_side_by_side_and_keep_one():
+    at = add(palette_page(), "block5:3")
+    start_from(at, "Noise")
+    at.slider(key="palette:steps:canvas").set_value(8).run()
+    at.select_slider(key="palette:variations:count").set_value(2).run()
+    at.button(key="run-palette-variations").click().run()
+    assert not at.exception
+    variations = at.session_state["palette:variations"]
+    assert [v["recipe"]["seed"] for v in variations] == [0, 1]
+    at.button(key="palette:keep:1").click().run()
+    assert at.session_state["palette:result"]["recipe"]["seed"] == 1
+    assert not at.session_state["palette:variations"]
