@@ -93,12 +93,24 @@ def browser():
         b.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 1600}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(60_000)
     yield page
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:  # keep a picture of what the user would have seen
+        shots = ROOT / "test-results"
+        shots.mkdir(exist_ok=True)
+        page.screenshot(path=str(shots / f"{request.node.name}.png"), full_page=True)
     context.close()
 
 
@@ -118,3 +130,21 @@ def open_page(page_file: str, timeout: float = 120):
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def upload(page, path, uploader_index: int = 0, attempts: int = 3) -> None:
+    """Put a file into a Streamlit file uploader and wait until the app has it.
+
+    A file given to an uploader while the page is still re-running can be dropped, so try again.
+    """
+    for _ in range(attempts):
+        wait_for_app(page)
+        uploader = page.locator("[data-testid='stFileUploader']").nth(uploader_index)
+        uploader.locator("input[type='file']").set_input_files(str(path))
+        try:
+            uploader.locator("[data-testid='stFileChip']").wait_for(timeout=15_000)
+            wait_for_app(page)
+            return
+        except Exception:
+            continue
+    raise AssertionError(f"the app never received {path}")

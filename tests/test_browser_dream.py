@@ -3,7 +3,7 @@ import pytest
 from PIL import Image
 
 from engine.images import read_recipe
-from tests.conftest import gradient_picture, wait_for_app
+from tests.conftest import gradient_picture, upload, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -15,9 +15,8 @@ def test_upload_dream_slider_and_download(page, app_url, tmp_path):
     page.goto(f"{app_url}/deep_dream")
     wait_for_app(page)
     page.get_by_role("radio", name="Upload").click()
-    page.locator("input[type='file']").first.set_input_files(str(photo))
-    page.get_by_text("Your photo", exact=True).last.wait_for()
-    wait_for_app(page)
+    upload(page, photo)
+    page.locator("[data-testid='stImage']").first.wait_for()
     page.get_by_role("button", name="Dream").click()
 
     page.get_by_text("Your dream").wait_for(timeout=120_000)
@@ -54,7 +53,7 @@ def test_a_decompression_bomb_after_a_result_gets_a_message_and_keeps_the_result
     dream_the_sample(page, app_url)
     page.locator(".dl-compare").wait_for(timeout=120_000)
     page.get_by_role("radio", name="Upload").click()
-    page.locator("input[type='file']").first.set_input_files(str(bomb))
+    upload(page, bomb)
     alert = page.get_by_text("too large")
     alert.first.wait_for(timeout=30_000)
     wait_for_app(page)
@@ -69,8 +68,8 @@ def test_stop_ends_the_dream_and_keeps_where_it_got_to(page, app_url, tmp_path):
     page.goto(f"{app_url}/deep_dream")
     wait_for_app(page)
     page.get_by_role("radio", name="Upload").click()
-    page.locator("input[type='file']").first.set_input_files(str(big))
-    page.get_by_text("Your photo", exact=True).last.wait_for()
+    upload(page, big)
+    page.locator("[data-testid='stImage']").first.wait_for()
     page.get_by_role("slider", name="Picture size").press("End")  # "Full size (slow)"
     wait_for_app(page)
     page.get_by_role("button", name="Dream").click()
