@@ -1,4 +1,148 @@
 import streamlit as st
+from PIL import Image
+
+from engine.images import ImageError, load_image
+from engine.models import get_spec
+from engine.style import BUILTIN_STYLES, QUALITIES, StyleSettings, builtin_style_path, stylize
+from ui.inputs import UPLOAD_TYPES, image_input
+from ui.models import get_model, model_picker
+from ui.results import show_result
+from ui.runner import follow_job, report_outcome, run_button
+
+KIND = "style"
+RESULT = "style:result"
+QUALITY_LABELS = {"fast": "Fast", "balanced": "Balanced", "best": "Best"}
+BRUSHES = {"Fine": 0.6, "Medium": 1.0, "Large": 1.5, "Huge": 2.2}
+
+
+@st.cache_data(show_spinner=False)
+def builtin_style(name: str) -> Image.Image:
+    return load_image(builtin_style_path(name), max_side=None).image
+
+
+def chosen_paintings() -> list[tuple[str, Image.Image]]:
+    """(name, picture) for every painting the user picked: built in or uploaded."""
+    source = st.segmented_control("Paintings", ["Built-in", "Upload"], default="Built-in",
+                                  key="style-painting-source") or "Built-in"
+    if source == "Built-in":
+        names = st.pills("Built-in paintings (pick one or more)", list(BUILTIN_STYLES), selection_mode="multi",
+                         default=["swirling_night"], format_func=lambda n: BUILTIN_STYLES[n].split(" (")[0],
+                         key="style-builtin")
+        return [(BUILTIN_STYLES[n], builtin_style(n)) for n in names]
+    files = st.file_uploader("Your paintings (one or more)", type=UPLOAD_TYPES, accept_multiple_files=True,
+                             key="style-uploads", help="Photos of paintings, drawings, textures, anything.")
+    paintings = []
+    for f in files or []:
+        try:
+            paintings.append((f.name, load_image(f.getvalue(), max_side=1024).image))
+        except ImageError as err:
+            st.error(f"{f.name}: {err}")
+    return paintings
+
 
 st.title("Style Transfer")
-st.info("Coming soon.")
+st.write("Your photo, repainted in the manner of a painting: the network keeps the photo's shapes "
+         "and borrows the painting's colours and brush strokes.")
+
+photo = image_input("style")
+if photo is not None:
+    st.image(photo.image, caption="Your photo", width=320)
+
+st.subheader("Painting")
+paintings = chosen_paintings()
+blend = [1.0] * len(paintings)
+if paintings:
+    columns = st.columns(min(len(paintings), 4))
+    for i, (name, picture) in enumerate(paintings):
+        with columns[i % len(columns)]:
+            st.image(picture, caption=name, width="stretch")
+            if len(paintings) > 1:
+                blend[i] = st.slider("How much of it", 0, 100, 50, key=f"style-blend-{i}") / 100
+
+st.subheader("Look")
+strength = st.slider("Style strength", 0, 100, 50, format="%d%%", key="style-strength",
+                     help="Low: mostly your photo with a touch of paint. High: mostly the painting.") / 100
+c1, c2 = st.columns(2)
+brush = c1.select_slider("Brush size", list(BRUSHES), value="Medium", key="style-brush",
+                         help="How large the painting's strokes and patterns come out.")
+keep_colors = c2.toggle("Keep my photo's colours", key="style-keep-colors",
+                        help="Borrow only the painting's strokes and light, not its colours.")
+quality = st.radio("Quality", list(QUALITIES), index=1, horizontal=True, key="style-quality", format_func=QUALITY_LABELS.get,
+                   captions=[f"{side} px" for side, _, _ in QUALITIES.values()])
+size, steps, scales = QUALITIES[quality]
+
+with st.expander("Advanced settings"):
+    model_name = model_picker("style-model")
+    settings = StyleSettings(model=model_name)
+    c1, c2, c3 = st.columns(3)
+    size = c1.number_input("Size (longest side, px)", 64, 2048, size, 32, key=f"style-size-{quality}")
+    steps = c2.slider("Steps at full size", 1, 200, steps, key=f"style-steps-{quality}",
+                      help="Each smaller scale gets twice as many. More steps = more finished.")
+    scales = c3.slider("Scales (coarse to fine)", 1, 4, scales, key=f"style-scales-{quality}",
+                       help="Solve small first, then enlarge and refine: much faster for big pictures.")
+    c1, c2, c3 = st.columns(3)
+    smoothing = c1.slider("Smoothing", 0.0, 1.0, settings.smoothing, 0.05, key="style-smoothing",
+                          help="Irons out speckles; too much looks blurry.")
+    init = c2.radio("Start from", ["content", "noise"], key="style-init", format_func={"content": "My photo",
+                                                                     "noise": "Random noise"}.get)
+    optimizer = c3.radio("Optimiser", ["lbfgs", "adam"], key="style-optimizer", format_func={"lbfgs": "L-BFGS (best)",
+                                                                      "adam": "Adam"}.get)
+    spec = get_spec(model_name)
+    content_layers, style_layers = settings.layers()
+    layer_label = lambda n: f"{n} · {spec.layer(n).hint}"  # noqa: E731
+    chosen_content = st.multiselect("Content layers (the photo's shapes)", spec.layer_names(),
+                                    default=list(content_layers), format_func=layer_label,
+                                    key=f"style-content-layers-{model_name}")
+    chosen_style = st.multiselect("Style layers (the painting's texture)", spec.layer_names(),
+                                  default=list(style_layers), format_func=layer_label,
+                                  key=f"style-style-layers-{model_name}")
+    seed = st.number_input("Random seed", 0, 2**31 - 1, 0, key="style-seed", help="Same seed + same settings = same picture.")
+
+
+def make_job():
+    if photo is None:
+        st.warning("Choose a photo first.")
+        return None
+    if not paintings:
+        st.warning("Pick or upload at least one painting.")
+        return None
+    if sum(blend) <= 0:
+        st.warning("Give at least one painting a share above 0.")
+        return None
+    if not chosen_content or not chosen_style:
+        st.warning("Pick at least one content layer and one style layer in Advanced settings.")
+        return None
+    net = get_model(model_name)
+    if net is None:
+        return None
+    job_settings = StyleSettings(
+        model=model_name, size=int(size), steps=int(steps), scales=int(scales), strength=strength,
+        brush=BRUSHES[brush], smoothing=smoothing, keep_colors=keep_colors, init=init, optimizer=optimizer,
+        content_layers={l: 1.0 for l in chosen_content}, style_layers={l: 1.0 for l in chosen_style},
+        seed=int(seed))
+    image = photo.image
+    styles = [picture for _, picture in paintings]
+    names = [name for name, _ in paintings]
+    weights = list(blend)
+
+    def job(on_progress, cancel):
+        result = stylize(image, styles, weights, job_settings, net, on_progress=on_progress, cancel=cancel)
+        recipe = {**job_settings.recipe(), "styles": names, "quality": quality}
+        return {"before": image, "after": result, "recipe": recipe}
+    return job
+
+
+estimate = 12.0 * (size / 512) ** 2 * steps / 40
+run_button("Paint", KIND, make_job, estimate_s=estimate, icon=":material/brush:")
+finished = follow_job(KIND, preview_caption="Painting in progress")
+if finished is not None:
+    outcome = report_outcome(finished)
+    if isinstance(outcome, dict):
+        st.session_state[RESULT] = outcome
+    elif isinstance(outcome, Image.Image):  # stopped: keep the last preview
+        st.image(outcome, caption="Where the painting had got to", width="stretch")
+
+result = st.session_state.get(RESULT)
+if result:
+    st.subheader("Your painting")
+    show_result(result["before"], result["after"], result["recipe"], "dreamlab-style.png", key="style")
