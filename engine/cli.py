@@ -156,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=positive_int, default=5)
     p.set_defaults(run=cmd_classify)
     add_dream_parser(commands)
+    from .gallery import add_parser as add_filter_parsers  # filter, gallery-build
+    add_filter_parsers(commands)
     from .style import add_parser as add_style_parser  # style
     add_style_parser(commands)
     from .palette import add_parser as add_palette_parser  # palette

@@ -1,0 +1,322 @@
+"""Filter visualisation: paint what one filter of one layer "likes", starting from noise.
+
+Three ingredients from the feature-visualisation literature (Olah et al., *Feature Visualization*,
+Distill 2017), written for DreamLab's one ascent loop (``engine.ascent.ascend``):
+
+* ``FourierCanvas``: the picture lives as a 1/f-scaled Fourier spectrum of decorrelated colour
+  channels, squashed by a sigmoid into [0, 1]. Steps in this space favour large, smooth, natural
+  colour structures over the high-frequency noise a plain pixel ascent produces.
+* ``RandomTransforms``: every step the network sees the picture padded, shifted, scaled and rotated
+  a little, so only patterns that survive such changes grow.
+* A leaky objective for layers that end in a ReLU (``LeakyNet``): a filter that never fires on
+  noise has no gradient through its ReLU, and would stay grey; we ascend the filter's
+  pre-activation instead (a leaky ReLU6), which always has a gradient.
+
+Every picture of a batch owns its random generator (seeded from the seed and its channel), and
+pictures of a batch never interact, so a channel renders the same alone or in a batch.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import asdict, dataclass
+from typing import Callable, Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+from PIL import Image
+from torch import nn
+
+from .ascent import ascend
+from .images import to_pil
+from .models import FeatureNet
+from .objectives import Objective, batch_channels
+from .progress import ProgressFn, Reporter
+
+# Square root of the colour correlation of ImageNet pictures (the standard values used since
+# Olah et al. 2017), scaled so its largest column has norm 1.
+_COLOR_SQRT = torch.tensor([[0.26, 0.09, 0.02],
+                            [0.27, 0.00, -0.05],
+                            [0.27, -0.09, 0.03]])
+COLOR_MATRIX = _COLOR_SQRT / _COLOR_SQRT.norm(dim=0).max()
+SPECTRUM_INIT_STD = 0.01
+PREVIEW_EVERY = 8
+RIVAL_WEIGHT = 0.5  # how strongly a picture also pushes the layer's other filters down  # steps between live previews of a single filter
+
+
+# --- the canvas -----------------------------------------------------------------------------
+
+def _frequency_scale(height: int, width: int, decay: float) -> torch.Tensor:
+    """1 / |f|^decay for the rfft2 grid, so every frequency band starts with equal energy."""
+    fy = torch.fft.fftfreq(height)[:, None]
+    fx = torch.fft.rfftfreq(width)[None, :]
+    freqs = (fy * fy + fx * fx).sqrt()
+    return 1.0 / freqs.clamp(min=1.0 / max(height, width)) ** decay
+
+
+class FourierCanvas:
+    """A batch of pictures parameterised as 1/f-scaled spectra of decorrelated colour.
+
+    ``render()`` -> [B, 3, H, W] in (0, 1), differentiable w.r.t. ``spectrum``;
+    ``update(pixels, grad)`` ascends: ``pixels.backward(-grad)`` then one Adam step.
+    Adam works element by element, so pictures of a batch never influence each other.
+    """
+
+    def __init__(self, spectrum: torch.Tensor, height: int, width: int, lr: float = 0.05, decay: float = 1.0):
+        self.height, self.width = height, width
+        self.spectrum = spectrum.detach().clone().requires_grad_(True)  # [B, 3, H, W//2+1, 2]
+        self.scale = _frequency_scale(height, width, decay).to(spectrum.device)[None, None, :, :, None]
+        self.color = COLOR_MATRIX.to(spectrum.device)
+        self.optimizer = torch.optim.Adam([self.spectrum], lr=lr)
+
+    @classmethod
+    def random(cls, generators: Sequence[torch.Generator], height: int, width: int, device="cpu",
+               lr: float = 0.05, decay: float = 1.0, std: float = SPECTRUM_INIT_STD) -> "FourierCanvas":
+        """Faint random noise, one picture per generator (each generator draws its own picture)."""
+        shape = (3, height, width // 2 + 1, 2)
+        spectrum = torch.stack([torch.randn(shape, generator=g) * std for g in generators])
+        return cls(spectrum.to(device), height, width, lr, decay)
+
+    @classmethod
+    def from_image(cls, pixels: torch.Tensor, lr: float = 0.05, decay: float = 1.0,
+                   margin: float = 0.02) -> "FourierCanvas":
+        """Start from given pictures [B, 3, H, W] in [0, 1] (a photo, a solid colour, a gradient).
+
+        Values are pulled into [margin, 1 - margin] first: the sigmoid never reaches 0 or 1, and
+        pixels near the ends would otherwise need enormous parameters and barely move.
+        """
+        _, _, height, width = pixels.shape
+        canvas = cls(torch.zeros(pixels.shape[0], 3, height, width // 2 + 1, 2, device=pixels.device),
+                     height, width, lr, decay)
+        with torch.no_grad():
+            p = pixels.float().clamp(0, 1) * (1 - 2 * margin) + margin
+            logits = torch.log(p) - torch.log1p(-p)
+            decorrelated = torch.einsum("ij,bjhw->bihw", torch.linalg.inv(canvas.color), logits)
+            spectrum = torch.fft.rfft2(decorrelated * 4.0, norm="ortho")
+            canvas.spectrum.copy_(torch.view_as_real(spectrum) / canvas.scale)
+        return canvas
+
+    def render(self) -> torch.Tensor:
+        spectrum = torch.view_as_complex(self.spectrum * self.scale)
+        image = torch.fft.irfft2(spectrum, s=(self.height, self.width), norm="ortho") / 4.0
+        rgb = torch.einsum("ij,bjhw->bihw", self.color, image)
+        return torch.sigmoid(rgb)
+
+    def update(self, pixels: torch.Tensor, grad: torch.Tensor) -> None:
+        self.optimizer.zero_grad(set_to_none=True)
+        pixels.backward(-grad)
+        self.optimizer.step()
+
+    @property
+    def pixels(self) -> torch.Tensor:
+        with torch.no_grad():
+            return self.render()
+
+
+# --- random transforms ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TransformSettings:
+    jitter: int = 10  # random shift in pixels at 128 px (grey comes in at the edges)
+    scale: float = 0.1  # zoom by a factor in [1 - scale, 1 + scale]
+    rotate: float = 10.0  # degrees either way
+
+
+class RandomTransforms:
+    """``transform(pixels, generator)`` for ``ascend``: one random shift + zoom + rotation per
+    picture, with grey beyond the picture's edges (so the edges get painted like the middle).
+
+    Each picture draws from its own generator (the loop's shared ``generator`` is unused), so a
+    picture transforms identically alone or in a batch. Differentiable, one ``grid_sample`` for
+    the whole batch, and the network sees a picture of the canvas's own size (no padding cost).
+    """
+
+    def __init__(self, generators: Sequence[torch.Generator], settings: TransformSettings = TransformSettings(),
+                 reference_side: int = 128):
+        self.generators = list(generators)
+        self.settings = settings
+        self.reference_side = reference_side
+
+    def __call__(self, pixels: torch.Tensor, generator: Optional[torch.Generator] = None) -> torch.Tensor:
+        s = self.settings
+        height, width = pixels.shape[-2:]
+        shift = s.jitter * max(height, width) / self.reference_side
+        thetas = []
+        for g in self.generators:
+            u = torch.rand(4, generator=g, dtype=torch.float64).tolist()
+            dy, dx = ((2 * v - 1) * shift for v in u[:2])
+            zoom = 1.0 + (2 * u[2] - 1) * s.scale
+            angle = math.radians((2 * u[3] - 1) * s.rotate)
+            cos, sin = math.cos(angle) / zoom, math.sin(angle) / zoom
+            # affine_grid maps output coordinates in [-1, 1] to input coordinates in [-1, 1]
+            thetas.append([[cos, -sin * height / width, 2 * dx / width],
+                           [sin * width / height, cos, 2 * dy / height]])
+        theta = torch.tensor(thetas, dtype=pixels.dtype, device=pixels.device)
+        grid = F.affine_grid(theta, list(pixels.shape), align_corners=False)
+        return F.grid_sample(pixels - 0.5, grid, mode="bilinear", padding_mode="zeros", align_corners=False) + 0.5
+
+
+# --- filters that never fire ----------------------------------------------------------------
+
+class LeakyNet(nn.Module):
+    """``net`` with a leaky last activation for the filters being painted (same call as FeatureNet).
+
+    If ``layer``'s stage ends in a ReLU or ReLU6, a filter that is negative everywhere on noise
+    gets no gradient and its picture stays grey, and one that passes 6 stops growing. Here picture
+    i sees filter ``channels[i]`` through ``relu6(x) + slope * x``, which equals the real activation
+    up to a small tilt and always has a gradient; every other filter keeps its real activation.
+    Layers that do not end in a ReLU pass through untouched. The shared network itself is never
+    modified (other jobs may be using it at the same time).
+    """
+
+    def __init__(self, net: FeatureNet, layer: str, channels: Sequence[int], slope: float = 0.05):
+        super().__init__()
+        self.net, self.layer, self.channels, self.slope = net, layer, list(channels), slope
+        self.index = net.stage_names.index(layer)
+        stage = net.stages[self.index]
+        self.leaky = isinstance(stage, nn.Sequential) and isinstance(stage[-1], (nn.ReLU, nn.ReLU6))
+        self.spec = net.spec
+
+    @property
+    def device(self) -> torch.device:
+        return self.net.device
+
+    def forward(self, pixels: torch.Tensor, layers) -> dict[str, torch.Tensor]:
+        layers = set(layers)
+        if not self.leaky or layers != {self.layer}:
+            return self.net(pixels, layers)
+        if self.index == 0:
+            x = (pixels - self.net.mean) / self.net.std
+        else:
+            below = self.net.stage_names[self.index - 1]
+            x = self.net(pixels, [below])[below]
+        stage = self.net.stages[self.index]
+        pre = stage[:-1](x)
+        top = 6.0 if isinstance(stage[-1], nn.ReLU6) else math.inf
+        mask = torch.zeros(pre.shape[0], pre.shape[1], 1, 1, device=pre.device, dtype=pre.dtype)
+        mask[torch.arange(pre.shape[0]), torch.as_tensor(self.channels)] = self.slope
+        return {self.layer: pre.clamp(0.0, top) + mask * pre}
+
+
+def strongest_rival(layer: str, indices: Sequence[int], temperature: float = 1.0) -> Objective:
+    """Per picture: a soft maximum of the mean activations of all *other* channels of the layer.
+
+    Subtracting it makes picture i paint what sets channel ``indices[i]`` apart from the rest,
+    rather than something that excites everything (a saturated colour, say)."""
+    def fn(acts) -> torch.Tensor:
+        means = acts[layer].mean(dim=(2, 3))  # [B, C]
+        rows = torch.arange(means.shape[0], device=means.device)
+        others = means.index_put((rows, torch.as_tensor(list(indices), device=means.device)),
+                                 torch.tensor(-math.inf, device=means.device))
+        return temperature * torch.logsumexp(others / temperature, dim=1)
+    return Objective(fn, {layer}, f"rival({layer})")
+
+
+def filter_objective(layer: str, channels: Sequence[int], rival_weight: float) -> Objective:
+    objective = batch_channels(layer, list(channels))
+    if rival_weight:
+        objective = objective - rival_weight * strongest_rival(layer, channels)
+    return objective
+
+
+# --- rendering filters ----------------------------------------------------------------------
+
+@dataclass
+class FilterSettings:
+    model: str = "lite0"
+    layer: str = "block8"
+    channel: int = 0
+    size: int = 128
+    steps: int = 64
+    lr: float = 0.08
+    rival_weight: float = RIVAL_WEIGHT
+    seed: int = 0
+
+    def recipe(self) -> dict:
+        return {"kind": "filter", **asdict(self)}
+
+
+def picture_generator(seed: int, channel: int) -> torch.Generator:
+    """Each (seed, channel) picture gets its own random stream, whatever batch it is rendered in."""
+    return torch.Generator().manual_seed(int(seed) * 1_000_003 + int(channel) + 1)
+
+
+def _check(net: FeatureNet, layer: str, channels: Sequence[int]) -> None:
+    count = net.spec.layer(layer).channels
+    for c in channels:
+        if not 0 <= int(c) < count:
+            raise ValueError(f"layer '{layer}' has filters 0 to {count - 1}; there is no filter {c}")
+
+
+def render_batch(net: FeatureNet, layer: str, channels: Sequence[int], *, size: int = 128, steps: int = 64,
+                 lr: float = 0.08, seed: int = 0,
+                 on_step: Optional[Callable[[int, FourierCanvas], None]] = None,
+                 check_cancel: Optional[Callable[[], None]] = None,
+                 transforms: TransformSettings = TransformSettings(),
+                 rival_weight: float = RIVAL_WEIGHT) -> FourierCanvas:
+    """One ascent for a batch: picture i paints channel ``channels[i]``; returns the canvas.
+
+    ``on_step(step, canvas)`` is called after every step, ``check_cancel()`` before every step.
+    """
+    channels = [int(c) for c in channels]
+    _check(net, layer, channels)
+    canvas = FourierCanvas.random([picture_generator(seed, c) for c in channels], size, size,
+                                  device=net.device, lr=lr)
+    transform = RandomTransforms([picture_generator(seed, c) for c in channels], transforms)
+    # ascend's own generator only feeds its shared jitter and tiling, both unused here
+    ascend(canvas, LeakyNet(net, layer, channels), filter_objective(layer, channels, rival_weight), steps=steps,
+           generator=torch.Generator().manual_seed(seed), transform=transform,
+           on_step=(lambda step: on_step(step, canvas)) if on_step else None, check_cancel=check_cancel)
+    return canvas
+
+
+def visualize_filters(net: FeatureNet, layer: str, channels: Sequence[int], *, size: int = 128, steps: int = 64,
+                      lr: float = 0.08, seed: int = 0, batch_size: int = 16, rival_weight: float = RIVAL_WEIGHT,
+                      on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
+                      ) -> list[Image.Image]:
+    """Pictures of many filters of one layer, ``batch_size`` of them per forward/backward pass.
+
+    The progress stages are the batches; each finished batch comes as the preview (a strip).
+    """
+    channels = [int(c) for c in channels]
+    _check(net, layer, channels)
+    batches = [channels[i:i + batch_size] for i in range(0, len(channels), batch_size)]
+    reporter = Reporter(on_progress, cancel, "batch", [len(b) for b in batches])
+    pictures: list[Image.Image] = []
+    for index, batch in enumerate(batches):
+        def on_step(step: int, canvas: FourierCanvas, index=index, batch=batch) -> None:
+            preview = None
+            if step == steps:
+                preview = contact_sheet([to_pil(p) for p in canvas.pixels], columns=len(batch))
+            reporter.step(index, step, steps, preview)
+
+        canvas = render_batch(net, layer, batch, size=size, steps=steps, lr=lr, seed=seed, on_step=on_step,
+                              check_cancel=reporter.check_cancel, rival_weight=rival_weight)
+        pictures += [to_pil(p) for p in canvas.pixels]
+    return pictures
+
+
+def visualize_filter(net: FeatureNet, layer: str, channel: int, *, size: int = 128, steps: int = 64,
+                     lr: float = 0.08, seed: int = 0, rival_weight: float = RIVAL_WEIGHT,
+                     on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None) -> Image.Image:
+    """The picture of one filter, with a live preview every few steps."""
+    reporter = Reporter(on_progress, cancel, "filter", [1.0])
+
+    def on_step(step: int, canvas: FourierCanvas) -> None:
+        show = step % PREVIEW_EVERY == 0 or step == steps
+        reporter.step(0, step, steps, to_pil(canvas.pixels) if show else None)
+
+    canvas = render_batch(net, layer, [channel], size=size, steps=steps, lr=lr, seed=seed, on_step=on_step,
+                          check_cancel=reporter.check_cancel, rival_weight=rival_weight)
+    return to_pil(canvas.pixels)
+
+
+def contact_sheet(pictures: Sequence[Image.Image], columns: int, gap: int = 0,
+                  background=(255, 255, 255)) -> Image.Image:
+    """Pictures of one size in a grid, row by row."""
+    w, h = pictures[0].size
+    rows = math.ceil(len(pictures) / columns)
+    sheet = Image.new("RGB", (columns * w + (columns - 1) * gap, rows * h + (rows - 1) * gap), background)
+    for i, picture in enumerate(pictures):
+        sheet.paste(picture, ((i % columns) * (w + gap), (i // columns) * (h + gap)))
+    return sheet

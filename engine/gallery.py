@@ -1,0 +1,285 @@
+"""The Filter Gallery's thumbnails: precomputed sprite sheets for lite0, rendered on demand otherwise.
+
+Layout of a built gallery (``assets/gallery`` in the repo)::
+
+    <model>/manifest.json    settings + per layer: sheet file, columns, and per filter its top
+                             ImageNet classes, rank, contrast and a "dead" flag
+    <model>/<layer>.webp     every filter of the layer, ``size`` px each, ``columns`` per row
+
+The build is resumable: each finished layer is written at once, and a rerun with the same
+settings skips layers already in the manifest.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+import torch
+from PIL import Image
+
+from .dream import classify
+from .filters import RIVAL_WEIGHT, contact_sheet, visualize_filters
+from .images import to_tensor
+from .models import FeatureNet
+from .progress import ProgressFn
+
+GALLERY_DIR = Path(__file__).resolve().parent.parent / "assets" / "gallery"
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+DEAD_RANGE = 1e-4  # a filter whose activation varies less than this over all its layer's pictures is dead
+
+
+@dataclass
+class GallerySettings:
+    model: str = "lite0"
+    size: int = 128
+    steps: int = 64
+    lr: float = 0.08
+    rival_weight: float = RIVAL_WEIGHT
+    seed: int = 0
+    columns: int = 16
+    quality: int = 60  # WebP quality of the sheets (about 4.5 KB per 128 px picture)
+    top_k: int = 3  # ImageNet classes kept per filter
+
+    def render_key(self) -> dict:
+        """What decides the pictures (a manifest built with other values is rebuilt)."""
+        return {k: getattr(self, k) for k in ("model", "size", "steps", "lr", "rival_weight", "seed", "quality")}
+
+
+@dataclass
+class FilterInfo:
+    channel: int
+    top: list  # [[label, probability], ...] of the picture as the classifier sees it
+    rank: int  # 0 = the picture excites its own filter more than any other filter of the layer
+    contrast: float  # pixel standard deviation of the picture (0 = flat)
+    dead: bool = False  # the filter never changes (e.g. all its weights are zero)
+
+
+def filter_stats(net: FeatureNet, layer: str, channels: Sequence[int], pictures: Sequence[Image.Image]):
+    """For pictures[i] made for channels[i], seen as photos: the rank of its own filter among the
+    layer's filters by mean activation (0 = first), its contrast (pixel standard deviation), and
+    each filter's lowest and highest activation over all the pictures (to spot dead filters)."""
+    with torch.no_grad():
+        x = torch.cat([to_tensor(p, net.device) for p in pictures])
+        acts = net(x, [layer])[layer]
+        means = acts.mean(dim=(2, 3))
+        low, high = acts.amin(dim=(0, 2, 3)).cpu(), acts.amax(dim=(0, 2, 3)).cpu()
+    own = means[torch.arange(len(channels)), torch.as_tensor(list(channels))]
+    ranks = (means > own[:, None]).sum(dim=1).tolist()
+    contrasts = x.flatten(1).std(dim=1).tolist()
+    return ranks, contrasts, low, high
+
+
+def build_layer(net: FeatureNet, layer: str, settings: GallerySettings, batch_size: int = 16,
+                on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None):
+    """Render every filter of ``layer``: (sheet image, [FilterInfo])."""
+    channels = list(range(net.spec.layer(layer).channels))
+    pictures = visualize_filters(net, layer, channels, size=settings.size, steps=settings.steps, lr=settings.lr,
+                                 seed=settings.seed, batch_size=batch_size, rival_weight=settings.rival_weight,
+                                 on_progress=on_progress, cancel=cancel)
+    ranks, contrasts, low, high = [], [], None, None
+    for i in range(0, len(channels), batch_size):
+        r, c, lo, hi = filter_stats(net, layer, channels[i:i + batch_size], pictures[i:i + batch_size])
+        ranks, contrasts = ranks + r, contrasts + c
+        low = lo if low is None else torch.minimum(low, lo)
+        high = hi if high is None else torch.maximum(high, hi)
+    dead = ((high - low) < DEAD_RANGE).tolist()  # constant over every picture of its layer
+    infos = []
+    for c, picture in zip(channels, pictures):
+        top = [[label, round(prob, 4)] for label, prob in classify(picture, net, settings.top_k)]
+        infos.append(FilterInfo(c, top, int(ranks[c]), round(float(contrasts[c]), 4), bool(dead[c])))
+    return contact_sheet(pictures, settings.columns), infos
+
+
+def build_gallery(net: FeatureNet, out_dir: os.PathLike | str, settings: GallerySettings,
+                  layers: Optional[Sequence[str]] = None, batch_size: int = 16, force: bool = False,
+                  log: Callable[[str], None] = print,
+                  on_progress: Optional[ProgressFn] = None) -> dict:
+    """Build (or finish building) the gallery of ``net`` in ``out_dir/<model>``; returns the manifest."""
+    layers = list(layers) if layers else [l.name for l in net.spec.layers if l.name != "head"]
+    for layer in layers:
+        net.spec.layer(layer)
+    folder = Path(out_dir) / settings.model
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(folder)
+    if force or manifest is None or manifest.get("settings", {}).get("render_key") != settings.render_key():
+        manifest = {"format": FORMAT_VERSION, "model": settings.model,
+                    "settings": {**asdict(settings), "render_key": settings.render_key()}, "layers": {}}
+    for layer in layers:
+        if layer in manifest["layers"] and (folder / manifest["layers"][layer]["sheet"]).exists():
+            log(f"{layer}: already built, skipped")
+            continue
+        started = time.monotonic()
+        sheet, infos = build_layer(net, layer, settings, batch_size, on_progress)
+        name = f"{layer}.webp"
+        sheet.save(folder / name, format="WEBP", quality=settings.quality, method=6)
+        seconds = time.monotonic() - started
+        manifest["layers"][layer] = {
+            "sheet": name, "columns": settings.columns, "size": settings.size,
+            "channels": len(infos), "hint": net.spec.layer(layer).hint, "seconds": round(seconds, 1),
+            "device": str(net.device), "filters": [asdict(i) for i in infos]}
+        order = [l.name for l in net.spec.layers]
+        manifest["layers"] = dict(sorted(manifest["layers"].items(), key=lambda kv: order.index(kv[0])))
+        write_manifest(folder, manifest)
+        ranks = [i.rank for i in infos]
+        log(f"{layer}: {len(infos)} filters in {seconds:.0f} s ({seconds / len(infos):.2f} s each), "
+            f"own filter first in {ranks.count(0)}/{len(infos)}, dead {sum(i.dead for i in infos)}, "
+            f"min contrast {min(i.contrast for i in infos if not i.dead) if any(not i.dead for i in infos) else 0:.3f}, "
+            f"{(folder / name).stat().st_size / 1024:.0f} KiB")
+    return manifest
+
+
+def read_manifest(folder: os.PathLike | str) -> Optional[dict]:
+    path = Path(folder) / MANIFEST
+    if not path.exists():
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def write_manifest(folder: os.PathLike | str, manifest: dict) -> None:
+    path = Path(folder) / MANIFEST
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, ensure_ascii=False, separators=(",", ":"))
+    os.replace(tmp, path)
+
+
+# --- reading a built gallery ----------------------------------------------------------------
+
+@functools.lru_cache(maxsize=8)
+def load_manifest(model: str, root: str = str(GALLERY_DIR)) -> Optional[dict]:
+    """The shipped manifest of ``model`` (None if there is no precomputed gallery for it)."""
+    return read_manifest(Path(root) / model)
+
+
+@functools.lru_cache(maxsize=64)
+def _sheet(path: str) -> Image.Image:
+    with Image.open(path) as im:
+        return im.convert("RGB")
+
+
+def precomputed_layers(model: str, root: str = str(GALLERY_DIR)) -> list[str]:
+    manifest = load_manifest(model, root)
+    return list(manifest["layers"]) if manifest else []
+
+
+def filter_info(model: str, layer: str, channel: int, root: str = str(GALLERY_DIR)) -> Optional[dict]:
+    manifest = load_manifest(model, root)
+    if not manifest or layer not in manifest["layers"]:
+        return None
+    filters = manifest["layers"][layer]["filters"]
+    return filters[channel] if 0 <= channel < len(filters) else None
+
+
+def thumbnail(model: str, layer: str, channel: int, root: str = str(GALLERY_DIR)) -> Optional[Image.Image]:
+    """The precomputed picture of one filter, or None if it was not precomputed."""
+    manifest = load_manifest(model, root)
+    if not manifest or layer not in manifest["layers"]:
+        return None
+    entry = manifest["layers"][layer]
+    if not 0 <= channel < entry["channels"]:
+        return None
+    sheet = _sheet(str(Path(root) / model / entry["sheet"]))
+    size, columns = entry["size"], entry["columns"]
+    x, y = (channel % columns) * size, (channel // columns) * size
+    return sheet.crop((x, y, x + size, y + size))
+
+
+# --- on demand, cached per process (models without a precomputed gallery) -------------------
+
+@dataclass
+class RenderCache:
+    """Thumbnails rendered in this process, keyed by (model, layer, channel, size, steps, seed)."""
+    pictures: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: tuple) -> Optional[Image.Image]:
+        with self.lock:
+            return self.pictures.get(key)
+
+    def missing(self, model: str, layer: str, channels: Sequence[int], size: int, steps: int, seed: int) -> list[int]:
+        with self.lock:
+            return [c for c in channels if (model, layer, c, size, steps, seed) not in self.pictures]
+
+    def render(self, net: FeatureNet, layer: str, channels: Sequence[int], *, size: int, steps: int, seed: int,
+               batch_size: int = 16, on_progress: Optional[ProgressFn] = None,
+               cancel: Optional[threading.Event] = None) -> dict[int, Image.Image]:
+        """Render the channels not cached yet, in batches; returns all asked for."""
+        model = net.spec.name
+        todo = self.missing(model, layer, channels, size, steps, seed)
+        if todo:
+            pictures = visualize_filters(net, layer, todo, size=size, steps=steps, seed=seed,
+                                         batch_size=batch_size, on_progress=on_progress, cancel=cancel)
+            with self.lock:
+                for c, picture in zip(todo, pictures):
+                    self.pictures[(model, layer, c, size, steps, seed)] = picture
+        with self.lock:
+            return {c: self.pictures[(model, layer, c, size, steps, seed)] for c in channels}
+
+
+RENDER_CACHE = RenderCache()
+
+
+# --- command line -----------------------------------------------------------------------------
+
+def cmd_filter(args) -> None:
+    from .cli import model_for, progress_bar
+    from .filters import FilterSettings, visualize_filter
+    from .images import save_png
+
+    net = model_for(args.model, [args.layer])
+    settings = FilterSettings(args.model, args.layer, args.channel, args.size, args.steps, seed=args.seed)
+    picture = visualize_filter(net, settings.layer, settings.channel, size=settings.size, steps=settings.steps,
+                               lr=settings.lr, seed=settings.seed, rival_weight=settings.rival_weight,
+                               on_progress=progress_bar())
+    save_png(picture, args.out, settings.recipe())
+    print(args.out)
+
+
+def cmd_gallery_build(args) -> None:
+    from .cli import model_for, progress_bar
+
+    net = model_for(args.model, args.layers or [])
+    settings = GallerySettings(model=args.model, size=args.size, steps=args.steps, seed=args.seed)
+    started = time.monotonic()
+    build_gallery(net, args.out, settings, args.layers, batch_size=args.batch_size, force=args.force,
+                  log=lambda line: print(line, flush=True), on_progress=progress_bar() if args.progress else None)
+    print(f"done in {time.monotonic() - started:.0f} s: {Path(args.out) / args.model}", flush=True)
+
+
+def add_parser(commands) -> None:
+    """Register ``filter`` and ``gallery-build`` with the engine's command line."""
+    from .cli import positive_int
+    from .filters import FilterSettings
+    from .models import MODELS
+
+    defaults = FilterSettings()
+    p = commands.add_parser("filter", help="paint what one filter of one layer detects")
+    p.add_argument("out")
+    p.add_argument("--layer", required=True)
+    p.add_argument("--channel", required=True, type=int, help="the filter's number within the layer")
+    p.add_argument("--model", default="lite0", choices=list(MODELS))
+    p.add_argument("--size", type=positive_int, default=256, help="picture side in pixels")
+    p.add_argument("--steps", type=positive_int, default=defaults.steps)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(run=cmd_filter)
+
+    gallery = GallerySettings()
+    p = commands.add_parser("gallery-build", help="precompute the Filter Gallery's thumbnails")
+    p.add_argument("--model", default="lite0", choices=list(MODELS))
+    p.add_argument("--out", default=str(GALLERY_DIR), help="folder (the model gets a subfolder)")
+    p.add_argument("--layers", type=lambda t: [s for s in t.split(",") if s], help="LAYER,... (default: all but head)")
+    p.add_argument("--size", type=positive_int, default=gallery.size)
+    p.add_argument("--steps", type=positive_int, default=gallery.steps)
+    p.add_argument("--seed", type=int, default=gallery.seed)
+    p.add_argument("--batch-size", type=positive_int, default=16)
+    p.add_argument("--force", action="store_true", help="rebuild layers already built")
+    p.add_argument("--progress", action="store_true", help="show a progress bar per layer")
+    p.set_defaults(run=cmd_gallery_build)

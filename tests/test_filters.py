@@ -1,0 +1,165 @@
+"""Filter visualisation: the canvas, the transforms, the leaky fix, and pictures from real lite0 weights."""
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from engine.ascent import ascend
+from engine.cli import main
+from engine.filters import (FourierCanvas, LeakyNet, RandomTransforms, TransformSettings, picture_generator,
+                            render_batch, visualize_filter, visualize_filters)
+from engine.images import read_recipe, to_tensor
+from engine.models import load_model
+from engine.objectives import channel
+from engine.progress import Cancelled
+
+
+@pytest.fixture(scope="module")
+def lite0():
+    return load_model("lite0")
+
+
+def as_array(picture):
+    return np.asarray(picture, dtype=np.float32)
+
+
+class Identity:
+    """A stand-in network whose only 'layer' is the picture itself."""
+    device = torch.device("cpu")
+
+    def __call__(self, pixels, layers):
+        return {"rgb": pixels}
+
+
+# --- canvas and transforms ------------------------------------------------------------------
+
+def test_fourier_canvas_renders_valid_pixels_from_its_seed():
+    gens = [picture_generator(0, c) for c in (3, 4)]
+    canvas = FourierCanvas.random(gens, 40, 56)
+    pixels = canvas.render()
+    assert pixels.shape == (2, 3, 40, 56)
+    assert pixels.min() > 0 and pixels.max() < 1
+    again = FourierCanvas.random([picture_generator(0, 4)], 40, 56).render()
+    assert torch.allclose(pixels[1:], again, atol=1e-6)  # a picture's start depends on its own seed only
+    assert not torch.allclose(pixels[:1], again, atol=1e-3)
+
+
+def test_fourier_canvas_from_image_reproduces_the_picture():
+    y, x = torch.meshgrid(torch.linspace(0, 1, 48), torch.linspace(0, 1, 64), indexing="ij")
+    picture = torch.stack([x, y, 1 - x]).unsqueeze(0)  # a two-way colour gradient
+    solid = torch.tensor([0.9, 0.2, 0.4]).view(1, 3, 1, 1).expand(1, 3, 48, 64)
+    margin = 0.02
+    for target in (picture, solid):
+        rendered = FourierCanvas.from_image(target, margin=margin).render()
+        assert torch.allclose(rendered, target * (1 - 2 * margin) + margin, atol=1e-4)
+
+
+def test_fourier_canvas_ascends_an_objective_through_the_shared_loop():
+    canvas = FourierCanvas.random([picture_generator(1, 0)], 32, 32, lr=0.1)
+    objective = channel("rgb", 0) - channel("rgb", 2)
+    before = float(objective({"rgb": canvas.pixels}))
+    ascend(canvas, Identity(), objective, steps=30, generator=torch.Generator())
+    after = float(objective({"rgb": canvas.pixels}))
+    assert abs(before) < 0.05 and after > 0.15  # from grey noise towards red minus blue
+
+
+def test_random_transforms_are_per_picture_and_can_be_the_identity():
+    pixels = torch.rand(3, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    still = RandomTransforms([torch.Generator()] * 3, TransformSettings(jitter=0, scale=0.0, rotate=0.0))
+    assert torch.allclose(still(pixels), pixels, atol=1e-5)
+    batched = RandomTransforms([picture_generator(0, c) for c in (1, 2, 3)])(pixels)
+    alone = RandomTransforms([picture_generator(0, 2)])(pixels[1:2])
+    assert torch.allclose(batched[1:2], alone, atol=1e-6)
+    assert not torch.allclose(batched, pixels, atol=1e-2)
+
+
+def test_leaky_net_gives_gradient_to_a_filter_that_never_fires(lite0):
+    grey = torch.full((1, 3, 32, 32), 0.5, requires_grad=True)
+    real = lite0(grey, ["stem"])["stem"]
+    dead = int((real[0].amax(dim=(1, 2)) == 0).nonzero()[0])  # a stem filter that is 0 on grey
+    (grad_real,) = torch.autograd.grad(lite0(grey, ["stem"])["stem"][:, dead].mean(), grey)
+    assert grad_real.abs().max() == 0  # through the ReLU6: no gradient, the picture would stay grey
+    leaky = LeakyNet(lite0, "stem", [dead])
+    (grad_leaky,) = torch.autograd.grad(leaky(grey, ["stem"])["stem"][:, dead].mean(), grey)
+    if lite0.stages[0][0].weight[dead].abs().sum() > 0:
+        assert grad_leaky.abs().max() > 0
+    # other filters, and layers without a final ReLU, are untouched
+    with torch.no_grad():
+        x = torch.rand(1, 3, 32, 32)
+        assert torch.equal(leaky(x, ["stem"])["stem"][:, dead + 1:], lite0(x, ["stem"])["stem"][:, dead + 1:])
+        assert torch.equal(LeakyNet(lite0, "block3", [0])(x, ["block3"])["block3"], lite0(x, ["block3"])["block3"])
+
+
+# --- pictures from the real network ---------------------------------------------------------
+
+def test_same_seed_same_picture_other_seed_other_picture(lite0):
+    a = visualize_filter(lite0, "block2", 5, size=48, steps=6, seed=3)
+    b = visualize_filter(lite0, "block2", 5, size=48, steps=6, seed=3)
+    c = visualize_filter(lite0, "block2", 5, size=48, steps=6, seed=4)
+    assert a.size == (48, 48)
+    assert np.array_equal(as_array(a), as_array(b))
+    assert np.abs(as_array(a) - as_array(c)).mean() > 5
+
+
+def test_batched_equals_one_by_one(lite0):
+    """Each picture has its own random stream and pictures never interact, so batching changes only
+    float rounding (convolutions sum in another order for another batch size). Over many steps that
+    rounding grows a little; the pictures must stay far closer than pictures from another seed."""
+    channels = [2, 7, 11]
+    batched = visualize_filters(lite0, "block4", channels, size=48, steps=16, seed=1, batch_size=3)
+    other_seed = visualize_filters(lite0, "block4", channels, size=48, steps=16, seed=2, batch_size=3)
+    for c, picture, other in zip(channels, batched, other_seed):
+        alone = as_array(visualize_filter(lite0, "block4", c, size=48, steps=16, seed=1))
+        same = np.abs(as_array(picture) - alone).mean()
+        different = np.abs(as_array(other) - alone).mean()
+        correlation = np.corrcoef(as_array(picture).ravel(), alone.ravel())[0, 1]
+        assert same < different / 8 and correlation > 0.97, (c, same, different, correlation)
+
+
+@pytest.mark.parametrize("layer,channels", [("block1", [0, 9, 21]),  # low: strokes and colours
+                                            ("block8", [3, 40, 77]),  # middle: patterns
+                                            ("block15", [5, 150, 301])])  # high: parts and creatures
+def test_each_picture_excites_its_own_filter_most(lite0, layer, channels):
+    pictures = visualize_filters(lite0, layer, channels, size=96, steps=40, seed=0)
+    with torch.no_grad():
+        means = lite0(torch.cat([to_tensor(p) for p in pictures]), [layer])[layer].mean(dim=(2, 3))
+    for row, c in enumerate(channels):
+        assert int(means[row].argmax()) == c, (layer, c, means[row].topk(3))
+        assert as_array(pictures[row]).std() > 20  # visible structure, not flat grey
+
+
+def test_progress_previews_and_cancel(lite0):
+    seen = []
+    visualize_filters(lite0, "block0", [0, 1, 2], size=32, steps=3, batch_size=2, on_progress=seen.append)
+    assert [p.stage_index for p in seen] == [0, 0, 0, 1, 1, 1]
+    assert seen[-1].fraction == pytest.approx(1.0) and seen[2].fraction == pytest.approx(2 / 3)
+    assert seen[2].preview.size == (64, 32) and seen[5].preview.size == (32, 32)  # each batch as a strip
+
+    cancel = threading.Event()
+
+    def stop_after_preview(p):
+        if p.preview is not None:
+            cancel.set()
+    with pytest.raises(Cancelled) as stopped:
+        visualize_filter(lite0, "block0", 1, size=32, steps=40, on_progress=stop_after_preview, cancel=cancel)
+    assert stopped.value.partial is not None and stopped.value.partial.size == (32, 32)
+
+
+def test_bad_channel_is_refused(lite0):
+    with pytest.raises(ValueError, match="filters 0 to 15"):
+        render_batch(lite0, "block0", [16], steps=1)
+
+
+def test_cli_filter_writes_png_with_recipe(tmp_path, capsys):
+    out = tmp_path / "f.png"
+    assert main(["filter", str(out), "--layer", "block3", "--channel", "4", "--size", "48", "--steps", "3",
+                 "--seed", "7"]) == 0
+    recipe = read_recipe(str(out))
+    assert recipe["kind"] == "filter"
+    assert (recipe["layer"], recipe["channel"], recipe["size"], recipe["steps"], recipe["seed"]) == \
+        ("block3", 4, 48, 3, 7)
+    assert main(["filter", str(out), "--layer", "block3", "--channel", "99"]) == 2
+    assert main(["filter", str(out), "--layer", "nope", "--channel", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: ") and len(err[-1]) < 300
