@@ -1,6 +1,8 @@
 """DreamLab: make art with convolutional neural networks. Run: streamlit run app.py"""
 import streamlit as st
 
+from ui.shell import mark_app_shell
+
 st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout="centered")
 
 PAGES = [
@@ -11,4 +13,5 @@ PAGES = [
     st.Page("pages/hybrid_palette.py", title="Hybrid Palette", icon=":material/palette:"),
 ]
 
+mark_app_shell()
 st.navigation(PAGES).run()

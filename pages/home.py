@@ -1,9 +1,13 @@
+from pathlib import Path
+
 import streamlit as st
+from PIL import Image
 
 from ui.compare import before_after
 from ui.inputs import SAMPLES_DIR
-from PIL import Image
-from pathlib import Path
+from ui.shell import require_app_shell
+
+require_app_shell()
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
