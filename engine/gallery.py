@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
+import random
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -204,6 +206,10 @@ class RenderCache:
         with self.lock:
             return self.pictures.get(key)
 
+    def put(self, key: tuple, picture: Image.Image) -> None:
+        with self.lock:
+            self.pictures[key] = picture
+
     def missing(self, model: str, layer: str, channels: Sequence[int], size: int, steps: int, seed: int) -> list[int]:
         with self.lock:
             return [c for c in channels if (model, layer, c, size, steps, seed) not in self.pictures]
@@ -225,6 +231,37 @@ class RenderCache:
 
 
 RENDER_CACHE = RenderCache()
+
+
+# --- small helpers for the page -------------------------------------------------------------
+
+def page_count(count: int, per_page: int) -> int:
+    return max(1, math.ceil(count / per_page))
+
+
+def page_channels(count: int, page: int, per_page: int) -> list[int]:
+    """The filter numbers on page ``page`` (0-based; clamped to the last page)."""
+    page = min(max(page, 0), page_count(count, per_page) - 1)
+    return list(range(page * per_page, min(count, (page + 1) * per_page)))
+
+
+def dead_filters(model: str, layer: str, root: str = str(GALLERY_DIR)) -> set[int]:
+    manifest = load_manifest(model, root)
+    if not manifest or layer not in manifest["layers"]:
+        return set()
+    return {f["channel"] for f in manifest["layers"][layer]["filters"] if f.get("dead")}
+
+
+def compare_picks(spec, layers: Sequence[str], seed: int, root: str = str(GALLERY_DIR)) -> list[tuple[str, int]]:
+    """One filter from each layer (low to high), chosen at random by ``seed``, never a dead one."""
+    order = spec.layer_names()
+    rng = random.Random(seed)
+    picks = []
+    for layer in sorted(layers, key=order.index):
+        dead = dead_filters(spec.name, layer, root)
+        alive = [c for c in range(spec.layer(layer).channels) if c not in dead]
+        picks.append((layer, rng.choice(alive or [0])))
+    return picks
 
 
 # --- command line -----------------------------------------------------------------------------
