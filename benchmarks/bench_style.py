@@ -90,7 +90,8 @@ def table(args) -> None:
                                  args.repeat)
         rows.append((f"stylize default ({defaults.scales} scales, {defaults.steps} steps)", side,
                      evals(defaults), seconds, picture))
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {net.device}; "
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads "
+          f"(OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}), device {net.device}; "
           f"content {Path(args.content).name}, style {Path(args.style).name}, best of {args.repeat}")
     print(f"{'method':<42} {'px':>5} {'evals':>6} {'seconds':>8} {'style loss':>11} {'content loss':>13}")
     for name, side, n, seconds, picture in rows:

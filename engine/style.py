@@ -40,8 +40,8 @@ DEFAULT_LAYERS: dict[str, dict[str, dict[str, float]]] = {
 
 # Quality presets a casual user picks from: (longest side, steps at full size, scales).
 QUALITIES: dict[str, tuple[int, int, int]] = {
-    "fast": (384, 25, 2),
-    "balanced": (512, 40, 2),
+    "fast": (384, 25, 3),
+    "balanced": (512, 40, 3),
     "best": (768, 50, 3),
 }
 
@@ -62,7 +62,7 @@ def builtin_style_path(name: str) -> str:
     return os.path.join(STYLES_DIR, f"{name}.jpg")
 
 
-MIN_SCALE_SIDE = 128  # coarse scales smaller than this (longest side) are skipped
+MIN_SCALE_SIDE = 96  # coarse scales smaller than this (longest side) are skipped
 MAX_STYLE_SIDE = 1600  # style pictures are never enlarged beyond this
 PREVIEW_EVERY = 10  # steps between live previews (and always at the end of a scale)
 INITS = ("content", "noise", "image")
@@ -75,10 +75,10 @@ class StyleSettings:
     model: str = "lite0"
     size: int = 512  # longest side of the result, in pixels
     steps: int = 40  # optimiser steps at the full size; each coarser scale gets twice as many
-    scales: int = 2  # coarse-to-fine: how many sizes, each half the next (1 = solve at full size only)
+    scales: int = 3  # coarse-to-fine: how many sizes, each half the next (1 = solve at full size only)
     strength: float = 0.5  # 0 = mostly the photo, 1 = mostly the painting
     brush: float = 1.0  # style scale: painting shown at this times the photo's size (bigger strokes > 1)
-    smoothing: float = 0.2  # total-variation smoothing, 0 = none, 1 = strong
+    smoothing: float = 0.3  # total-variation smoothing, 0 = none, 1 = strong
     keep_colors: bool = False  # transfer brightness only; keep the photo's colours
     init: str = "content"  # "content", "noise" or "image"
     optimizer: str = "lbfgs"  # "lbfgs" or "adam"
@@ -126,7 +126,7 @@ def gram(features: torch.Tensor) -> torch.Tensor:
 
 def style_weight(strength: float) -> float:
     """Style strength 0..1 -> weight of the style loss against the content loss (log scale)."""
-    return 10.0 ** (-1.0 + 4.0 * strength)
+    return 10.0 ** (-0.5 + 2.5 * strength)
 
 
 def tv_weight(smoothing: float) -> float:
@@ -180,6 +180,8 @@ class StyleLoss:
             grams = {layer: 0.0 for layer in self.style_layers}
             total = sum(weights)
             for style, weight in zip(styles, weights):
+                if weight == 0:
+                    continue
                 acts = self.features(style, self.style_layers)
                 for layer in self.style_layers:
                     grams[layer] = grams[layer] + gram(acts[layer]) * (weight / total)
@@ -260,35 +262,48 @@ def _style_tensor(style: Image.Image, size: tuple[int, int], brush: float, devic
 
 
 def _optimise(pixels: torch.Tensor, loss_fn, steps: int, optimizer: str, on_step) -> torch.Tensor:
-    """Minimise ``loss_fn(pixels)`` for ``steps`` loss evaluations; ``on_step(step, pixels)`` after each."""
+    """Minimise ``loss_fn(pixels)`` for ``steps`` loss evaluations; ``on_step(step, pixels)`` after each.
+
+    L-BFGS counts every loss evaluation as a step (it may take several per iteration)."""
     pixels = pixels.detach().clone(memory_format=torch.contiguous_format).requires_grad_(True)
+    if optimizer == "lbfgs":
+        opt = torch.optim.LBFGS([pixels], lr=1.0, max_iter=steps, max_eval=steps, history_size=50,
+                                tolerance_grad=0.0, tolerance_change=0.0)
+    else:
+        opt = torch.optim.Adam([pixels], lr=0.01)
+    last_good = pixels.detach().clone()
     done = 0
 
     def closure() -> torch.Tensor:
-        nonlocal done
+        nonlocal done, last_good
         opt.zero_grad()
         loss = loss_fn(pixels)
+        if not torch.isfinite(loss):
+            raise _Diverged()
+        last_good = pixels.detach().clone()
         loss.backward()
         done += 1
         on_step(done, pixels.detach())
         return loss
 
-    if optimizer == "lbfgs":
-        opt = torch.optim.LBFGS([pixels], lr=1.0, max_iter=steps, max_eval=steps, history_size=50,
-                                tolerance_grad=0.0, tolerance_change=0.0)
+    try:
         while done < steps:
             before = done
             opt.step(closure)
-            if done == before:
-                break
-            opt.param_groups[0]["max_iter"] = opt.param_groups[0]["max_eval"] = steps - done
-    else:
-        opt = torch.optim.Adam([pixels], lr=0.01)
-        while done < steps:
-            opt.step(closure)
-            with torch.no_grad():
-                pixels.clamp_(0, 1)
+            if optimizer == "lbfgs":
+                if done == before:
+                    break
+                opt.param_groups[0]["max_iter"] = opt.param_groups[0]["max_eval"] = steps - done
+            else:
+                with torch.no_grad():
+                    pixels.clamp_(0, 1)
+    except _Diverged:  # rare, with extreme settings: keep the last sound picture
+        return last_good.clamp(0, 1)
     return pixels.detach().clamp(0, 1)
+
+
+class _Diverged(Exception):
+    pass
 
 
 def _use_half(settings: StyleSettings, net: FeatureNet) -> bool:
@@ -323,7 +338,6 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
         net = load_model(settings.model)
     settings.style_weights = [float(w) for w in weights]
 
-    torch.manual_seed(settings.seed)
     generator = torch.Generator().manual_seed(settings.seed)
     content_layers, style_layers = settings.layers()
     loss = StyleLoss(net, content_layers, style_layers, settings.strength, settings.smoothing,
@@ -338,7 +352,7 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
     def shown(pixels: torch.Tensor, size) -> torch.Tensor:
         return recolour(pixels, resize(photo, size)) if settings.keep_colors else pixels
 
-    pixels = None
+    pixels, previous_photo = None, None
     for index, (size, n) in enumerate(zip(sizes, steps)):
         photo_here = resize(photo, size)
         if settings.keep_colors:
@@ -352,7 +366,8 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
         if pixels is None:
             pixels = _initial(settings, photo_here, init_image, generator, size, device)
         else:
-            pixels = F.interpolate(pixels, size=size, mode="bicubic", align_corners=False).clamp(0, 1)
+            pixels = _upscale(pixels, previous_photo, photo_here)
+        previous_photo = photo_here
 
         def on_step(step: int, current: torch.Tensor, index=index, n=n, size=size) -> None:
             preview = None
@@ -365,6 +380,19 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
         reporter.check_cancel()
         pixels = _optimise(pixels, lambda p: loss(p, targets), n, settings.optimizer, on_step)
     return to_pil(shown(pixels, sizes[-1]))
+
+
+UPSCALE_DETAIL = True
+
+
+def _upscale(pixels: torch.Tensor, coarse_photo: torch.Tensor, photo: torch.Tensor) -> torch.Tensor:
+    """Enlarge a coarse result. What the coarse scale painted is added to the sharp photo, so
+    the fine scale starts with the photo's detail instead of a blurred picture."""
+    size = photo.shape[-2:]
+    if not UPSCALE_DETAIL:
+        return F.interpolate(pixels, size=size, mode="bicubic", align_corners=False).clamp(0, 1)
+    painted = F.interpolate(pixels - coarse_photo, size=size, mode="bicubic", align_corners=False)
+    return (photo + painted).clamp(0, 1)
 
 
 def _initial(settings: StyleSettings, photo: torch.Tensor, init_image: Optional[Image.Image],
@@ -390,6 +418,13 @@ def _parse_weights(text: str, count: int) -> list[float]:
     return weights
 
 
+def _style_file(path: str) -> str:
+    """A file, or the name of a built-in painting (e.g. ``swirling_night``)."""
+    if not os.path.exists(path) and path in BUILTIN_STYLES:
+        return builtin_style_path(path)
+    return path
+
+
 def cmd_style(args) -> None:
     from .cli import model_for, open_image, progress_bar
     from .images import save_png
@@ -406,7 +441,7 @@ def cmd_style(args) -> None:
             setattr(settings, option, value)
     settings.validate()
     content = open_image(args.content)
-    styles = [open_image(p) for p in style_paths]
+    styles = [open_image(_style_file(p)) for p in style_paths]
     net = model_for(args.model, [*settings.layers()[0], *settings.layers()[1]])
     result = stylize(content, styles, weights, settings, net, on_progress=progress_bar())
     recipe = {**settings.recipe(), "content": args.content, "styles": style_paths}
@@ -429,7 +464,9 @@ def add_parser(commands) -> None:
     defaults = StyleSettings()
     p = commands.add_parser("style", help="paint a photo in the manner of one or more paintings")
     p.add_argument("content", help="the photo")
-    p.add_argument("styles", metavar="STYLE[,STYLE...]", help="one or more paintings, separated by commas")
+    p.add_argument("styles", metavar="STYLE[,STYLE...]",
+                   help=f"one or more paintings, separated by commas: files or built-in names "
+                        f"({', '.join(BUILTIN_STYLES)})")
     p.add_argument("out", help="the PNG to write")
     p.add_argument("--style-weights", metavar="W,...", help="how much of each painting (default: equal)")
     p.add_argument("--size", type=positive_int, default=defaults.size, help="longest side of the result in px")

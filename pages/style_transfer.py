@@ -52,10 +52,10 @@ st.subheader("Painting")
 paintings = chosen_paintings()
 blend = [1.0] * len(paintings)
 if paintings:
-    columns = st.columns(min(len(paintings), 4))
+    columns = st.columns(4)
     for i, (name, picture) in enumerate(paintings):
         with columns[i % len(columns)]:
-            st.image(picture, caption=name, width="stretch")
+            st.image(picture, caption=name.split(" (")[0], width="stretch")
             if len(paintings) > 1:
                 blend[i] = st.slider("How much of it", 0, 100, 50, key=f"style-blend-{i}") / 100
 
@@ -67,7 +67,8 @@ brush = c1.select_slider("Brush size", list(BRUSHES), value="Medium", key="style
                          help="How large the painting's strokes and patterns come out.")
 keep_colors = c2.toggle("Keep my photo's colours", key="style-keep-colors",
                         help="Borrow only the painting's strokes and light, not its colours.")
-quality = st.radio("Quality", list(QUALITIES), index=1, horizontal=True, key="style-quality", format_func=QUALITY_LABELS.get,
+quality = st.radio("Quality", list(QUALITIES), index=1, horizontal=True, key="style-quality",
+                   format_func=QUALITY_LABELS.get,
                    captions=[f"{side} px" for side, _, _ in QUALITIES.values()])
 size, steps, scales = QUALITIES[quality]
 
@@ -96,7 +97,8 @@ with st.expander("Advanced settings"):
     chosen_style = st.multiselect("Style layers (the painting's texture)", spec.layer_names(),
                                   default=list(style_layers), format_func=layer_label,
                                   key=f"style-style-layers-{model_name}")
-    seed = st.number_input("Random seed", 0, 2**31 - 1, 0, key="style-seed", help="Same seed + same settings = same picture.")
+    seed = st.number_input("Random seed", 0, 2**31 - 1, 0, key="style-seed",
+                           help="Same seed + same settings = same picture.")
 
 
 def make_job():

@@ -86,7 +86,7 @@ def test_coarse_to_fine_gives_the_requested_size_and_reports_each_scale(lite0, n
 
 
 def test_scale_sizes_and_steps():
-    assert scale_sizes(300, 400, 3) == [(150, 200), (300, 400)]  # 75x100 is too small to bother
+    assert scale_sizes(240, 320, 3) == [(120, 160), (240, 320)]  # 60x80 is too small to bother
     assert scale_sizes(600, 800, 3) == [(150, 200), (300, 400), (600, 800)]
     assert scale_sizes(600, 800, 1) == [(600, 800)]
     assert steps_per_scale(10, 3) == [40, 20, 10]
@@ -147,6 +147,14 @@ def test_adam_and_init_image(lite0, night):
         stylize(content, [night], settings=StyleSettings(init="image", **FAST), net=lite0)
 
 
+def test_half_precision_runs_and_keeps_gram_matrices_in_float32(lite0, night):
+    result = stylize(gradient_picture(64, 48), [night], settings=StyleSettings(precision="half", **FAST), net=lite0)
+    assert result.size == (64, 48)
+    loss = StyleLoss(lite0, {"block7": 1.0}, {"block2": 1.0}, 0.5, 0.0, half=True)
+    acts = loss.features(to_tensor(gradient_picture(64, 48)))
+    assert acts["block2"].dtype != torch.float32 and gram(acts["block2"]).dtype == torch.float32
+
+
 def test_cancel_stops_with_the_last_preview(lite0, night):
     cancel = threading.Event()
 
@@ -178,7 +186,7 @@ def test_bad_style_weights_are_refused(lite0, night):
 def test_cli_writes_a_png_of_the_requested_size_with_its_recipe(tmp_path, capsys):
     photo, out = tmp_path / "photo.png", tmp_path / "out.png"
     gradient_picture(120, 90).save(photo)
-    styles = f"{STYLES / 'swirling_night.jpg'},{STYLES / 'great_wave.jpg'}"
+    styles = f"{STYLES / 'swirling_night.jpg'},great_wave"  # a file and a built-in name
     code = main(["style", str(photo), styles, str(out), "--size", "64", "--steps", "4", "--scales", "1",
                  "--style-weights", "2,1", "--strength", "0.7", "--keep-colors", "--seed", "3"])
     assert code == 0, capsys.readouterr().err

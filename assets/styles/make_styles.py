@@ -309,9 +309,10 @@ def pointillist_garden(seed: int = 5) -> Image.Image:
     canvas = Image.new("RGB", (w, h), (236, 230, 210))
     draw = ImageDraw.Draw(canvas)
     # The scene the dots describe: sky, river, a bank of trees, grass.
-    sky, river = [_rgb(c) for c in ("#8fb8e0", "#f1e6a8", "#f2b8c6")], [_rgb(c) for c in ("#2f6fb0", "#5ea1d6", "#e8e0b0")]
-    trees, grass = [_rgb(c) for c in ("#1f5a3a", "#2f7d3a", "#6a8f2e", "#3a3a8a")], \
-        [_rgb(c) for c in ("#6fae3c", "#c9d14a", "#e39a3a", "#3f8a4a")]
+    sky = [_rgb(c) for c in ("#8fb8e0", "#f1e6a8", "#f2b8c6")]
+    river = [_rgb(c) for c in ("#2f6fb0", "#5ea1d6", "#e8e0b0")]
+    trees = [_rgb(c) for c in ("#1f5a3a", "#2f7d3a", "#6a8f2e", "#3a3a8a")]
+    grass = [_rgb(c) for c in ("#6fae3c", "#c9d14a", "#e39a3a", "#3f8a4a")]
 
     def region(x: float, y: float) -> list[np.ndarray]:
         shore = 300 + 18 * math.sin(x / 55.0)
