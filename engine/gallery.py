@@ -110,11 +110,11 @@ def build_gallery(net: FeatureNet, out_dir: os.PathLike | str, settings: Gallery
     folder = Path(out_dir) / settings.model
     folder.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(folder)
-    if force or manifest is None or manifest.get("settings", {}).get("render_key") != settings.render_key():
+    if manifest is None or manifest.get("settings", {}).get("render_key") != settings.render_key():
         manifest = {"format": FORMAT_VERSION, "model": settings.model,
                     "settings": {**asdict(settings), "render_key": settings.render_key()}, "layers": {}}
     for layer in layers:
-        if layer in manifest["layers"] and (folder / manifest["layers"][layer]["sheet"]).exists():
+        if not force and layer in manifest["layers"] and (folder / manifest["layers"][layer]["sheet"]).exists():
             log(f"{layer}: already built, skipped")
             continue
         started = time.monotonic()
@@ -317,6 +317,6 @@ def add_parser(commands) -> None:
     p.add_argument("--steps", type=positive_int, default=gallery.steps)
     p.add_argument("--seed", type=int, default=gallery.seed)
     p.add_argument("--batch-size", type=positive_int, default=16)
-    p.add_argument("--force", action="store_true", help="rebuild layers already built")
+    p.add_argument("--force", action="store_true", help="rebuild the chosen layers even if already built")
     p.add_argument("--progress", action="store_true", help="show a progress bar per layer")
     p.set_defaults(run=cmd_gallery_build)

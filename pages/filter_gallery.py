@@ -8,7 +8,10 @@ from engine.gallery import (RENDER_CACHE, GallerySettings, compare_picks, dead_f
 from engine.models import get_spec
 from ui.models import get_model, model_picker
 from ui.runner import follow_job, report_outcome, start_job
+from ui.shell import require_app_shell
 from ui.state import add_to_palette, palette
+
+require_app_shell()
 
 GRID_KIND, LARGE_KIND, COMPARE_KIND = "gallery-grid", "gallery-large", "gallery-compare"
 MODEL_KEY, LAYER_KEY, VIEW_KEY, SELECTED = "gallery:model", "gallery:layer", "gallery:view", "gallery:selected"
