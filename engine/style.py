@@ -62,7 +62,7 @@ def builtin_style_path(name: str) -> str:
     return os.path.join(STYLES_DIR, f"{name}.jpg")
 
 
-MIN_SCALE_SIDE = 96  # coarse scales smaller than this (longest side) are skipped
+MIN_SCALE_SIDE = 64  # coarse scales smaller than this (longest side) are skipped
 MAX_STYLE_SIDE = 1600  # style pictures are never enlarged beyond this
 PREVIEW_EVERY = 10  # steps between live previews (and always at the end of a scale)
 INITS = ("content", "noise", "image")
@@ -250,9 +250,13 @@ def scale_sizes(height: int, width: int, scales: int) -> list[tuple[int, int]]:
     return sizes
 
 
-def steps_per_scale(steps: int, count: int) -> list[int]:
-    """Twice the steps at each coarser scale: they are four times cheaper."""
-    return [steps * 2 ** (count - 1 - i) for i in range(count)]
+def steps_per_scale(steps: int, scales: int, count: Optional[int] = None) -> list[int]:
+    """Twice the steps at each coarser scale: they are four times cheaper. When only ``count`` of
+    the ``scales`` fit (small pictures), the coarsest one kept gets the most steps, so a picture
+    is painted about equally far whatever its size."""
+    count = scales if count is None else count
+    schedule = [steps * 2 ** (scales - 1 - i) for i in range(scales)]
+    return schedule[:1] + schedule[len(schedule) - count + 1:] if count < scales else schedule
 
 
 def _style_tensor(style: Image.Image, size: tuple[int, int], brush: float, device) -> torch.Tensor:
@@ -346,7 +350,7 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
     width, height = fit_side(content.size, settings.size)
     photo = to_tensor(content.convert("RGB").resize((width, height), Image.LANCZOS), device)
     sizes = scale_sizes(height, width, settings.scales)
-    steps = steps_per_scale(settings.steps, len(sizes))
+    steps = steps_per_scale(settings.steps, settings.scales, len(sizes))
     reporter = Reporter(on_progress, cancel, "scale", [h * w * n for (h, w), n in zip(sizes, steps)])
 
     def shown(pixels: torch.Tensor, size) -> torch.Tensor:

@@ -72,7 +72,7 @@ def test_losses_fall(lite0, night):
 
 
 def test_coarse_to_fine_gives_the_requested_size_and_reports_each_scale(lite0, night, monkeypatch):
-    monkeypatch.setattr(style_module, "MIN_SCALE_SIDE", 32)
+    monkeypatch.setattr(style_module, "MIN_SCALE_SIDE", 32)  # so that tiny pictures get two scales
     events = []
     result = stylize(gradient_picture(150, 100), [night], settings=StyleSettings(size=90, steps=3, scales=2),
                      net=lite0, on_progress=events.append)
@@ -86,10 +86,13 @@ def test_coarse_to_fine_gives_the_requested_size_and_reports_each_scale(lite0, n
 
 
 def test_scale_sizes_and_steps():
-    assert scale_sizes(240, 320, 3) == [(120, 160), (240, 320)]  # 60x80 is too small to bother
+    assert scale_sizes(180, 240, 3) == [(90, 120), (180, 240)]  # 45x60 is too small to bother
     assert scale_sizes(600, 800, 3) == [(150, 200), (300, 400), (600, 800)]
     assert scale_sizes(600, 800, 1) == [(600, 800)]
     assert steps_per_scale(10, 3) == [40, 20, 10]
+    assert steps_per_scale(10, 3, 2) == [40, 10]  # the coarsest scale kept does the most work
+    assert steps_per_scale(10, 3, 1) == [40]
+    assert steps_per_scale(10, 1) == [10]
 
 
 def test_keep_colors_keeps_the_photos_chroma(lite0, night):
