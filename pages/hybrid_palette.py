@@ -1,7 +1,7 @@
 import streamlit as st
 from PIL import Image
 
-from engine.gallery import filter_info, thumbnail
+from engine.gallery import RENDER_CACHE, GallerySettings, filter_info, thumbnail
 from engine.images import fit_side, png_bytes
 from engine.models import get_spec
 from engine.palette import (CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, SeedSpec, as_palette, check_palette,
@@ -48,10 +48,15 @@ def replace_palette(model: str, filters) -> None:
 
 
 def safe_thumbnail(layer: str, channel: int):
+    """The gallery's precomputed picture, else one the gallery painted in this process, else None."""
     try:
-        return thumbnail(model_name, layer, channel)
+        picture = thumbnail(model_name, layer, channel)
     except (OSError, ValueError, KeyError):  # a damaged or half-built gallery: no picture, no error
-        return None
+        picture = None
+    if picture is None:
+        thumbs = GallerySettings()
+        picture = RENDER_CACHE.get((model_name, layer, channel, thumbs.size, thumbs.steps, thumbs.seed))
+    return picture
 
 
 def describe(layer: str, channel: int) -> str:

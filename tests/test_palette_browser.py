@@ -24,17 +24,22 @@ def add_from_gallery(page, wanted: int = 2) -> int:
     """Open filters in the Filter Gallery and press "Add to palette"; how many were added (0 if the
     gallery page has no such button)."""
     nav(page, "Filter Gallery")
+    picks = page.get_by_role("button", name=re.compile(r"^#\d+$"))
+    try:
+        picks.first.wait_for(timeout=150_000)  # thumbnails not precomputed are painted first
+    except PlaywrightTimeout:
+        return 0
     added = 0
-    picks = page.get_by_role("button", name=re.compile(r"^#\d+"))
     for i in range(min(wanted, picks.count())):
         picks.nth(i).click()
-        wait_for_app(page)
         add = page.get_by_role("button", name="Add to palette")
         try:
-            add.wait_for(timeout=30_000)
+            add.wait_for(timeout=90_000)
+            wait_for_app(page)
+            add.click()
+            page.get_by_text("is in your palette").wait_for(timeout=30_000)
         except PlaywrightTimeout:
             break
-        add.click()
         wait_for_app(page)
         added += 1
     return added
