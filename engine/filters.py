@@ -1,16 +1,20 @@
 """Filter visualisation: paint what one filter of one layer "likes", starting from noise.
 
-Three ingredients from the feature-visualisation literature (Olah et al., *Feature Visualization*,
+Ingredients from the feature-visualisation literature (Olah et al., *Feature Visualization*,
 Distill 2017), written for DreamLab's one ascent loop (``engine.ascent.ascend``):
 
 * ``FourierCanvas``: the picture lives as a 1/f-scaled Fourier spectrum of decorrelated colour
   channels, squashed by a sigmoid into [0, 1]. Steps in this space favour large, smooth, natural
   colour structures over the high-frequency noise a plain pixel ascent produces.
-* ``RandomTransforms``: every step the network sees the picture padded, shifted, scaled and rotated
-  a little, so only patterns that survive such changes grow.
+* ``RandomTransforms``: every step the network sees the picture shifted (with grey coming in at
+  the edges, like padding), scaled and rotated a little, so only patterns that survive such
+  changes grow.
 * A leaky objective for layers that end in a ReLU (``LeakyNet``): a filter that never fires on
-  noise has no gradient through its ReLU, and would stay grey; we ascend the filter's
-  pre-activation instead (a leaky ReLU6), which always has a gradient.
+  noise has no gradient through its ReLU, and would stay grey; we ascend the filter through a
+  leaky ReLU6 instead, which always has a gradient.
+* A rival term (``strongest_rival``): each picture also pushes down the strongest *other* filter
+  of the layer a little, so it shows what sets its filter apart, not something that excites the
+  whole layer (measured: the picture then excites its own filter most, as a photo).
 
 Every picture of a batch owns its random generator (seeded from the seed and its channel), and
 pictures of a batch never interact, so a channel renders the same alone or in a batch.

@@ -10,14 +10,8 @@ from engine.cli import main
 from engine.filters import (FourierCanvas, LeakyNet, RandomTransforms, TransformSettings, picture_generator,
                             render_batch, visualize_filter, visualize_filters)
 from engine.images import read_recipe, to_tensor
-from engine.models import load_model
 from engine.objectives import channel
 from engine.progress import Cancelled
-
-
-@pytest.fixture(scope="module")
-def lite0():
-    return load_model("lite0")
 
 
 def as_array(picture):
