@@ -176,7 +176,7 @@ size_label = st.select_slider("Picture size", list(sizes), value="Small (fast)",
 
 # --- 3. a journey (optional) ------------------------------------------------------------------
 stops = st.session_state.setdefault(STOPS, [])
-with st.expander(f"Journey through palettes ({len(stops)} stops)" if stops else "Journey through palettes"):
+with st.expander("Journey through palettes", expanded=bool(stops)):  # a fixed label keeps it open
     st.write("Keep the current palette as a stop, change the palette, keep the next stop, and so on. "
              "The painting then goes through the stops one after another, and you get an animated GIF.")
     if st.button("Keep this palette as a stop", icon=":material/add_location:", key="palette:stop:add",
