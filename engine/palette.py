@@ -443,6 +443,8 @@ def palette_variations(seed: Union[Image.Image, str, SeedSpec], palettes: Sequen
             done.append(palette_journey(seed, palettes, replace(settings, seed=int(number)), net, forward, cancel))
         except Cancelled as stopped:
             pictures = [j.image for j in done] + ([stopped.partial] if stopped.partial is not None else [])
+            if pictures:  # a photo stopped in a small octave is smaller than the finished ones
+                pictures = [p.resize(pictures[0].size, Image.LANCZOS) for p in pictures]
             raise Cancelled(contact_sheet(pictures, len(pictures)) if pictures else None) from None
     return done
 

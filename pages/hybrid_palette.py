@@ -19,6 +19,7 @@ require_app_shell()
 KIND, VARIATIONS_KIND = "palette", "palette-variations"
 RESULT, VARIATIONS, STOPS = "palette:result", "palette:variations", "palette:stops"
 MODEL_KEY, WEIGHT_KEY = "palette:model", "palette:weight"
+MIN_WEIGHT, MAX_WEIGHT = -1.0, 2.0
 PHOTO_SIZES = {"Small (fast)": 384, "Medium": 512, "Large": 800, "Full size (slow)": 1600}
 CANVAS_SIZES = {"Small (fast)": 256, "Medium": 384, "Large": 512}
 SURPRISE_LAYERS = ["block3", "block8", "block12"]
@@ -86,7 +87,8 @@ for entry in mine:
         else:
             c_pic.markdown(":material/blur_on:")
         c_text.markdown(f"**{entry['layer']} · filter {entry['channel']}**  \n{describe(entry['layer'], entry['channel'])}")
-        entry["weight"] = c_weight.slider("Weight", -1.0, 2.0, float(entry["weight"]), 0.1, key=weight_key(entry),
+        start = min(MAX_WEIGHT, max(MIN_WEIGHT, float(entry["weight"])))  # typed or loaded weights may be outside
+        entry["weight"] = c_weight.slider("Weight", MIN_WEIGHT, MAX_WEIGHT, start, 0.1, key=weight_key(entry),
                                           help="How strongly to paint this filter. Below 0: keep it away.")
         if c_remove.button("", icon=":material/close:", key=f"palette:remove:{weight_key(entry)}",
                            help="Remove this filter"):

@@ -1,6 +1,5 @@
 """Hybrid Palette engine: the objective, seeds, journeys, variations and the CLI (real Lite0, small pictures)."""
 import io
-import json
 import subprocess
 import sys
 import threading

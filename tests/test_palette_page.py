@@ -50,6 +50,12 @@ def test_typing_filters_makes_chips_with_weights_and_remove_buttons():
     assert any("block12 · filter 40" in m.value for m in at.markdown)
 
 
+def test_weights_beyond_the_slider_are_clamped_not_an_error():
+    at = add(palette_page(), "block8:1:5, block8:2:-3")
+    assert not at.exception
+    assert entries(at) == [("block8", 1, 2.0), ("block8", 2, -1.0)]
+
+
 def test_bad_filter_text_gives_a_plain_message():
     at = add(palette_page(), "block8:999")
     assert any("no filter 999" in e.value for e in at.error)
