@@ -18,7 +18,8 @@ import os
 import random
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -196,38 +197,56 @@ def thumbnail(model: str, layer: str, channel: int, root: str = str(GALLERY_DIR)
 
 # --- on demand, cached per process (models without a precomputed gallery) -------------------
 
-@dataclass
 class RenderCache:
-    """Thumbnails rendered in this process, keyed by (model, layer, channel, size, steps, seed)."""
-    pictures: dict = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    """Pictures painted in this process, keyed by (model, layer, channel, size, steps, seed), or any
+    tuple for other values (e.g. a picture's top classes). The least recently used pictures are
+    dropped once they hold more than ``max_pixels`` pixels in all."""
 
-    def get(self, key: tuple) -> Optional[Image.Image]:
-        with self.lock:
-            return self.pictures.get(key)
+    def __init__(self, max_pixels: int = 60_000_000):
+        self.items: OrderedDict[tuple, object] = OrderedDict()
+        self.max_pixels = max_pixels
+        self.pixels = 0
+        self.lock = threading.Lock()
 
-    def put(self, key: tuple, picture: Image.Image) -> None:
+    @staticmethod
+    def _size(value) -> int:
+        return value.width * value.height if isinstance(value, Image.Image) else 0
+
+    def get(self, key: tuple):
         with self.lock:
-            self.pictures[key] = picture
+            if key not in self.items:
+                return None
+            self.items.move_to_end(key)
+            return self.items[key]
+
+    def put(self, key: tuple, value) -> None:
+        with self.lock:
+            if key in self.items:
+                self.pixels -= self._size(self.items.pop(key))
+            self.items[key] = value
+            self.pixels += self._size(value)
+            while self.pixels > self.max_pixels and len(self.items) > 1:
+                _, dropped = self.items.popitem(last=False)
+                self.pixels -= self._size(dropped)
 
     def missing(self, model: str, layer: str, channels: Sequence[int], size: int, steps: int, seed: int) -> list[int]:
         with self.lock:
-            return [c for c in channels if (model, layer, c, size, steps, seed) not in self.pictures]
+            return [c for c in channels if (model, layer, c, size, steps, seed) not in self.items]
 
     def render(self, net: FeatureNet, layer: str, channels: Sequence[int], *, size: int, steps: int, seed: int,
                batch_size: int = 16, on_progress: Optional[ProgressFn] = None,
                cancel: Optional[threading.Event] = None) -> dict[int, Image.Image]:
-        """Render the channels not cached yet, in batches; returns all asked for."""
+        """Paint the channels not cached yet, in batches; returns all asked for."""
         model = net.spec.name
-        todo = self.missing(model, layer, channels, size, steps, seed)
+        found = {c: self.get((model, layer, c, size, steps, seed)) for c in channels}
+        todo = [c for c, picture in found.items() if picture is None]
         if todo:
             pictures = visualize_filters(net, layer, todo, size=size, steps=steps, seed=seed,
                                          batch_size=batch_size, on_progress=on_progress, cancel=cancel)
-            with self.lock:
-                for c, picture in zip(todo, pictures):
-                    self.pictures[(model, layer, c, size, steps, seed)] = picture
-        with self.lock:
-            return {c: self.pictures[(model, layer, c, size, steps, seed)] for c in channels}
+            for c, picture in zip(todo, pictures):
+                self.put((model, layer, c, size, steps, seed), picture)
+                found[c] = picture
+        return found
 
 
 RENDER_CACHE = RenderCache()

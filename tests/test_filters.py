@@ -157,3 +157,36 @@ def test_cli_filter_writes_png_with_recipe(tmp_path, capsys):
     assert main(["filter", str(out), "--layer", "nope", "--channel", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("error: ") and len(err[-1]) < 300
+
+
+# --- the gallery: build, read back, cache ---------------------------------------------------
+
+def test_gallery_build_writes_a_sheet_and_manifest_and_resumes(lite0, tmp_path):
+    from engine.gallery import GallerySettings, build_gallery, filter_info, thumbnail
+    settings = GallerySettings(size=32, steps=2, columns=8)
+    lines = []
+    manifest = build_gallery(lite0, tmp_path, settings, layers=["block0"], batch_size=8, log=lines.append)
+    entry = manifest["layers"]["block0"]
+    assert entry["channels"] == 16 and len(entry["filters"]) == 16
+    sheet = tmp_path / "lite0" / "block0.webp"
+    from PIL import Image
+    assert Image.open(sheet).size == (8 * 32, 2 * 32)
+    picture = thumbnail("lite0", "block0", 11, root=str(tmp_path))
+    assert picture.size == (32, 32)
+    info = filter_info("lite0", "block0", 11, root=str(tmp_path))
+    assert info["channel"] == 11 and len(info["top"]) == 3 and not info["dead"] and info["contrast"] > 0
+    assert thumbnail("lite0", "block1", 0, root=str(tmp_path)) is None  # not built: the page paints it
+    build_gallery(lite0, tmp_path, settings, layers=["block0"], log=lines.append)
+    assert lines[-1] == "block0: already built, skipped"
+
+
+def test_render_cache_keeps_the_most_recent_pictures_within_its_budget():
+    from PIL import Image
+    from engine.gallery import RenderCache
+    cache = RenderCache(max_pixels=3 * 16 * 16)
+    for i in range(3):
+        cache.put(("m", "l", i), Image.new("RGB", (16, 16)))
+    cache.get(("m", "l", 0))  # used again: kept
+    cache.put(("m", "l", 3), Image.new("RGB", (16, 16)))
+    assert cache.get(("m", "l", 1)) is None
+    assert all(cache.get(("m", "l", i)) is not None for i in (0, 2, 3))
