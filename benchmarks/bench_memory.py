@@ -8,6 +8,7 @@ preset (``preset_settings("classic")``, tile 512) and reports its peak resident 
     .venv/bin/python benchmarks/bench_memory.py                 # 1, 4, 8 MP, the full preset
     .venv/bin/python benchmarks/bench_memory.py --mp 8 --steps 1  # quicker: the peak comes in step 1
     .venv/bin/python benchmarks/bench_memory.py --tile 256       # what a smaller tile saves
+    .venv/bin/python benchmarks/bench_memory.py --trim           # malloc_trim(0) after every step
     .venv/bin/python benchmarks/bench_memory.py --python /path/to/cpu-venv/bin/python
                                    # children run another interpreter, e.g. one with the CPU-only torch
                                    # wheel that deployments install (a CUDA build's libraries alone
@@ -68,9 +69,14 @@ def child(args) -> None:
         settings.steps = args.steps
     net = load_model(settings.model)
     image = picture(args.child)
+    on_progress = None
+    if args.trim:  # hand freed heap memory back to the OS after every step (glibc only)
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6")
+        on_progress = lambda progress: libc.malloc_trim(0)  # noqa: E731
     before = status_mb("VmHWM")
     started = time.perf_counter()
-    result = deep_dream(image, settings, net)
+    result = deep_dream(image, settings, net, on_progress=on_progress)
     seconds = time.perf_counter() - started
     if args.save:
         result.save(args.save)
@@ -92,12 +98,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--save", help="folder to save the dreamt pictures in, to look at")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the measured runs")
+    parser.add_argument("--trim", action="store_true", help="call glibc's malloc_trim(0) after every step")
     parser.add_argument("--child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(args)
 
     malloc = " ".join(f"{k}={v}" for k, v in os.environ.items() if k.startswith("MALLOC_")) or "glibc defaults"
+    malloc += ", malloc_trim(0) after every step" if args.trim else ""
     print(f"Deep Dream, preset 'classic', model lite0; one fresh process per row; malloc: {malloc}; "
           f"budget {BUDGET_MB} MB")
     print(f"{'torch':>12} {'picture':>11} {'MP':>5} {'tile':>5} {'steps':>9} {'RSS before':>11} {'peak RSS':>9} "
@@ -107,6 +115,8 @@ def main() -> None:
         for option in ("tile", "steps", "threads"):
             if getattr(args, option):
                 command += [f"--{option}", str(getattr(args, option))]
+        if args.trim:
+            command.append("--trim")
         if args.save:
             Path(args.save).mkdir(parents=True, exist_ok=True)
             command += ["--save", str(Path(args.save) / f"dream_{mp:g}mp.png")]
