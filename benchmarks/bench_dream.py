@@ -9,6 +9,8 @@ doing only forward+backward of the same truncated network over the same octave s
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -56,7 +58,16 @@ def main() -> None:
     parser.add_argument("--megapixels", type=float, nargs="+", default=[1.0])
     parser.add_argument("--preset", default="classic")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--omp", action="store_true",
+                        help="compare OpenMP's passive and active waiting (each in a fresh process)")
     args = parser.parse_args()
+    if args.omp:
+        for policy in ("PASSIVE", "ACTIVE"):
+            print(f"OMP_WAIT_POLICY={policy}", flush=True)
+            argv = [a for a in sys.argv[1:] if a != "--omp"]
+            subprocess.run([sys.executable, __file__, *argv], env={**os.environ, "OMP_WAIT_POLICY": policy},
+                           check=True)
+        return
     net = load_model("lite0")
     print(f"device: {net.device}, torch threads: {torch.get_num_threads()}, preset: {args.preset}")
     print(f"{'picture':>12} {'octaves':>8} {'steps':>6} {'engine s':>9} {'raw f+b s':>10} {'ratio':>6}")

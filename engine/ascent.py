@@ -14,7 +14,6 @@ import torch
 from .objectives import Objective
 
 Transform = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
-MIN_TILE_PART = 64  # tiles are never cut thinner than this at the picture's edges
 
 
 class Canvas(Protocol):
@@ -38,18 +37,21 @@ class PixelCanvas:
         self.pixels = (self.pixels + self.step_size * grad / scale).clamp_(0.0, 1.0)
 
 
-def cuts(length: int, tile: int, offset: int) -> list[int]:
-    """Tile boundaries along one axis: a grid shifted by ``offset``, no sliver at the edges."""
-    inner = range(offset % tile or tile, length, tile)
-    return [0] + [c for c in inner if MIN_TILE_PART <= c <= length - MIN_TILE_PART] + [length]
+def cuts(length: int, tile: int, shift: float) -> list[int]:
+    """Tile boundaries along one axis: as few equal tiles as fit ``tile``, every inner boundary
+    moved by ``shift`` (-0.5..0.5) of a tile's length, so that seams never settle."""
+    count = -(-length // tile)
+    step = length / count
+    return [0] + [round((k + shift) * step) for k in range(1, count)] + [length]
 
 
 def tile_slices(height: int, width: int, tile: Optional[int], generator: torch.Generator):
-    """Rectangles covering the picture; the grid moves randomly each step so seams never settle."""
+    """Rectangles covering the picture, at most about 1.5 x ``tile`` on a side; the grid moves
+    randomly each step."""
     if not tile or (height <= tile and width <= tile):
         return [(slice(0, height), slice(0, width))]
-    oy, ox = (int(v) for v in torch.randint(0, tile, (2,), generator=generator))
-    ys, xs = cuts(height, tile, oy), cuts(width, tile, ox)
+    sy, sx = (float(v) - 0.5 for v in torch.rand(2, generator=generator))
+    ys, xs = cuts(height, tile, sy), cuts(width, tile, sx)
     return [(slice(y0, y1), slice(x0, x1)) for y0, y1 in zip(ys, ys[1:]) for x0, x1 in zip(xs, xs[1:])]
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from engine.ascent import MIN_TILE_PART, cuts, tile_slices
+from engine.ascent import cuts, tile_slices
 from engine.dream import DreamSettings, classify, deep_dream, octave_sizes
 from engine.images import to_tensor
 from engine.progress import Cancelled
@@ -29,11 +29,15 @@ def test_octave_sizes_run_small_to_full_and_drop_tiny_octaves():
     assert octave_sizes(100, 100, 5, 2.0) == [(100, 100)]  # 50 px and smaller are too small to dream at
 
 
-def test_tile_cuts_cover_the_axis_without_slivers():
-    for length, tile, offset in [(1000, 256, 0), (1000, 256, 255), (700, 512, 10), (513, 512, 500)]:
-        c = cuts(length, tile, offset)
-        assert c[0] == 0 and c[-1] == length and c == sorted(set(c))
-        assert all(b - a >= MIN_TILE_PART for a, b in zip(c, c[1:]))
+def test_tile_cuts_cover_the_axis_with_as_few_tiles_as_fit_and_no_slivers():
+    for length, tile in [(1000, 256), (700, 512), (513, 512), (1155, 512), (4000, 512)]:
+        count = -(-length // tile)
+        for shift in (-0.5, -0.2, 0.0, 0.3, 0.5):
+            c = cuts(length, tile, shift)
+            assert c[0] == 0 and c[-1] == length and c == sorted(set(c))
+            assert len(c) - 1 == count
+            sizes = [b - a for a, b in zip(c, c[1:])]
+            assert min(sizes) >= 0.5 * length / count - 1 and max(sizes) <= 1.5 * length / count + 1
 
 
 def test_tiles_move_between_steps():
