@@ -39,18 +39,18 @@ class PixelCanvas:
 
 def cuts(length: int, tile: int, shift: float) -> list[int]:
     """Tile boundaries along one axis: as few equal tiles as fit ``tile``, every inner boundary
-    moved by ``shift`` (-0.5..0.5) of a tile's length, so that seams never settle."""
+    moved by ``shift`` (-0.25..0.25) of a tile's length, so that seams never settle."""
     count = -(-length // tile)
     step = length / count
     return [0] + [round((k + shift) * step) for k in range(1, count)] + [length]
 
 
 def tile_slices(height: int, width: int, tile: Optional[int], generator: torch.Generator):
-    """Rectangles covering the picture, at most about 1.5 x ``tile`` on a side; the grid moves
+    """Rectangles covering the picture, at most 1.25 x ``tile`` on a side; the grid moves
     randomly each step."""
     if not tile or (height <= tile and width <= tile):
         return [(slice(0, height), slice(0, width))]
-    sy, sx = (float(v) - 0.5 for v in torch.rand(2, generator=generator))
+    sy, sx = ((float(v) - 0.5) / 2 for v in torch.rand(2, generator=generator))
     ys, xs = cuts(height, tile, sy), cuts(width, tile, sx)
     return [(slice(y0, y1), slice(x0, x1)) for y0, y1 in zip(ys, ys[1:]) for x0, x1 in zip(xs, xs[1:])]
 

@@ -10,7 +10,7 @@ import streamlit as st
 from engine.images import DEFAULT_MAX_SIDE, ImageError, LoadedImage, load_image
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "samples"
-UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff"]
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "avif", "mpo"]
 MAX_SIDE = int(os.environ.get("DREAMLAB_MAX_SIDE", DEFAULT_MAX_SIDE))
 
 
