@@ -27,9 +27,13 @@ def wait_idle(page) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=300_000)
 
 
-def shoot(page, url: str, path: str, name: str, button: str | None, done_selector: str | None) -> None:
+def shoot(page, url: str, path: str, name: str, button: str | None, done_selector: str | None,
+          first: str | None = None) -> None:
     page.goto(f"{url}/{path}")
     wait_idle(page)
+    if first:
+        page.get_by_role("button", name=first, exact=True).first.click()
+        wait_idle(page)
     if button:
         page.get_by_role("button", name=button, exact=True).first.click()
         page.locator(done_selector).first.wait_for(timeout=300_000)
@@ -53,7 +57,7 @@ def main() -> None:
             shoot(page, url, "deep_dream", "deep_dream", "Dream", ".dl-compare")
             shoot(page, url, "filter_gallery", "filter_gallery", None, None)
             shoot(page, url, "style_transfer", "style_transfer", "Paint", ".dl-compare")
-            shoot(page, url, "hybrid_palette", "hybrid_palette", "Paint", "[data-testid='stImage']")
+            shoot(page, url, "hybrid_palette", "hybrid_palette", "Paint", ".dl-compare", first="Surprise me")
             browser.close()
     finally:
         if proc:
