@@ -8,7 +8,7 @@ from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
 from ui.inputs import UPLOAD_TYPES, image_input
 from ui.models import get_model, model_picker
 from ui.results import show_result
-from ui.runner import follow_job, report_outcome, run_button
+from ui.runner import keep_result, run_button
 from ui.shell import require_app_shell
 
 require_app_shell()
@@ -94,15 +94,7 @@ def make_job():
 
 
 run_button("Dream", KIND, make_job, estimate_s=8.0, icon=":material/auto_awesome:")
-finished = follow_job(KIND)
-if finished is not None:
-    outcome = report_outcome(finished)
-    if isinstance(outcome, dict):
-        st.session_state[RESULT] = outcome
-    elif isinstance(outcome, Image.Image):  # stopped: keep the last preview
-        st.image(outcome, caption="Where the dream had got to", width="stretch")
-
-result = st.session_state.get(RESULT)
+result = keep_result(KIND, RESULT, stopped_caption="Where the dream had got to")
 if result:
     st.subheader("Your dream")
     show_result(result["before"], result["after"], result["recipe"], "dreamlab-dream.png", key="dream")

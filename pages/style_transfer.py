@@ -7,7 +7,7 @@ from engine.style import BUILTIN_STYLES, QUALITIES, StyleSettings, builtin_style
 from ui.inputs import UPLOAD_TYPES, image_input
 from ui.models import get_model, model_picker
 from ui.results import show_result
-from ui.runner import follow_job, report_outcome, run_button
+from ui.runner import keep_result, run_button
 from ui.shell import require_app_shell
 
 require_app_shell()
@@ -139,15 +139,8 @@ def make_job():
 
 estimate = 12.0 * (size / 512) ** 2 * steps / 40
 run_button("Paint", KIND, make_job, estimate_s=estimate, icon=":material/brush:")
-finished = follow_job(KIND, preview_caption="Painting in progress")
-if finished is not None:
-    outcome = report_outcome(finished)
-    if isinstance(outcome, dict):
-        st.session_state[RESULT] = outcome
-    elif isinstance(outcome, Image.Image):  # stopped: keep the last preview
-        st.image(outcome, caption="Where the painting had got to", width="stretch")
-
-result = st.session_state.get(RESULT)
+result = keep_result(KIND, RESULT, preview_caption="Painting in progress",
+                     stopped_caption="Where the painting had got to")
 if result:
     st.subheader("Your painting")
     show_result(result["before"], result["after"], result["recipe"], "dreamlab-style.png", key="style")

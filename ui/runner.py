@@ -98,3 +98,17 @@ def run_button(label: str, kind: str, make_fn: Callable[[], Optional[JobFn]], es
         fn = make_fn()
         if fn is not None:
             start_job(kind, fn, estimate_s)
+
+
+def keep_result(kind: str, result_key: str, preview_caption: str = "Live preview",
+                stopped_caption: str = "Where the picture had got to") -> Optional[dict]:
+    """Follow this session's ``kind`` job; when it ends, keep its result (a dict) in session state
+    under ``result_key``, or show the last picture of a stopped job. Returns the kept result."""
+    finished = follow_job(kind, preview_caption)
+    if finished is not None:
+        outcome = report_outcome(finished)
+        if isinstance(outcome, dict):
+            st.session_state[result_key] = outcome
+        elif outcome is not None:
+            st.image(outcome, caption=stopped_caption, width="stretch")
+    return st.session_state.get(result_key)
