@@ -70,7 +70,7 @@ def quality(args) -> None:
     manifest = json.loads((folder / "manifest.json").read_text())
     print(f"gallery {folder}: settings {manifest['settings']['render_key']}")
     print(f"{'layer':<8} {'filters':>7} {'own first':>9} {'dead':>4} {'min contrast':>12} "
-          f"{'KiB':>6} {'s/filter':>8}  top class of filter 0")
+          f"{'KiB':>6} {'build s':>8}  top class of filter 0")
     total_bytes, total, first, dead_total = 0, 0, 0, 0
     for layer, entry in manifest["layers"].items():
         filters = entry["filters"]
