@@ -14,17 +14,17 @@ def test_open_gallery_enlarge_a_filter_and_add_it_to_the_palette(page, app_url):
     page.get_by_role("combobox", name="Layer (low → high)").click()
     page.get_by_role("option", name="block0 · edges & colours (16 filters)").click()
     wait_for_app(page)
-    images = page.locator("[data-testid='stImage'] img")
-    images.nth(15).wait_for()
-    assert images.nth(0).evaluate("img => img.naturalWidth") == 128
+    page.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stImage'] img\")]"
+                           ".filter(i => i.complete && i.naturalWidth === 128).length === 16")
 
     page.get_by_role("button", name="#3", exact=True).click()
     panel = page.locator(".st-key-gallery-enlarged")
     panel.get_by_role("heading", name="block0 · filter 3").wait_for()
     panel.get_by_text("Pushes the picture towards").wait_for(timeout=180_000)  # after the large painting
     wait_for_app(page)
-    large = panel.locator("[data-testid='stImage'] img").first
-    assert large.evaluate("img => img.naturalWidth") == 256
+    panel.locator("[data-testid='stImage'] img").first.wait_for()
+    page.wait_for_function("() => document.querySelector(\".st-key-gallery-enlarged [data-testid='stImage'] img\")"
+                           ".naturalWidth === 256")
     assert panel.get_by_text("Filter 3 of block0, 256 px").count() == 1
 
     panel.get_by_role("button", name="Add to palette").click()
