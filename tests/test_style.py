@@ -20,13 +20,7 @@ STYLES = Path(__file__).resolve().parent.parent / "assets" / "styles"
 FAST = dict(size=64, steps=6, scales=1)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Pictures this small run as fast on one thread, and one thread never stalls on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,11 @@
 """The Style Transfer page through Streamlit's AppTest (no browser)."""
 import pytest
-import torch
 
 from engine.style import BUILTIN_STYLES, QUALITIES
 from tests.conftest import open_page
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """The tiny pictures painted here run as fast on one thread, which never stalls on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def style_page():
