@@ -162,13 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_style_parser(commands)
     from .palette import add_parser as add_palette_parser  # palette
     add_palette_parser(commands)
-    for register in EXTRA_COMMANDS:
-        register(commands)
     return parser
-
-
-# Other modules (filters, palette, style) add their subcommands here.
-EXTRA_COMMANDS: list[Callable] = []
 
 
 def main(argv: Optional[list[str]] = None) -> int:
