@@ -32,7 +32,7 @@ from PIL import Image
 from torch import nn
 
 from .ascent import ascend
-from .images import to_pil
+from .images import contact_sheet, to_pil
 from .models import FeatureNet
 from .objectives import Objective, batch_channels
 from .progress import ProgressFn, Reporter
@@ -313,14 +313,3 @@ def visualize_filter(net: FeatureNet, layer: str, channel: int, *, size: int = 1
     canvas = render_batch(net, layer, [channel], size=size, steps=steps, lr=lr, seed=seed, on_step=on_step,
                           check_cancel=reporter.check_cancel, rival_weight=rival_weight)
     return to_pil(canvas.pixels)
-
-
-def contact_sheet(pictures: Sequence[Image.Image], columns: int, gap: int = 0,
-                  background=(255, 255, 255)) -> Image.Image:
-    """Pictures of one size in a grid, row by row."""
-    w, h = pictures[0].size
-    rows = math.ceil(len(pictures) / columns)
-    sheet = Image.new("RGB", (columns * w + (columns - 1) * gap, rows * h + (rows - 1) * gap), background)
-    for i, picture in enumerate(pictures):
-        sheet.paste(picture, ((i % columns) * (w + gap), (i // columns) * (h + gap)))
-    return sheet

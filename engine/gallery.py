@@ -26,9 +26,9 @@ from typing import Callable, Optional, Sequence
 import torch
 from PIL import Image
 
-from .dream import classify
-from .filters import RIVAL_WEIGHT, contact_sheet, visualize_filters
-from .images import to_tensor
+from .classify import classify
+from .filters import RIVAL_WEIGHT, visualize_filters
+from .images import contact_sheet, to_tensor
 from .models import FeatureNet
 from .progress import ProgressFn
 
@@ -281,61 +281,3 @@ def compare_picks(spec, layers: Sequence[str], seed: int, root: str = str(GALLER
         alive = [c for c in range(spec.layer(layer).channels) if c not in dead]
         picks.append((layer, rng.choice(alive or [0])))
     return picks
-
-
-# --- command line -----------------------------------------------------------------------------
-
-def cmd_filter(args) -> None:
-    from .cli import model_for, progress_bar
-    from .filters import FilterSettings, visualize_filter
-    from .images import save_png
-
-    net = model_for(args.model, [args.layer])
-    settings = FilterSettings(args.model, args.layer, args.channel, args.size, args.steps, seed=args.seed)
-    picture = visualize_filter(net, settings.layer, settings.channel, size=settings.size, steps=settings.steps,
-                               lr=settings.lr, seed=settings.seed, rival_weight=settings.rival_weight,
-                               on_progress=progress_bar())
-    save_png(picture, args.out, settings.recipe())
-    print(args.out)
-
-
-def cmd_gallery_build(args) -> None:
-    from .cli import model_for, progress_bar
-
-    net = model_for(args.model, args.layers or [])
-    settings = GallerySettings(model=args.model, size=args.size, steps=args.steps, seed=args.seed)
-    started = time.monotonic()
-    build_gallery(net, args.out, settings, args.layers, batch_size=args.batch_size, force=args.force,
-                  log=lambda line: print(line, flush=True), on_progress=progress_bar() if args.progress else None)
-    print(f"done in {time.monotonic() - started:.0f} s: {Path(args.out) / args.model}", flush=True)
-
-
-def add_parser(commands) -> None:
-    """Register ``filter`` and ``gallery-build`` with the engine's command line."""
-    from .cli import positive_int
-    from .filters import FilterSettings
-    from .models import MODELS
-
-    defaults = FilterSettings()
-    p = commands.add_parser("filter", help="paint what one filter of one layer detects")
-    p.add_argument("out")
-    p.add_argument("--layer", required=True)
-    p.add_argument("--channel", required=True, type=int, help="the filter's number within the layer")
-    p.add_argument("--model", default="lite0", choices=list(MODELS))
-    p.add_argument("--size", type=positive_int, default=256, help="picture side in pixels")
-    p.add_argument("--steps", type=positive_int, default=defaults.steps)
-    p.add_argument("--seed", type=int, default=0)
-    p.set_defaults(run=cmd_filter)
-
-    gallery = GallerySettings()
-    p = commands.add_parser("gallery-build", help="precompute the Filter Gallery's thumbnails")
-    p.add_argument("--model", default="lite0", choices=list(MODELS))
-    p.add_argument("--out", default=str(GALLERY_DIR), help="folder (the model gets a subfolder)")
-    p.add_argument("--layers", type=lambda t: [s for s in t.split(",") if s], help="LAYER,... (default: all but head)")
-    p.add_argument("--size", type=positive_int, default=gallery.size)
-    p.add_argument("--steps", type=positive_int, default=gallery.steps)
-    p.add_argument("--seed", type=int, default=gallery.seed)
-    p.add_argument("--batch-size", type=positive_int, default=16)
-    p.add_argument("--force", action="store_true", help="rebuild the chosen layers even if already built")
-    p.add_argument("--progress", action="store_true", help="show a progress bar per layer")
-    p.set_defaults(run=cmd_gallery_build)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import warnings
 from dataclasses import dataclass, field
-from typing import BinaryIO, Optional, Union
+from typing import BinaryIO, Optional, Sequence, Union
 
 import numpy as np
 import torch
@@ -323,3 +324,14 @@ def save_png(image: Image.Image, path: str | os.PathLike, recipe: dict) -> None:
 def read_recipe(source: Source) -> dict:
     with Image.open(io.BytesIO(_read_bytes(source))) as im:
         return json.loads(im.info[RECIPE_KEY])
+
+
+def contact_sheet(pictures: Sequence[Image.Image], columns: int, gap: int = 0,
+                  background=(255, 255, 255)) -> Image.Image:
+    """Pictures of one size in a grid, row by row."""
+    w, h = pictures[0].size
+    rows = math.ceil(len(pictures) / columns)
+    sheet = Image.new("RGB", (columns * w + (columns - 1) * gap, rows * h + (rows - 1) * gap), background)
+    for i, picture in enumerate(pictures):
+        sheet.paste(picture, ((i % columns) * (w + gap), (i // columns) * (h + gap)))
+    return sheet

@@ -25,8 +25,8 @@ from PIL import Image
 
 from .ascent import ascend
 from .dream import DreamSettings, dream_with_objective, octave_sizes
-from .filters import FourierCanvas, RandomTransforms, TransformSettings, contact_sheet, picture_generator
-from .images import resize, to_pil, to_tensor
+from .filters import FourierCanvas, RandomTransforms, TransformSettings, picture_generator
+from .images import contact_sheet, resize, to_pil, to_tensor
 from .models import FeatureNet, ModelSpec
 from .objectives import Objective, channel, scaled
 from .progress import Cancelled, Progress, ProgressFn, Reporter
@@ -463,56 +463,3 @@ def journey_gif(frames: Sequence[Image.Image], duration_ms: int = 120, hold_ms: 
     pictures[0].save(buffer, format="GIF", save_all=True, append_images=pictures[1:], duration=durations,
                      loop=0, optimize=False)
     return buffer.getvalue()
-
-
-# --- command line -----------------------------------------------------------------------------
-
-def cmd_palette(args) -> None:
-    from .cli import UserError, model_for, open_image, progress_bar
-    from .images import DEFAULT_MAX_SIDE, save_png
-
-    palettes = []
-    if args.filter:
-        palettes.append([parse_filter(text) for text in args.filter])
-    palettes += [parse_filters(text) for text in args.stage or []]
-    if not palettes:
-        raise UserError("give at least one --filter LAYER:FILTER[:WEIGHT] (or --stage)")
-    seed = parse_seed(args.seed_picture)
-    settings = PaletteSettings(model=args.model, steps=args.steps, seed=args.seed)
-    if args.octaves is not None:
-        settings.octaves = args.octaves
-    if seed is None:
-        seed = open_image(args.seed_picture, args.size or DEFAULT_MAX_SIDE)
-    elif args.size:
-        settings.size = args.size
-    net = model_for(args.model)
-    journey = palette_journey(seed, palettes, settings, net, on_progress=progress_bar(), keep_frames=bool(args.gif))
-    save_png(journey.image, args.out, journey.recipe)
-    if args.gif:
-        with open(args.gif, "wb") as f:
-            f.write(journey_gif(journey.frames))
-        print(args.gif)
-    print(args.out)
-
-
-def add_parser(commands) -> None:
-    """Register ``palette`` with the engine's command line."""
-    from .cli import positive_int
-    from .models import MODELS
-
-    p = commands.add_parser("palette", help="paint with a chosen set of filters (a Hybrid Palette)",
-                            description="SEED is a picture's path, noise, color:#RRGGBB or gradient:#RRGGBB:#RRGGBB.")
-    p.add_argument("seed_picture", metavar="SEED")
-    p.add_argument("out", metavar="OUT.png")
-    p.add_argument("--filter", action="append", metavar="L:C[:W]",
-                   help="a filter of the palette: layer, filter number, weight (default 1; negative suppresses)")
-    p.add_argument("--stage", action="append", metavar="L:C:W,...",
-                   help="a further palette of a journey, applied after the ones before (repeatable)")
-    p.add_argument("--gif", metavar="OUT.gif", help="also save the journey as an animated GIF")
-    p.add_argument("--model", default="lite0", choices=list(MODELS))
-    p.add_argument("--steps", type=positive_int,
-                   help=f"steps per octave on a photo (default {PHOTO_STEPS}), in all otherwise ({CANVAS_STEPS})")
-    p.add_argument("--octaves", type=positive_int, help="octaves on a photo")
-    p.add_argument("--size", type=positive_int, help="photo: longest side at most PX; otherwise the square's side")
-    p.add_argument("--seed", type=int, default=0, help="random seed: same seed + palette = same picture")
-    p.set_defaults(run=cmd_palette)

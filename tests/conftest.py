@@ -132,11 +132,11 @@ def wait_for_app(page) -> None:
 
 
 def open_page(page_file: str, timeout: float = 120):
-    """AppTest of the whole app (navigation included), switched to ``pages/<page_file>``."""
+    """AppTest of the whole app (navigation included), switched to ``app_pages/<page_file>``."""
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     at.run()
-    at.switch_page(f"pages/{page_file}")
+    at.switch_page(f"app_pages/{page_file}")
     at.run()
     assert not at.exception, at.exception
     return at

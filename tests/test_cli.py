@@ -1,4 +1,4 @@
-"""``python -m engine`` as a user types it: real processes, small pictures."""
+"""``python -m cli`` as a user types it: real processes, small pictures."""
 import subprocess
 import sys
 
@@ -9,7 +9,7 @@ from tests.conftest import ROOT, gradient_picture
 
 
 def run(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout)
 
 

@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from engine.ascent import cuts, tile_slices
-from engine.dream import DreamSettings, classify, deep_dream, octave_sizes
+from engine.classify import classify
+from engine.dream import DreamSettings, deep_dream, octave_sizes
 from engine.images import to_tensor
 from engine.progress import Cancelled
 from tests.conftest import gradient_picture

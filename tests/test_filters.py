@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from engine.ascent import ascend
-from engine.cli import main
+from cli.main import main
 from engine.filters import (FourierCanvas, LeakyNet, RandomTransforms, TransformSettings, picture_generator,
                             render_batch, visualize_filter, visualize_filters)
 from engine.images import read_recipe, to_tensor

@@ -7,7 +7,7 @@ import engine.gallery
 from engine.models import load_model
 from tests.conftest import ROOT
 
-PAGE = "pages/filter_gallery.py"
+PAGE = "app_pages/filter_gallery.py"
 FAST = {"size": 40, "steps": 3}  # the real engine, painting tiny pictures so the tests stay quick
 
 

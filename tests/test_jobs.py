@@ -5,7 +5,7 @@ import time
 import pytest
 
 from engine.progress import Cancelled, Progress
-from ui.jobs import CANCELLED, DONE, FAILED, QUEUED, RUNNING, JobQueue
+from jobs.queue import CANCELLED, DONE, FAILED, QUEUED, RUNNING, JobQueue
 
 
 def wait_until(condition, timeout=10.0):

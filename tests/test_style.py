@@ -8,7 +8,7 @@ import torch
 from PIL import Image
 
 from engine import style as style_module
-from engine.cli import main
+from cli.main import main
 from engine.images import read_recipe, to_tensor
 from engine.models import MODELS
 from engine.progress import Cancelled

@@ -1,6 +1,6 @@
 """Show a queued job in the page: its place in the queue, then progress, a live preview and Stop.
 
-The job itself runs in a worker thread (``ui.jobs``), so the page can rerun freely while it
+The job itself runs in a worker thread (``jobs.queue``), so the page can rerun freely while it
 works; the page only polls. Pressing the run button twice returns the job already running.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from .jobs import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn, job_queue
+from jobs.queue import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn, job_queue
 
 POLL_S = 0.25
 

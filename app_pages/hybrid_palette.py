@@ -11,10 +11,7 @@ from ui.inputs import image_input
 from ui.models import get_model, model_picker
 from ui.results import show_result
 from ui.runner import follow_job, report_outcome, run_button, start_job
-from ui.shell import require_app_shell
 from ui.state import add_to_palette, palette
-
-require_app_shell()
 
 KIND, VARIATIONS_KIND = "palette", "palette-variations"
 RESULT, VARIATIONS, STOPS = "palette:result", "palette:variations", "palette:stops"

@@ -8,9 +8,6 @@ from ui.inputs import UPLOAD_TYPES, image_input
 from ui.models import get_model, model_picker
 from ui.results import show_result
 from ui.runner import keep_result, run_button
-from ui.shell import require_app_shell
-
-require_app_shell()
 
 KIND = "style"
 RESULT = "style:result"

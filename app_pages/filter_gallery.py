@@ -1,17 +1,14 @@
 import streamlit as st
 from PIL import Image
 
-from engine.dream import classify
+from engine.classify import classify
 from engine.filters import visualize_filter
 from engine.gallery import (RENDER_CACHE, GallerySettings, compare_picks, dead_filters, filter_info, page_channels,
                             page_count, thumbnail)
 from engine.models import get_spec
 from ui.models import get_model, model_picker
 from ui.runner import follow_job, report_outcome, start_job
-from ui.shell import require_app_shell
 from ui.state import add_to_palette, palette
-
-require_app_shell()
 
 GRID_KIND, LARGE_KIND, COMPARE_KIND = "gallery-grid", "gallery-large", "gallery-compare"
 MODEL_KEY, LAYER_KEY, VIEW_KEY, SELECTED = "gallery:model", "gallery:layer", "gallery:view", "gallery:selected"
@@ -154,7 +151,7 @@ def enlarged(layer: str, channel: int) -> None:
                 st.rerun()
             if in_palette:
                 st.success(f"Filter {layer}:{channel} is in your palette ({len(palette())} filters).")
-                st.page_link("pages/hybrid_palette.py", label="Paint with your palette", icon=":material/palette:")
+                st.page_link("app_pages/hybrid_palette.py", label="Paint with your palette", icon=":material/palette:")
 
 
 def select(layer: str, channel: int, jump: bool = False) -> None:

@@ -5,9 +5,6 @@ from PIL import Image
 
 from ui.compare import before_after
 from ui.inputs import SAMPLES_DIR
-from ui.shell import require_app_shell
-
-require_app_shell()
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -22,13 +19,13 @@ if showcase.exists():
     st.caption("Made by DreamLab's Deep Dream page from the sample cat photo. Drag the handle to compare.")
 
 CARDS = [
-    ("Deep Dream", "pages/deep_dream.py", ":material/cloud:",
+    ("Deep Dream", "app_pages/deep_dream.py", ":material/cloud:",
      "The network looks at your photo and paints more of whatever it sees: strokes, spirals, eyes, creatures."),
-    ("Filter Gallery", "pages/filter_gallery.py", ":material/grid_view:",
+    ("Filter Gallery", "app_pages/filter_gallery.py", ":material/grid_view:",
      "See what each of the network's filters is looking for, from simple edges to strange objects."),
-    ("Style Transfer", "pages/style_transfer.py", ":material/brush:",
+    ("Style Transfer", "app_pages/style_transfer.py", ":material/brush:",
      "Paint your photo in the manner of a painting."),
-    ("Hybrid Palette", "pages/hybrid_palette.py", ":material/palette:",
+    ("Hybrid Palette", "app_pages/hybrid_palette.py", ":material/palette:",
      "Use the network's filters as a painter's palette: mix a few and paint with them."),
 ]
 columns = st.columns(2)

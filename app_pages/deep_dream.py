@@ -1,7 +1,8 @@
 import streamlit as st
 from PIL import Image
 
-from engine.dream import DreamSettings, classify, deep_dream
+from engine.classify import classify
+from engine.dream import DreamSettings, deep_dream
 from engine.images import ImageError, fit_side, load_image
 from engine.models import get_spec
 from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
@@ -9,9 +10,6 @@ from ui.inputs import UPLOAD_TYPES, image_input
 from ui.models import get_model, model_picker
 from ui.results import show_result
 from ui.runner import keep_result, run_button
-from ui.shell import require_app_shell
-
-require_app_shell()
 
 KIND = "dream"
 RESULT = "dream:result"

@@ -1,0 +1,57 @@
+"""``dreamlab ...`` (or ``python -m cli ...``): the engine from a terminal. Bad input: exit status 2, one line on stderr."""
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+from engine import __version__
+from engine.images import ImageError
+from engine.models import MODELS, ModelUnavailable
+
+from . import dream, filters, palette, style
+from .common import EXIT_BAD_INPUT, OneLineParser, UserError, model_for, open_image, positive_int
+
+
+def cmd_models(args) -> None:
+    for spec in MODELS.values():
+        where = "built in, offline" if spec.offline else "downloads on first use"
+        print(f"{spec.name}: {spec.title} [{where}]")
+        for layer in spec.layers:
+            print(f"  {layer.name:<12} {layer.channels:>5} filters  {layer.hint}")
+
+
+def cmd_classify(args) -> None:
+    from engine.classify import classify
+    image = open_image(args.image)
+    for label, prob in classify(image, model_for(args.model), args.top):
+        print(f"{label}\t{prob:.4f}")
+
+
+def build_parser() -> OneLineParser:
+    parser = OneLineParser(prog="dreamlab", description="DreamLab's engine from the command line.")
+    parser.add_argument("--version", action="version", version=f"DreamLab {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    commands.add_parser("models", help="list models and their layers").set_defaults(run=cmd_models)
+    p = commands.add_parser("classify", help="what the network sees in a photo")
+    p.add_argument("image")
+    p.add_argument("--model", default="lite0", choices=list(MODELS))
+    p.add_argument("--top", type=positive_int, default=5)
+    p.set_defaults(run=cmd_classify)
+    dream.add_parser(commands)
+    filters.add_parser(commands)  # filter, gallery-build
+    style.add_parser(commands)
+    palette.add_parser(commands)
+    return parser
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        args.run(args)
+    except (UserError, ImageError, ValueError, ModelUnavailable) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+    return 0
