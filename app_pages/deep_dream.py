@@ -1,14 +1,13 @@
 import streamlit as st
-from PIL import Image
 
 from engine.classify import classify
 from engine.dream import DreamSettings, deep_dream
-from engine.images import ImageError, fit_side, load_image
+from engine.images import ImageError, load_image
 from engine.models import get_spec
 from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
-from ui.inputs import UPLOAD_TYPES, image_input
+from ui.inputs import UPLOAD_TYPES, image_input, shrink_to
 from ui.models import get_model, model_picker
-from ui.results import show_result
+from ui.results import classes_table, show_result
 from ui.runner import keep_result, run_button
 
 KIND = "dream"
@@ -79,9 +78,7 @@ def make_job():
     net = get_model(model_name)
     if net is None:
         return None
-    image = photo.image
-    if max(image.size) > SIZES[size_label]:
-        image = image.resize(fit_side(image.size, SIZES[size_label]), Image.LANCZOS)
+    image = shrink_to(photo.image, SIZES[size_label])
     job_settings = DreamSettings(**vars(settings))
 
     def job(on_progress, cancel):
@@ -100,8 +97,6 @@ if result:
     before_col, after_col = st.columns(2)
     for column, title, seen in ((before_col, "In your photo", result["seen_before"]),
                                 (after_col, "In the dream", result["seen_after"])):
-        column.caption(title)
-        column.dataframe({"thing": [label for label, _ in seen], "chance": [p for _, p in seen]},
-                         column_config={"chance": st.column_config.ProgressColumn("chance", format="percent",
-                                                                                  min_value=0.0, max_value=1.0)},
-                         hide_index=True, width="stretch")
+        with column:
+            st.caption(title)
+            classes_table(seen)

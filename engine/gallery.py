@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import os
 import random
 import threading
@@ -252,17 +251,7 @@ class RenderCache:
 RENDER_CACHE = RenderCache()
 
 
-# --- small helpers for the page -------------------------------------------------------------
-
-def page_count(count: int, per_page: int) -> int:
-    return max(1, math.ceil(count / per_page))
-
-
-def page_channels(count: int, page: int, per_page: int) -> list[int]:
-    """The filter numbers on page ``page`` (0-based; clamped to the last page)."""
-    page = min(max(page, 0), page_count(count, per_page) - 1)
-    return list(range(page * per_page, min(count, (page + 1) * per_page)))
-
+# --- reading per-filter facts ---------------------------------------------------------------
 
 def dead_filters(model: str, layer: str, root: str = str(GALLERY_DIR)) -> set[int]:
     manifest = load_manifest(model, root)

@@ -28,9 +28,6 @@ from . import __version__
 
 DEFAULT_MAX_SIDE = 1600  # pictures are scaled to this before any work (the app's default)
 MAX_SOURCE_PIXELS = 60_000_000  # refuse to even decode pictures larger than this (< Pillow's 89.5 MP warning)
-# The app's upload limit (.streamlit/config.toml server.maxUploadSize, in MB) must equal this: a 60 MP
-# phone or camera JPEG is 15-35 MB, so 50 MB takes any picture the pixel limit takes, give or take PNGs.
-MAX_UPLOAD_MB = 50
 MIN_SIDE = 32  # every picture that comes out has sides at least this long
 MIN_SOURCE_SIDE = 8  # below this a picture is refused as too small; between the two it is enlarged
 SMALL_TARGET_SIDE = 128  # tiny pictures are enlarged so their shorter side is this (if max_side allows)

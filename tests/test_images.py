@@ -386,8 +386,9 @@ def _guard_switches(path: Path) -> list[str]:
 # --- the app's upload limit matches the loader -------------------------------------------------
 
 def test_streamlit_config_matches_the_loader_and_suits_the_public():
+    from ui.inputs import MAX_UPLOAD_MB
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["maxUploadSize"] == images.MAX_UPLOAD_MB
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
     assert config["client"]["showErrorDetails"] in ("none", "type")  # never a traceback in the browser
     assert config["client"]["toolbarMode"] == "viewer"
     assert config["browser"]["gatherUsageStats"] is False

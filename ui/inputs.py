@@ -6,12 +6,24 @@ from pathlib import Path
 from typing import Optional
 
 import streamlit as st
+from PIL import Image
 
-from engine.images import DEFAULT_MAX_SIDE, ImageError, LoadedImage, load_image
+from engine.images import DEFAULT_MAX_SIDE, ImageError, LoadedImage, fit_side, load_image
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "samples"
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "avif", "mpo"]
 MAX_SIDE = int(os.environ.get("DREAMLAB_MAX_SIDE", DEFAULT_MAX_SIDE))
+# The app's upload limit (.streamlit/config.toml server.maxUploadSize, in MB) must equal this. The loader
+# refuses pictures above engine.images.MAX_SOURCE_PIXELS (60 MP) anyway, and a 60 MP phone or camera JPEG
+# is 15-35 MB, so 50 MB takes any picture the pixel limit takes, give or take PNGs.
+MAX_UPLOAD_MB = 50
+
+
+def shrink_to(image: Image.Image, side: int) -> Image.Image:
+    """``image`` scaled down (never up) so that its longest side is at most ``side``."""
+    if max(image.size) <= side:
+        return image
+    return image.resize(fit_side(image.size, side), Image.LANCZOS)
 
 
 def sample_names() -> list[str]:

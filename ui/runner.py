@@ -6,9 +6,10 @@ works; the page only polls. Pressing the run button twice returns the job alread
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 import streamlit as st
+from PIL import Image
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from jobs.queue import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn, job_queue
@@ -91,24 +92,28 @@ def report_outcome(job: Job) -> Any:
 
 
 def run_button(label: str, kind: str, make_fn: Callable[[], Optional[JobFn]], estimate_s: float = 10.0,
-               **button_args) -> None:
-    """A primary button that starts the job ``make_fn()`` returns (None: nothing to start)."""
+               type: str = "primary", **button_args) -> None:
+    """A button (primary unless ``type`` says otherwise) that starts the job ``make_fn()`` returns
+    (None: nothing to start)."""
     # Not disabled while busy: a second press just finds the job already running (see JobQueue.submit).
-    if st.button(label, type="primary", key=f"run-{kind}", **button_args):
+    if st.button(label, type=type, key=f"run-{kind}", **button_args):
         fn = make_fn()
         if fn is not None:
             start_job(kind, fn, estimate_s)
 
 
 def keep_result(kind: str, result_key: str, preview_caption: str = "Live preview",
-                stopped_caption: str = "Where the picture had got to") -> Optional[dict]:
-    """Follow this session's ``kind`` job; when it ends, keep its result (a dict) in session state
-    under ``result_key``, or show the last picture of a stopped job. Returns the kept result."""
+                stopped_caption: str = "Where the picture had got to", replaces: Sequence[str] = ()) -> Any:
+    """Follow this session's ``kind`` job; when it ends, keep its result (anything but a picture) in
+    session state under ``result_key`` and drop the results it ``replaces``, or show the last
+    picture of a stopped job. Returns the kept result."""
     finished = follow_job(kind, preview_caption)
     if finished is not None:
         outcome = report_outcome(finished)
-        if isinstance(outcome, dict):
-            st.session_state[result_key] = outcome
-        elif outcome is not None:
+        if isinstance(outcome, Image.Image):
             st.image(outcome, caption=stopped_caption, width="stretch")
+        elif outcome is not None:
+            st.session_state[result_key] = outcome
+            for other in replaces:
+                st.session_state.pop(other, None)
     return st.session_state.get(result_key)

@@ -11,10 +11,14 @@ def palette() -> list[dict]:
     return st.session_state.setdefault(PALETTE_KEY, [])
 
 
+def in_palette(model: str, layer: str, channel: int) -> bool:
+    return any(e["model"] == model and e["layer"] == layer and e["channel"] == channel for e in palette())
+
+
 def add_to_palette(model: str, layer: str, channel: int, weight: float = 1.0) -> bool:
     """Add a filter unless it is already there; True if added."""
     entries = palette()
-    if any(e["model"] == model and e["layer"] == layer and e["channel"] == channel for e in entries):
+    if in_palette(model, layer, channel):
         return False
     entries.append({"model": model, "layer": layer, "channel": int(channel), "weight": float(weight)})
     return True

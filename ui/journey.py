@@ -1,0 +1,31 @@
+"""A journey through palettes: stops kept one after another, painted in turn (and as a GIF)."""
+from __future__ import annotations
+
+import streamlit as st
+
+STOPS = "palette:stops"
+
+
+def journey_stops(model: str, mine: list[dict]) -> tuple[list[dict], bool]:
+    """The stops editor; returns the stops and whether to paint the journey instead of the palette."""
+    stops = st.session_state.setdefault(STOPS, [])
+    with st.expander("Journey through palettes", expanded=bool(stops)):  # a fixed label keeps it open
+        st.write("Keep the current palette as a stop, change the palette, keep the next stop, and so on. "
+                 "The painting then goes through the stops one after another, and you get an animated GIF.")
+        if st.button("Keep this palette as a stop", icon=":material/add_location:", key="palette:stop:add",
+                     disabled=not any(e["weight"] for e in mine)):
+            stops.append({"model": model, "filters": [dict(e) for e in mine if e["weight"]]})
+            st.rerun()
+        for i, stop in enumerate(stops):
+            line, remove = st.columns([6, 1], vertical_alignment="center")
+            line.markdown(f"**Stop {i + 1}:** " + describe_filters(stop["filters"]))
+            if remove.button("", icon=":material/close:", key=f"palette:stop:remove:{i}", help="Remove this stop"):
+                stops.pop(i)
+                st.rerun()
+        use_journey = bool(stops) and st.toggle("Paint the journey instead of the palette", value=True,
+                                                key="palette:journey")
+    return stops, use_journey
+
+
+def describe_filters(filters: list[dict]) -> str:
+    return ", ".join(f"{f['layer']}:{f['channel']} ×{f['weight']:g}" for f in filters)

@@ -1,0 +1,136 @@
+"""The Hybrid Palette's editor: the filters as chips with weights, adding by name or by surprise,
+saving and loading. The palette itself lives in ``ui.state`` (shared with the Filter Gallery)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.models import get_spec
+from engine.palette import (as_palette, check_palette, load_palette_json, palette_json, parse_filters,
+                            surprise_palette)
+
+from .state import add_to_palette, palette
+from .thumbnails import filter_info, filter_thumbnail
+
+MODEL_KEY, WEIGHT_KEY = "palette:model", "palette:weight"
+MIN_WEIGHT, MAX_WEIGHT = -1.0, 2.0
+SURPRISE_LAYERS = ["block3", "block8", "block12"]
+
+
+def palette_editor(model: str) -> list[dict]:
+    """The whole editor; returns this network's palette entries (the shared list's items)."""
+    mine = [e for e in palette() if e["model"] == model]
+    if not mine:
+        st.info("Your palette is empty. Add filters below, press **Surprise me**, "
+                "or use **Add to palette** in the Filter Gallery.")
+    for entry in mine:
+        filter_chip(entry)
+    others = len(palette()) - len(mine)
+    if others:
+        st.caption(f"{others} filter(s) from another network are in your palette too; "
+                   "switch the network in Advanced settings to use them.")
+    add_col, surprise_col = st.columns(2)
+    with add_col:
+        add_by_name(model)
+    with surprise_col:
+        surprise_me(model)
+    with st.expander("Save or load a palette"):
+        save_or_load(model, mine)
+    return mine
+
+
+def weight_key(entry: dict) -> str:
+    return f"{WEIGHT_KEY}:{entry['model']}:{entry['layer']}:{entry['channel']}"
+
+
+def replace_palette(model: str, filters) -> None:
+    """Put ``filters`` in the shared palette (other networks' filters stay) and reset the sliders."""
+    entries = palette()
+    entries[:] = [e for e in entries if e["model"] != model]
+    for f in filters:
+        add_to_palette(model, f.layer, f.channel, f.weight)
+    for key in [k for k in st.session_state if str(k).startswith(WEIGHT_KEY)]:
+        del st.session_state[key]
+
+
+def describe(model: str, layer: str, channel: int) -> str:
+    text = get_spec(model).layer(layer).hint
+    info = filter_info(model, layer, channel)
+    if info and info.get("top"):
+        text += f" · looks like *{info['top'][0][0]}*"
+    return text
+
+
+def filter_chip(entry: dict) -> None:
+    """One filter: its thumbnail, name, a weight slider and a remove button."""
+    model, layer, channel = entry["model"], entry["layer"], entry["channel"]
+    with st.container(border=True):
+        c_pic, c_text, c_weight, c_remove = st.columns([1, 3, 4, 1], vertical_alignment="center")
+        picture = filter_thumbnail(model, layer, channel)
+        if picture is not None:
+            c_pic.image(picture, width=64)
+        else:
+            c_pic.markdown(":material/blur_on:")
+        c_text.markdown(f"**{layer} · filter {channel}**  \n{describe(model, layer, channel)}")
+        start = min(MAX_WEIGHT, max(MIN_WEIGHT, float(entry["weight"])))  # typed or loaded weights may be outside
+        entry["weight"] = c_weight.slider("Weight", MIN_WEIGHT, MAX_WEIGHT, start, 0.1, key=weight_key(entry),
+                                          help="How strongly to paint this filter. Below 0: keep it away.")
+        if c_remove.button("", icon=":material/close:", key=f"palette:remove:{weight_key(entry)}",
+                           help="Remove this filter"):
+            palette().remove(entry)
+            st.session_state.pop(weight_key(entry), None)
+            st.rerun()
+
+
+def add_by_name(model: str) -> None:
+    with st.form("palette:add", clear_on_submit=True, border=False):
+        typed = st.text_input("Add filters by name", placeholder="block8:12, block10:3:0.5",
+                              help="LAYER:FILTER or LAYER:FILTER:WEIGHT, several separated by commas.")
+        if st.form_submit_button("Add", icon=":material/add:") and typed.strip():
+            try:
+                new = parse_filters(typed)
+                check_palette(new, get_spec(model))
+            except ValueError as err:
+                st.error(f"Could not add that: {err}")
+            else:
+                for f in new:
+                    add_to_palette(model, f.layer, f.channel, f.weight)
+                st.rerun()
+
+
+def surprise_me(model: str) -> None:
+    """A random palette from the chosen layers (seeded: each press gives the next one), never dead filters."""
+    spec = get_spec(model)
+    layer_names = [n for n in spec.layer_names() if n != "head"]
+    pick_from = st.multiselect("Surprise me from layers", layer_names,
+                               default=[n for n in SURPRISE_LAYERS if n in layer_names] or layer_names[-3:],
+                               key="palette:surprise:layers")
+    count = st.slider("How many filters", 1, 8, 3, key="palette:surprise:count")
+    if st.button("Surprise me", icon=":material/casino:", key="palette:surprise"):
+        number = st.session_state.get("palette:surprise:seed", 0) + 1
+        st.session_state["palette:surprise:seed"] = number
+        dead = [(layer, c) for layer in pick_from for c in range(spec.layer(layer).channels)
+                if (filter_info(model, layer, c) or {}).get("dead")]
+        try:
+            replace_palette(model, surprise_palette(spec, pick_from, count, seed=number, exclude=dead))
+        except ValueError as err:
+            st.error(str(err))
+        else:
+            st.rerun()
+
+
+def save_or_load(model: str, mine: list[dict]) -> None:
+    current = as_palette(mine)
+    st.download_button("Save palette (JSON)", data=palette_json(current, model), file_name="dreamlab-palette.json",
+                       mime="application/json", icon=":material/save:", disabled=not current, key="palette:save")
+    loaded_file = st.file_uploader("Load a palette", type=["json"], key="palette:load",
+                                   help="A palette saved from this page.")
+    if loaded_file is not None and st.session_state.get("palette:loaded") != loaded_file.file_id:
+        st.session_state["palette:loaded"] = loaded_file.file_id
+        try:
+            loaded_model, filters = load_palette_json(loaded_file.getvalue())
+        except ValueError as err:
+            st.error(f"Could not load that file: {err}")
+        else:
+            replace_palette(loaded_model, filters)
+            st.session_state[MODEL_KEY] = loaded_model
+            st.rerun()
