@@ -8,7 +8,7 @@ from engine import __version__
 from engine.images import ImageError
 from engine.models import MODELS, ModelUnavailable
 
-from . import dream, filters, palette, style
+from . import dream, filters, motion, palette, style
 from .common import EXIT_BAD_INPUT, OneLineParser, UserError, model_for, open_image, positive_int
 
 
@@ -41,6 +41,7 @@ def build_parser() -> OneLineParser:
     filters.add_parser(commands)  # filter, gallery-build
     style.add_parser(commands)
     palette.add_parser(commands)
+    motion.add_parser(commands)  # zoom, video
     return parser
 
 

@@ -94,7 +94,9 @@ class _WithinFrame:
         self.reporter.check_cancel()
 
     def step(self, octave: int, step: int, steps: int, preview: Optional[Image.Image] = None) -> None:
-        self.reporter.step(self.frame, octave * steps + step, self.octaves * steps)
+        done, total = octave * steps + step, self.octaves * steps
+        if done < total:  # the frame's end is reported once, with the frame as preview
+            self.reporter.step(self.frame, done, total)
 
 
 def _dream_frame(image: Image.Image, objective: Objective, settings: DreamSettings, net,
