@@ -9,6 +9,7 @@ PAGES = [
     st.Page("app_pages/filter_gallery.py", title="Filter Gallery", icon=":material/grid_view:"),
     st.Page("app_pages/style_transfer.py", title="Style Transfer", icon=":material/brush:"),
     st.Page("app_pages/hybrid_palette.py", title="Hybrid Palette", icon=":material/palette:"),
+    st.Page("app_pages/motion.py", title="Motion", icon=":material/movie:"),
 ]
 
 st.navigation(PAGES).run()

@@ -27,9 +27,11 @@ CARDS = [
      "Paint your photo in the manner of a painting."),
     ("Hybrid Palette", "app_pages/hybrid_palette.py", ":material/palette:",
      "Use the network's filters as a painter's palette: mix a few and paint with them."),
+    ("Motion", "app_pages/motion.py", ":material/movie:",
+     "Fall endlessly into a dream with a zoom journey, or dream a short video clip frame by frame."),
 ]
 columns = st.columns(2)
-for (title, page, icon, text), column in zip(CARDS, columns * 2):
+for (title, page, icon, text), column in zip(CARDS, columns * 3):
     with column.container(border=True):
         st.subheader(title)
         st.write(text)

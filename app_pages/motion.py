@@ -1,0 +1,124 @@
+import streamlit as st
+from PIL import Image
+
+from engine.images import fit_side
+from engine.models import get_spec
+from engine.motion import VideoSettings, ZoomSettings, dream_video, video_work, zoom_journey, zoom_work
+from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
+from ui.inputs import image_input
+from ui.models import get_model, model_picker
+from ui.runner import keep_result, run_button
+from ui.video import animation_job, clip_input, show_animation, show_estimate
+
+ZOOM, VIDEO = "zoom", "video"
+ZOOM_SIZES = {"Small (fast)": 384, "Medium": 512, "Large (slow)": 768}
+VIDEO_SIZES = {"Small (fast)": 256, "Medium": 384, "Large (slow)": 512}
+RATES = {"6 per second (fast)": 6.0, "12 per second": 12.0, "As the clip (smoothest)": None}
+
+st.title("Motion")
+st.write("Fall endlessly into a dream, or dream a short video clip frame by frame. "
+         "Every frame takes a little while: start small, the time it will take is shown before you start.")
+making = st.segmented_control("What to make", ["Zoom journey", "Dream a video"], default="Zoom journey",
+                              key="motion:what") or "Zoom journey"
+
+
+def style_and_layers(key: str, model_name: str) -> dict[str, float]:
+    """The style of dream (a preset), or the layers picked in Advanced settings."""
+    preset = st.radio("Style of dream", list(PRESETS), index=list(PRESETS).index(DEFAULT_PRESET), key=f"{key}:preset",
+                      format_func=lambda n: PRESETS[n].title, horizontal=True,
+                      captions=[p.description for p in PRESETS.values()])
+    return preset_settings(preset, model_name).layers
+
+
+def layer_picker(model_name: str, default: list[str], label: str = "Layers to amplify") -> dict:
+    spec = get_spec(model_name)
+    chosen = st.multiselect(label, spec.layer_names(), default=default,  # no key: a new style resets it
+                            format_func=lambda n: f"{n} · {spec.layer(n).hint}")
+    return {layer: 1.0 for layer in chosen}
+
+
+def zoom_section() -> None:
+    photo = image_input(ZOOM)
+    model_name = st.session_state.get("zoom:model", "lite0")
+    layers = style_and_layers(ZOOM, model_name)
+    size = ZOOM_SIZES[st.select_slider("Picture size", list(ZOOM_SIZES), value="Small (fast)", key="zoom:size")]
+    settings = ZoomSettings(legs=[layers], frames=st.slider("Frames", 6, 240, 36, key="zoom:frames",
+                                                            help="12 frames make one second of video."))
+    with st.expander("Advanced settings"):
+        model_name = model_picker("zoom:model")
+        settings.model = model_name
+        first = layer_picker(model_name, list(layers)) or layers
+        then = layer_picker(model_name, [], "Then change to these layers halfway (optional)")
+        settings.legs = [first] + ([then] if then else [])
+        c1, c2, c3 = st.columns(3)
+        settings.zoom = c1.slider("Zoom per frame", 1.0, 1.15, settings.zoom, 0.01, help="1.00 = stand still")
+        settings.rotate = c2.slider("Turn per frame (degrees)", -5.0, 5.0, 0.0, 0.5)
+        settings.fps = float(c3.select_slider("Frames per second", [6, 8, 12, 24], value=12))
+        c1, c2, c3 = st.columns(3)
+        right = c1.slider("Drift right", -0.05, 0.05, 0.0, 0.005, format="%.3f", help="share of the width per frame")
+        down = c2.slider("Drift down", -0.05, 0.05, 0.0, 0.005, format="%.3f", help="share of the height per frame")
+        settings.pan = (right, down)
+        settings.steps = c3.slider("Dream steps per frame", 1, 12, settings.steps)
+        c1, c2 = st.columns(2)
+        settings.step_size = c1.slider("Strength per step", 0.002, 0.05, settings.step_size, 0.001, format="%.3f")
+        settings.seed = c2.number_input("Random seed", 0, 2**31 - 1, 0, key="zoom:seed")
+    if photo is None:
+        return
+    image = photo.image.resize(fit_side(photo.image.size, size), Image.LANCZOS) if max(photo.image.size) > size \
+        else photo.image
+    estimate = show_estimate(settings.model, settings.legs[0], image.size, zoom_work(settings, image.height, image.width))
+
+    def make_job():
+        net = get_model(settings.model)
+        return net and animation_job(lambda on_progress, cancel: zoom_journey(image, settings, net, on_progress, cancel))
+    run_button("Make the zoom journey", ZOOM, make_job, estimate_s=estimate, icon=":material/zoom_in:")
+    result = keep_result(ZOOM, "zoom:result", preview_caption="Latest frame", stopped_caption="The last frame")
+    if result:
+        st.subheader("Your zoom journey")
+        show_animation(result, "dreamlab-zoom", key=ZOOM)
+
+
+def video_section() -> None:
+    size = VIDEO_SIZES[st.select_slider("Picture size", list(VIDEO_SIZES), value="Small (fast)", key="video:size")]
+    rate = RATES[st.radio("Frames to dream", list(RATES), horizontal=True, key="video:rate",
+                          help="Fewer frames per second dream sooner; the sound is kept either way.")]
+    clip = clip_input(VIDEO, size, rate)
+    model_name = st.session_state.get("video:model", "lite0")
+    layers = style_and_layers(VIDEO, model_name)
+    settings = VideoSettings(layers=layers)
+    with st.expander("Advanced settings"):
+        settings.model = model_picker("video:model")
+        settings.layers = layer_picker(settings.model, list(layers)) or layers
+        c1, c2, c3 = st.columns(3)
+        settings.octaves = c1.slider("Octaves", 1, 4, settings.octaves)
+        settings.steps = c2.slider("Steps per octave", 1, 12, settings.steps)
+        settings.step_size = c3.slider("Strength per step", 0.002, 0.05, settings.step_size, 0.001, format="%.3f")
+        settings.blend = st.slider("Steadiness", 0.0, 0.9, settings.blend, 0.05,
+                                   help="How much of the previous dreamed frame each frame starts from. "
+                                        "0 dreams every frame on its own (it flickers).")
+        settings.follow_motion = st.toggle("Follow the motion", value=True,
+                                           help="Move the previous dream along with the scene (optical flow).")
+        keep_sound = st.toggle("Keep the sound", value=True)
+        settings.seed = st.number_input("Random seed", 0, 2**31 - 1, 0, key="video:seed")
+    if clip is None:
+        return
+    width, height = clip.frames[0].size
+    estimate = show_estimate(settings.model, settings.layers, (width, height),
+                             video_work(settings, len(clip.frames), height, width))
+    audio = clip.audio if keep_sound else None
+
+    def make_job():
+        net = get_model(settings.model)
+        return net and animation_job(lambda on_progress, cancel: dream_video(
+            clip.frames, clip.fps, settings, net, on_progress, cancel, audio))
+    run_button("Dream the clip", VIDEO, make_job, estimate_s=estimate, icon=":material/movie:")
+    result = keep_result(VIDEO, "video:result", preview_caption="Latest frame", stopped_caption="The last frame")
+    if result:
+        st.subheader("Your dreamed clip")
+        show_animation(result, "dreamlab-video", key=VIDEO)
+
+
+if making == "Zoom journey":
+    zoom_section()
+else:
+    video_section()

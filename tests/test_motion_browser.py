@@ -1,0 +1,78 @@
+"""The Motion page in a real browser (Debian's chromium): make a zoom journey and dream a clip the
+test generates, then play both videos in the page."""
+import pytest
+
+from engine.video import probe
+from tests import make_clips
+from tests.conftest import upload, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+VIDEO_STATE = """(video) => ({ready: video.readyState, duration: video.duration, error: video.error && video.error.code,
+                             width: video.videoWidth, time: video.currentTime,
+                             audio: video.webkitAudioDecodedByteCount || 0})"""
+
+
+def play(page, frames: int, fps: float) -> dict:
+    """Play the page's video (muted, as browsers allow) to its end; return what the element says."""
+    video = page.locator("[data-testid='stVideo'] video, video").first
+    video.wait_for()
+    video.evaluate("v => { v.muted = true; v.loop = false; return v.play(); }")
+    page.wait_for_function("() => { const v = document.querySelector('video'); return v && (v.ended || v.error); }",
+                           timeout=30_000)
+    state = video.evaluate(VIDEO_STATE)
+    assert state["error"] is None, state
+    assert state["ready"] >= 2 and state["width"] > 0, state  # H.264 decoded: a picture is there
+    assert state["duration"] == pytest.approx(frames / fps, abs=0.15), state
+    return state
+
+
+def test_zoom_journey_plays_in_the_browser(page, app_url, tmp_path):
+    page.goto(f"{app_url}/motion")
+    wait_for_app(page)
+    page.get_by_role("slider", name="Frames").press("Home")  # 6 frames
+    wait_for_app(page)
+    page.get_by_text("6 frames at").wait_for(timeout=60_000)  # the estimate, before starting
+    page.get_by_role("button", name="Make the zoom journey").click()
+    page.get_by_text("Your zoom journey").wait_for(timeout=240_000)
+    play(page, frames=6, fps=12)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download GIF").click()
+    gif = tmp_path / "zoom.gif"
+    download.value.save_as(gif)
+    assert gif.read_bytes()[:6] == b"GIF89a"
+    assert page.locator("text=Traceback").count() == 0
+
+
+def test_dreamed_clip_plays_with_its_sound(page, app_url, tmp_path):
+    clip = tmp_path / "holiday.mp4"
+    clip.write_bytes(make_clips.moving_clip(count=6, width=128, height=96, fps=6))
+    page.goto(f"{app_url}/motion")
+    wait_for_app(page)
+    page.get_by_text("Dream a video").click()
+    wait_for_app(page)
+    upload(page, clip)
+    page.get_by_text("6 frames at 128×96").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Dream the clip").click()
+    page.get_by_text("Your dreamed clip").wait_for(timeout=240_000)
+    play(page, frames=6, fps=6)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download MP4").click()
+    saved = tmp_path / "dreamed.mp4"
+    download.value.save_as(saved)
+    info = probe(saved)
+    assert (info.width, info.height, info.frames) == (128, 96, 6) and info.has_audio
+    assert page.locator("text=Traceback").count() == 0
+
+
+def test_a_bad_clip_gets_one_plain_line(page, app_url, tmp_path):
+    clip = tmp_path / "song.mp4"
+    clip.write_bytes(make_clips.audio_only())
+    page.goto(f"{app_url}/motion")
+    wait_for_app(page)
+    page.get_by_text("Dream a video").click()
+    wait_for_app(page)
+    upload(page, clip)
+    page.get_by_text("only sound, no pictures").wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="Dream the clip").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0

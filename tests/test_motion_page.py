@@ -1,0 +1,37 @@
+"""The Motion page through Streamlit's AppTest (no browser)."""
+from engine.video import probe
+from tests.conftest import open_page
+
+PAGE = "motion.py"
+
+
+def test_zoom_journey_shows_an_estimate_then_a_video_and_downloads(tmp_path):
+    at = open_page(PAGE, timeout=300)
+    assert at.title[0].value == "Motion"
+    assert at.segmented_control(key="motion:what").value == "Zoom journey"
+    at.slider(key="zoom:frames").set_value(6).run()
+    estimate = [c.value for c in at.caption if "on this machine" in c.value]
+    assert estimate and "6 frames at 384×" in estimate[0]
+    [steps] = [s for s in at.slider if s.label == "Dream steps per frame"]
+    steps.set_value(1).run()
+    at.button(key="run-zoom").click().run()
+    assert not at.exception, at.exception
+    assert any(h.value == "Your zoom journey" for h in at.subheader)
+    result = at.session_state["zoom:result"]
+    assert result["frames"] == 6 and not result["stopped"] and result["gif"][:6] == b"GIF89a"
+    (tmp_path / "zoom.mp4").write_bytes(result["mp4"])
+    info = probe(tmp_path / "zoom.mp4")
+    assert info.frames == 6 and max(info.width, info.height) == 384
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download MP4", "Download GIF"]
+    assert at.get("video")
+
+
+def test_dream_a_video_asks_for_a_clip_and_changes_nothing_without_one():
+    at = open_page(PAGE)
+    at.segmented_control(key="motion:what").set_value("Dream a video").run()
+    assert not at.exception, at.exception
+    uploader = at.get("file_uploader")
+    assert uploader and "up to 20 seconds" in uploader[0].proto.label
+    assert "run-video" not in [b.key for b in at.button]  # nothing to start before a clip is chosen
+    assert "video:result" not in at.session_state
