@@ -76,3 +76,19 @@ def test_a_bad_clip_gets_one_plain_line(page, app_url, tmp_path):
     page.get_by_text("only sound, no pictures").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Dream the clip").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_stop_keeps_the_frames_made_and_still_offers_their_video(page, app_url):
+    page.goto(f"{app_url}/motion")
+    wait_for_app(page)
+    page.get_by_role("slider", name="Frames").press("End")  # 240 frames: far more than the test waits for
+    wait_for_app(page)
+    page.get_by_role("button", name="Make the zoom journey").click()
+    page.wait_for_function("() => /frame ([4-9]|\\d\\d+) of 240/.test(document.body.innerText)", timeout=240_000)
+    page.locator(".st-key-stop-zoom button").click()
+    page.get_by_text("Stopped after").wait_for(timeout=60_000)
+    made = int(page.get_by_text("Stopped after").first.inner_text().split("after ")[1].split(" ")[0])
+    assert 3 <= made < 240
+    play(page, frames=made, fps=12)
+    assert page.get_by_role("button", name="Download MP4").count() == 1
+    assert page.locator("text=Traceback").count() == 0
