@@ -1,6 +1,8 @@
 """DreamLab: make art with convolutional neural networks. Run: streamlit run app.py"""
 import streamlit as st
 
+from jobs.queue import job_queue
+
 st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout="centered")
 
 PAGES = [
@@ -12,4 +14,5 @@ PAGES = [
     st.Page("app_pages/motion.py", title="Motion", icon=":material/movie:"),
 ]
 
+job_queue()  # the job workers start with the first visit, so the first job need not wait for them
 st.navigation(PAGES).run()

@@ -1,12 +1,12 @@
 import streamlit as st
 
-from engine.classify import classify
-from engine.dream import DreamSettings, deep_dream
+from engine.dream import DreamSettings
 from engine.images import ImageError, load_image
 from engine.models import get_spec
 from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
 from ui.inputs import UPLOAD_TYPES, image_input, shrink_to
-from ui.models import get_model, model_picker
+from jobs.spec import JobSpec
+from ui.models import model_picker, model_ready
 from ui.results import classes_table, show_result
 from ui.runner import keep_result, run_button
 
@@ -75,17 +75,10 @@ def make_job():
     if not chosen:
         st.warning("Pick at least one layer in Advanced settings.")
         return None
-    net = get_model(model_name)
-    if net is None:
+    if not model_ready(model_name):
         return None
     image = shrink_to(photo.image, SIZES[size_label])
-    job_settings = DreamSettings(**vars(settings))
-
-    def job(on_progress, cancel):
-        result = deep_dream(image, job_settings, net, guide=guide, on_progress=on_progress, cancel=cancel)
-        return {"before": image, "after": result, "recipe": {**job_settings.recipe(), "guide": guide is not None},
-                "seen_before": classify(image, net), "seen_after": classify(result, net)}
-    return job
+    return JobSpec("dream", {"image": image, "settings": DreamSettings(**vars(settings)), "guide": guide})
 
 
 run_button("Dream", KIND, make_job, estimate_s=8.0, icon=":material/auto_awesome:")

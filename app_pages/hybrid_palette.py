@@ -1,11 +1,10 @@
 import streamlit as st
-from PIL import Image
 
 from engine.models import get_spec
-from engine.palette import (CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, as_palette, check_palette, journey_gif,
-                            palette_journey, palette_variations)
+from engine.palette import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, as_palette, check_palette
 from ui.journey import journey_stops
-from ui.models import get_model, model_picker
+from jobs.spec import JobSpec
+from ui.models import model_picker, model_ready
 from ui.palette_editor import MODEL_KEY, palette_editor
 from ui.palette_results import pick_variation, show_painting
 from ui.palette_start import start_picker
@@ -43,7 +42,7 @@ with st.expander("Advanced settings"):
 
 
 def job_inputs():
-    """(start, palettes, settings, net) for a job, or None after telling the user what is missing."""
+    """(start, palettes, settings) for a job, or None after telling the user what is missing."""
     if use_journey:
         palettes = [as_palette(stop["filters"]) for stop in stops if stop["model"] == model_name]
     else:
@@ -61,43 +60,28 @@ def job_inputs():
     if picture is None:
         st.warning("Choose a photo first, or start from noise or a colour.")
         return None
-    net = get_model(model_name)
-    if net is None:
+    if not model_ready(model_name):
         return None
     settings = PaletteSettings(model=model_name, steps=steps, octaves=octaves, step_size=step_size,
                                size=start.side, seed=int(number))
-    return picture, palettes, settings, net
-
-
-def before(picture):
-    return picture if isinstance(picture, Image.Image) else None
+    return picture, palettes, settings
 
 
 def make_job():
     inputs = job_inputs()
     if inputs is None:
         return None
-    picture, palettes, settings, net = inputs
-    journey = len(palettes) > 1
-
-    def job(on_progress, cancel):
-        done = palette_journey(picture, palettes, settings, net, on_progress, cancel, keep_frames=journey)
-        return {"before": before(picture), "after": done.image, "recipe": done.recipe,
-                "gif": journey_gif(done.frames) if journey else None}
-    return job
+    picture, palettes, settings = inputs
+    return JobSpec("palette", {"seed": picture, "palettes": palettes, "settings": settings})
 
 
 def make_variations_job():
     inputs = job_inputs()
     if inputs is None:
         return None
-    picture, palettes, settings, net = inputs
+    picture, palettes, settings = inputs
     numbers = [settings.seed + i for i in range(int(st.session_state.get(VARIATIONS_COUNT, 3)))]
-
-    def job(on_progress, cancel):
-        done = palette_variations(picture, palettes, settings, net, numbers, on_progress, cancel)
-        return [{"before": before(picture), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]
-    return job
+    return JobSpec("variations", {"seed": picture, "palettes": palettes, "settings": settings, "numbers": numbers})
 
 
 st.subheader("3. Paint")

@@ -3,9 +3,10 @@ from PIL import Image
 
 from engine.images import ImageError, load_image
 from engine.models import get_spec
-from engine.style import BUILTIN_STYLES, QUALITIES, StyleSettings, builtin_style_path, stylize
+from engine.style import BUILTIN_STYLES, QUALITIES, StyleSettings, builtin_style_path
 from ui.inputs import UPLOAD_TYPES, image_input
-from ui.models import get_model, model_picker
+from jobs.spec import JobSpec
+from ui.models import model_picker, model_ready
 from ui.results import show_result
 from ui.runner import keep_result, run_button
 
@@ -114,24 +115,16 @@ def make_job():
     if not chosen_content or not chosen_style:
         st.warning("Pick at least one content layer and one style layer in Advanced settings.")
         return None
-    net = get_model(model_name)
-    if net is None:
+    if not model_ready(model_name):
         return None
     job_settings = StyleSettings(
         model=model_name, size=int(size), steps=int(steps), scales=int(scales), strength=strength,
         brush=BRUSHES[brush], smoothing=smoothing, keep_colors=keep_colors, init=init, optimizer=optimizer,
         content_layers={l: 1.0 for l in chosen_content}, style_layers={l: 1.0 for l in chosen_style},
         seed=int(seed))
-    image = photo.image
-    styles = [picture for _, picture in paintings]
-    names = [name for name, _ in paintings]
-    weights = list(blend)
-
-    def job(on_progress, cancel):
-        result = stylize(image, styles, weights, job_settings, net, on_progress=on_progress, cancel=cancel)
-        recipe = {**job_settings.recipe(), "styles": names, "quality": quality}
-        return {"before": image, "after": result, "recipe": recipe}
-    return job
+    return JobSpec("style", {"image": photo.image, "styles": [picture for _, picture in paintings],
+                             "weights": list(blend), "settings": job_settings,
+                             "extra_recipe": {"styles": [name for name, _ in paintings], "quality": quality}})
 
 
 estimate = 12.0 * (size / 512) ** 2 * steps / 40

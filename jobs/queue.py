@@ -1,9 +1,13 @@
 """A process-wide queue for heavy jobs, so a small shared machine is shared fairly.
 
 At most ``max_running`` jobs run at once (default 1 on a CPU); the rest wait in order and
-can see their position and an estimate. Jobs run in worker threads so they survive the
-page's reruns; a job that nobody has looked at for ``abandon_after`` seconds (its browser
-tab was closed) is cancelled. Pure Python: no Streamlit here, so it is easy to test.
+can see their position and an estimate. Each job is followed by a thread of this process so it
+survives the page's reruns; a job that nobody has looked at for ``abandon_after`` seconds (its
+browser tab was closed) is cancelled. Pure Python: no Streamlit here, so it is easy to test.
+
+Where the work itself runs is the back end's business (``_execute``): this class runs it in the
+following thread; ``jobs.local.ProcessQueue`` in worker processes; ``jobs.ray_backend.RayQueue``
+on a Ray cluster. ``job_queue()`` picks one from the environment (see ``jobs.service``).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from engine.progress import Cancelled, Progress
+from jobs.spec import JobFailed, JobSpec, plain_error
 
 log = logging.getLogger(__name__)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
@@ -27,7 +32,7 @@ class Job:
     id: int
     owner: str
     kind: str
-    fn: JobFn = field(repr=False)
+    fn: Any = field(repr=False)  # a JobSpec, or a closure fn(on_progress, cancel_event)
     estimate_s: float = 10.0
     state: str = QUEUED
     progress: Optional[Progress] = None
@@ -75,8 +80,8 @@ class JobQueue:
         self._lock = threading.Condition()
 
     # --- public API -------------------------------------------------------------------------
-    def submit(self, owner: str, kind: str, fn: JobFn, estimate_s: float = 10.0) -> Job:
-        """Queue ``fn(on_progress, cancel_event)``. One active job per (owner, kind): a second
+    def submit(self, owner: str, kind: str, fn: Any, estimate_s: float = 10.0) -> Job:
+        """Queue a ``JobSpec`` or ``fn(on_progress, cancel_event)``. One active job per (owner, kind): a second
         submit while the first is queued or running returns the first (no double runs)."""
         with self._lock:
             current = self.active_job(owner, kind)
@@ -126,19 +131,36 @@ class JobQueue:
         if not self._wait_for_turn(job):
             return
         try:
-            result = job.fn(lambda p: self._on_progress(job, p), job.cancel)
+            result = self._execute(job, lambda p: self._on_progress(job, p))
             job.result, job.state = result, DONE
         except Cancelled as stopped:
             job.result = stopped.partial if stopped.partial is not None else job.preview
             job.state = CANCELLED
+        except JobFailed as err:  # already in plain words (the worker logged any traceback)
+            log.warning("%s job failed: %s", job.kind, err)
+            job.error, job.state = str(err), FAILED
         except Exception as err:  # the user sees one plain line; the traceback goes to the server log
             log.exception("%s job failed", job.kind)
-            job.error, job.state = _plain_error(err), FAILED
+            job.error, job.state = plain_error(err), FAILED
         finally:
             job.finished = time.monotonic()
             with self._lock:
                 self._running -= 1
                 self._lock.notify_all()
+
+    def _execute(self, job: Job, on_progress: Callable[[Progress], None]) -> Any:
+        """Run the job's work here, in this thread. Back ends override this."""
+        if isinstance(job.fn, JobSpec):
+            return job.fn.run(on_progress, job.cancel)
+        return job.fn(on_progress, job.cancel)
+
+    def close(self) -> None:
+        """Cancel what is active (back ends also stop their workers)."""
+        with self._lock:
+            for job in self._jobs.values():
+                if job.active:
+                    job.cancel.set()
+            self._lock.notify_all()
 
     def _wait_for_turn(self, job: Job) -> bool:
         with self._lock:
@@ -172,25 +194,15 @@ class JobQueue:
             del self._jobs[job.id]
 
 
-def _plain_error(err: Exception) -> str:
-    from engine.images import ImageError
-    from engine.models import ModelUnavailable
-
-    if isinstance(err, (ImageError, ModelUnavailable, ValueError)):
-        return str(err)
-    if isinstance(err, MemoryError) or "out of memory" in str(err).lower():
-        return "The machine ran out of memory. Try a smaller picture or fewer steps."
-    return "Something went wrong while painting. Please try again, perhaps with a smaller picture."
-
-
 _QUEUE: Optional[JobQueue] = None
 _QUEUE_LOCK = threading.Lock()
 
 
 def job_queue() -> JobQueue:
-    """The process-wide queue every session shares."""
+    """The process-wide queue every session shares, with the back end the environment asks for."""
     global _QUEUE
     with _QUEUE_LOCK:
         if _QUEUE is None:
-            _QUEUE = JobQueue()
+            from jobs.service import make_queue
+            _QUEUE = make_queue()
         return _QUEUE

@@ -12,7 +12,7 @@ FAST = {"size": 40, "steps": 3}  # the real engine, painting tiny pictures so th
 
 
 @pytest.fixture
-def fast_painting(monkeypatch):
+def fast_painting(monkeypatch, jobs_here):
     """Large views and on-demand thumbnails are painted for real, but tiny; count the calls."""
     calls = []
     real_one, real_many = engine.filters.visualize_filter, engine.gallery.visualize_filters
@@ -102,8 +102,10 @@ def test_compare_layers_low_to_high_and_open_one(fast_painting):
 
 
 def test_other_models_paint_on_demand_and_cache_per_process(fast_painting, monkeypatch):
+    import jobs.tasks
     import ui.models
-    monkeypatch.setattr(ui.models, "get_model", lambda name: load_model(name, pretrained=False, device="cpu"))
+    monkeypatch.setattr(ui.models, "model_ready", lambda name: True)
+    monkeypatch.setattr(jobs.tasks, "load_model", lambda name: load_model(name, pretrained=False, device="cpu"))
     at = gallery({"gallery:model": "googlenet"})
     layer = at.selectbox(key="gallery:layer:googlenet")
     assert layer.value == "conv1"

@@ -4,10 +4,9 @@ from __future__ import annotations
 import streamlit as st
 from PIL import Image
 
-from engine import filters
-from engine.classify import classify
 from engine.gallery import RENDER_CACHE
 from engine.models import get_spec
+from jobs.spec import JobSpec
 
 from . import models
 from .results import classes_table
@@ -50,14 +49,9 @@ def _paint_large(key: tuple) -> None:
     model, layer, channel, size, steps, seed = key
     if RENDER_CACHE.get(key) is None and st.session_state.get(ASKED) != key:
         st.session_state[ASKED] = key
-        net = models.get_model(model)
-        if net is not None:
-            def job(on_progress, cancel):
-                big = filters.visualize_filter(net, layer, channel, size=size, steps=steps, seed=seed,
-                                               on_progress=on_progress, cancel=cancel)
-                RENDER_CACHE.put(key, big)
-                RENDER_CACHE.put(("top",) + key, classify(big, net, 3))
-                return True
+        if models.model_ready(model):
+            job = JobSpec("large_filter", {"model": model, "layer": layer, "channel": channel, "size": size,
+                                           "steps": steps, "seed": seed})
             start_job(LARGE_KIND, job, estimate_s(1, size, steps))
     follow_painting(LARGE_KIND, f"Painting filter {channel} large")
 

@@ -16,6 +16,15 @@ def _cached_model(name: str) -> FeatureNet:
 def get_model(name: str) -> Optional[FeatureNet]:
     """The model, downloading its weights first if needed (with a progress bar).
     Shows a plain message and returns None when it cannot be had."""
+    if not model_ready(name):
+        return None
+    with st.spinner("Waking up the network…"):
+        return _cached_model(name)
+
+
+def model_ready(name: str) -> bool:
+    """Make sure the model's weights are here (downloading them once, with a progress bar) without
+    loading it in the app: jobs load models where they run. False after a plain message."""
     if not weights_ready(name):
         bar = st.progress(0.0, text=f"Downloading the {name} network (first use only)…")
 
@@ -28,10 +37,9 @@ def get_model(name: str) -> Optional[FeatureNet]:
         except ModelUnavailable as err:
             bar.empty()
             st.error(str(err))
-            return None
+            return False
         bar.empty()
-    with st.spinner("Waking up the network…"):
-        return _cached_model(name)
+    return True
 
 
 def model_picker(key: str, label: str = "Network") -> str:

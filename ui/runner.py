@@ -1,18 +1,20 @@
 """Show a queued job in the page: its place in the queue, then progress, a live preview and Stop.
 
-The job itself runs in a worker thread (``jobs.queue``), so the page can rerun freely while it
-works; the page only polls. Pressing the run button twice returns the job already running.
+A page describes its job as a ``jobs.spec.JobSpec``; the job service (``jobs.queue.job_queue()``:
+worker processes, or a Ray cluster) runs it, so the page can rerun freely while it works; the
+page only polls. Pressing the run button twice returns the job already running.
 """
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, Union
 
 import streamlit as st
 from PIL import Image
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from jobs.queue import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn, job_queue
+from jobs.spec import JobSpec
 
 POLL_S = 0.25
 
@@ -22,7 +24,7 @@ def session_owner() -> str:
     return ctx.session_id if ctx else "local"
 
 
-def start_job(kind: str, fn: JobFn, estimate_s: float = 10.0) -> Job:
+def start_job(kind: str, fn: Union[JobSpec, JobFn], estimate_s: float = 10.0) -> Job:
     job = job_queue().submit(session_owner(), kind, fn, estimate_s)
     st.session_state[f"job:{kind}"] = job.id
     return job
@@ -91,10 +93,10 @@ def report_outcome(job: Job) -> Any:
     return None
 
 
-def run_button(label: str, kind: str, make_fn: Callable[[], Optional[JobFn]], estimate_s: float = 10.0,
-               type: str = "primary", **button_args) -> None:
-    """A button (primary unless ``type`` says otherwise) that starts the job ``make_fn()`` returns
-    (None: nothing to start)."""
+def run_button(label: str, kind: str, make_fn: Callable[[], Union[JobSpec, JobFn, None]],
+               estimate_s: float = 10.0, type: str = "primary", **button_args) -> None:
+    """A button (primary unless ``type`` says otherwise) that starts the job ``make_fn()`` returns:
+    a JobSpec (None: nothing to start)."""
     # Not disabled while busy: a second press just finds the job already running (see JobQueue.submit).
     if st.button(label, type=type, key=f"run-{kind}", **button_args):
         fn = make_fn()

@@ -9,6 +9,7 @@ from PIL import Image
 
 from engine import gallery
 from engine.gallery import RENDER_CACHE, GallerySettings
+from jobs.spec import JobSpec
 
 from . import models
 from .runner import follow_job, report_outcome, start_job
@@ -42,27 +43,27 @@ def estimate_s(count: int, size: int, steps: int) -> float:
 
 
 def start_thumbnails(kind: str, model: str, pairs: list[tuple[str, int]]) -> None:
-    """Render thumbnails for (layer, channel) pairs in the job queue; they land in the process cache."""
-    net = models.get_model(model)
-    if net is None:
+    """Render thumbnails for (layer, channel) pairs as a job; they land in the app's render cache."""
+    if not models.model_ready(model):
         return
     by_layer: dict[str, list[int]] = {}
     for layer, channel in pairs:
         by_layer.setdefault(layer, []).append(channel)
-
-    def job(on_progress, cancel):
-        for layer, channels in by_layer.items():
-            RENDER_CACHE.render(net, layer, channels, size=THUMBS.size, steps=THUMBS.steps, seed=THUMBS.seed,
-                                on_progress=on_progress, cancel=cancel)
-        return True
+    job = JobSpec("thumbnails", {"model": model, "by_layer": by_layer, "size": THUMBS.size,
+                                 "steps": THUMBS.steps, "seed": THUMBS.seed})
     start_job(kind, job, estimate_s(len(pairs), THUMBS.size, THUMBS.steps))
 
 
 def follow_painting(kind: str, caption: str) -> None:
-    """Show a painting job while it runs; rerun the page once it has painted its pictures."""
+    """Show a painting job while it runs; once it has painted, keep its pictures (keyed like the
+    render cache: they were painted in a worker) and rerun the page to show them."""
     finished = follow_job(kind, caption)
-    if finished is not None and report_outcome(finished) is True:
-        st.rerun()
+    if finished is not None:
+        painted = report_outcome(finished)
+        if isinstance(painted, dict):
+            for key, value in painted.items():
+                RENDER_CACHE.put(key, value)
+            st.rerun()
 
 
 def paint_missing(kind: str, model: str, pairs: list[tuple[str, int]], what: str) -> None:

@@ -1,0 +1,85 @@
+"""The jobs the pages ask for, as engine calls. Runs wherever the job runs (thread, worker process,
+Ray task); each process loads a model once (``engine.models.load_model`` caches it).
+
+Every task is ``task(on_progress, cancel, **params)`` and returns plain, picklable values.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from PIL import Image
+
+from engine import filters
+from engine.classify import classify
+from engine.dream import DreamSettings, deep_dream
+from engine.gallery import RenderCache
+from engine.models import load_model
+from engine.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
+from engine.style import StyleSettings, stylize
+
+
+def dream(on_progress, cancel, image: Image.Image, settings: DreamSettings,
+          guide: Optional[Image.Image] = None) -> dict:
+    net = load_model(settings.model)
+    result = deep_dream(image, settings, net, guide=guide, on_progress=on_progress, cancel=cancel)
+    return {"before": image, "after": result, "recipe": {**settings.recipe(), "guide": guide is not None},
+            "seen_before": classify(image, net), "seen_after": classify(result, net)}
+
+
+def style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
+          settings: StyleSettings, extra_recipe: dict) -> dict:
+    net = load_model(settings.model)
+    result = stylize(image, list(styles), list(weights), settings, net, on_progress=on_progress, cancel=cancel)
+    return {"before": image, "after": result, "recipe": {**settings.recipe(), **extra_recipe}}
+
+
+def _before(seed) -> Optional[Image.Image]:
+    return seed if isinstance(seed, Image.Image) else None
+
+
+def palette(on_progress, cancel, seed, palettes: list, settings: PaletteSettings) -> dict:
+    journey = len(palettes) > 1
+    done = palette_journey(seed, palettes, settings, load_model(settings.model), on_progress, cancel,
+                           keep_frames=journey)
+    return {"before": _before(seed), "after": done.image, "recipe": done.recipe,
+            "gif": journey_gif(done.frames) if journey else None}
+
+
+def variations(on_progress, cancel, seed, palettes: list, settings: PaletteSettings,
+               numbers: Sequence[int]) -> list[dict]:
+    done = palette_variations(seed, palettes, settings, load_model(settings.model), list(numbers),
+                              on_progress, cancel)
+    return [{"before": _before(seed), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]
+
+
+_PAINTED = RenderCache(max_pixels=20_000_000)  # this worker's filter pictures, for the next visitor
+
+
+def thumbnails(on_progress, cancel, model: str, by_layer: dict, size: int, steps: int, seed: int) -> dict:
+    """Filter pictures keyed like the gallery's render cache: (model, layer, channel, size, steps, seed)."""
+    net = load_model(model)
+    found = {}
+    for layer, channels in by_layer.items():
+        pictures = _PAINTED.render(net, layer, channels, size=size, steps=steps, seed=seed,
+                                   on_progress=on_progress, cancel=cancel)
+        found.update({(model, layer, c, size, steps, seed): p for c, p in pictures.items()})
+    return found
+
+
+def large_filter(on_progress, cancel, model: str, layer: str, channel: int, size: int, steps: int,
+                 seed: int) -> dict:
+    """One filter large and its top classes, keyed for the gallery's render cache."""
+    net = load_model(model)
+    big = filters.visualize_filter(net, layer, channel, size=size, steps=steps, seed=seed,
+                           on_progress=on_progress, cancel=cancel)
+    key = (model, layer, channel, size, steps, seed)
+    return {key: big, ("top",) + key: classify(big, net, 3)}
+
+
+def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
+    """Load a model into this process's cache (workers do this before their first job)."""
+    load_model(model)
+    return True
+
+
+TASKS = {f.__name__: f for f in (dream, style, palette, variations, thumbnails, large_filter, warm_up)}

@@ -1,0 +1,119 @@
+"""The local back end: jobs in worker processes. A job that runs out of memory or crashes fails
+alone; Stop ends a job within a step, a hung one within seconds; results come back whole."""
+import os
+import time
+
+import pytest
+from PIL import Image
+
+from engine.dream import DreamSettings
+from jobs.local import HUNG_AFTER_S, ProcessQueue
+from jobs.queue import CANCELLED, DONE, FAILED, QUEUED, RUNNING
+from jobs.spec import JobSpec
+from tests.conftest import gradient_picture
+
+MEMORY_CAP_MB = 6000  # address space per worker: torch alone maps about 3.3 GB of it
+
+
+def fake(name, **params):
+    return JobSpec(f"tests.fake_tasks:{name}", params)
+
+
+def wait_until(condition, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def finish(job, timeout=60.0):
+    wait_until(lambda: not job.active, timeout)
+    return job
+
+
+@pytest.fixture(scope="module")
+def two_workers():
+    queue = ProcessQueue(2, memory_mb=MEMORY_CAP_MB)
+    yield queue
+    queue.close()
+
+
+@pytest.fixture(scope="module")
+def one_worker():
+    queue = ProcessQueue(1)
+    yield queue
+    queue.close()
+
+
+def test_a_job_past_the_memory_limit_fails_alone_while_another_finishes(two_workers):
+    other = two_workers.submit("bob", "dream", fake("stepping", steps=20, delay=0.05, label="bob"))
+    hog = two_workers.submit("alice", "dream", fake("hog_memory", megabytes=MEMORY_CAP_MB + 2048))
+    finish(hog)
+    finish(other)
+    assert hog.state == FAILED and "ran out of memory" in hog.error
+    assert "Traceback" not in hog.error
+    assert other.state == DONE and other.result == "finished bob"
+    again = finish(two_workers.submit("alice", "dream", fake("stepping", steps=2, label="again")))
+    assert again.state == DONE and again.result == "finished again"
+
+
+def test_a_worker_that_dies_is_a_plain_message_for_its_user_and_is_replaced(two_workers):
+    other = two_workers.submit("bob", "dream", fake("stepping", steps=20, delay=0.05, label="bob"))
+    crash = two_workers.submit("alice", "dream", fake("crash"))
+    finish(crash)
+    finish(other)
+    assert crash.state == FAILED and "stopped unexpectedly" in crash.error
+    assert other.state == DONE and other.result == "finished bob"
+    before = {w.process.pid for w in two_workers.pool._all}
+    again = finish(two_workers.submit("alice", "dream", fake("pid")))
+    assert again.state == DONE and again.result in before
+
+
+def test_stop_ends_a_job_within_one_second_of_its_next_step(one_worker):
+    step_s = 0.5
+    job = one_worker.submit("alice", "dream", fake("stepping", steps=40, delay=step_s))
+    wait_until(lambda: job.progress is not None and job.progress.step >= 2)
+    asked = time.monotonic()
+    one_worker.cancel(job)
+    finish(job)
+    assert time.monotonic() - asked < step_s + 1.0
+    assert job.state == CANCELLED
+    assert isinstance(job.result, Image.Image)  # where it had got to
+
+
+def test_a_hung_job_is_ended_with_its_worker_within_five_seconds(one_worker):
+    job = one_worker.submit("alice", "dream", fake("hang"))
+    wait_until(lambda: job.progress is not None)
+    hung_pid = one_worker.pool._all[0].process.pid
+    asked = time.monotonic()
+    one_worker.cancel(job)
+    finish(job)
+    assert time.monotonic() - asked < 5.0
+    assert HUNG_AFTER_S < 5.0
+    assert job.state == CANCELLED and job.result is not None  # the last preview it sent
+    after = finish(one_worker.submit("alice", "dream", fake("pid")))
+    assert after.state == DONE and after.result != hung_pid  # a fresh worker took over
+
+
+def test_one_worker_queues_the_second_job_and_gives_its_place(one_worker):
+    first = one_worker.submit("alice", "dream", fake("stepping", steps=10, delay=0.05, label="a"))
+    second = one_worker.submit("bob", "dream", fake("stepping", steps=2, label="b"))
+    wait_until(lambda: first.state == RUNNING)
+    assert second.state == QUEUED and one_worker.position(second) == 1
+    assert finish(second).result == "finished b" and first.state == DONE
+
+
+def test_workers_run_at_a_lower_priority_than_the_app(one_worker):
+    job = finish(one_worker.submit("alice", "nice", fake("niceness")))
+    assert job.result >= os.nice(0) + 5
+
+
+def test_a_real_dream_travels_as_a_spec_and_comes_back_whole(one_worker):
+    picture = gradient_picture(64, 48)
+    settings = DreamSettings(layers={"block3": 1.0}, octaves=1, steps=2, jitter=4, tile=256)
+    job = finish(one_worker.submit("alice", "dream", JobSpec("dream", {"image": picture, "settings": settings})),
+                 timeout=120)
+    assert job.state == DONE, job.error
+    assert job.result["after"].size == (64, 48)
+    assert job.result["recipe"]["kind"] == "dream" and len(job.result["seen_after"]) == 5
+    assert job.progress.fraction == 1.0 and job.preview is not None
