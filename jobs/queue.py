@@ -91,6 +91,7 @@ class JobQueue:
             self._jobs[job.id] = job
             self._waiting.append(job.id)
             self._forget_old()
+        self._admit(job)
         threading.Thread(target=self._run, args=(job,), name=f"dreamlab-job-{job.id}", daemon=True).start()
         return job
 
@@ -147,6 +148,9 @@ class JobQueue:
             with self._lock:
                 self._running -= 1
                 self._lock.notify_all()
+
+    def _admit(self, job: Job) -> None:
+        """A new job has arrived (back ends that queue elsewhere record its place here, in order)."""
 
     def _execute(self, job: Job, on_progress: Callable[[Progress], None]) -> Any:
         """Run the job's work here, in this thread. Back ends override this."""

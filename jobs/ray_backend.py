@@ -25,7 +25,7 @@ import engine
 import jobs
 from engine.progress import Cancelled, Progress
 from jobs.local import HUNG_AFTER_S, NICENESS, PREVIEW_EVERY_S, WORKER_DIED
-from jobs.queue import QUEUED, RUNNING, Job, JobQueue
+from jobs.queue import RUNNING, Job, JobQueue
 from jobs.spec import JobFailed, JobSpec, plain_error
 
 log = logging.getLogger(__name__)
@@ -35,27 +35,59 @@ POLL_S = 0.2
 
 
 class JobBoard:
-    """Cluster-wide: arrival order, progress and stop requests of every job (a threaded actor)."""
+    """Cluster-wide and first come, first served: every app replica's jobs wait here in arrival order
+    and are let onto the cluster only while it has a free slot, so a place in the queue is a real
+    place (Ray alone would start queued tasks in any order). A threaded actor."""
+
+    STALE_S = 30.0  # a granted job whose app stopped asking about it (replica gone) frees its slot
 
     def __init__(self):
         self.lock = threading.Lock()
         self.waiting: list[str] = []
         self.estimates: dict[str, float] = {}
+        self.granted: dict[str, float] = {}  # key -> when its app last asked about it
         self.started: dict[str, float] = {}
         self.progress: dict[str, tuple[int, Progress]] = {}
         self.stop: set[str] = set()
         self.seq = 0
+        self._capacity = (0.0, 1)
 
     def enqueue(self, key: str, estimate_s: float) -> None:
         with self.lock:
             self.waiting.append(key)
             self.estimates[key] = estimate_s
 
-    def start(self, key: str) -> bool:
-        """A task begins; False if its job was stopped while it waited."""
+    def turn(self, key: str, resource: str, per_task: float) -> bool:
+        """True once ``key`` may run: first in line and a slot free (or already let in)."""
         with self.lock:
-            if key in self.waiting:
-                self.waiting.remove(key)
+            now = time.monotonic()
+            self._drop_stale(now)
+            if key in self.granted:
+                self.granted[key] = now
+                return True
+            if self.waiting and self.waiting[0] == key and len(self.granted) < self.capacity(resource, per_task):
+                self.waiting.pop(0)
+                self.granted[key] = now
+                return True
+            return False
+
+    def capacity(self, resource: str, per_task: float) -> int:
+        """How many jobs the cluster runs at once (re-read every few seconds: nodes come and go)."""
+        read_at, slots = self._capacity
+        if time.monotonic() - read_at > 5.0:
+            total = ray.cluster_resources().get(resource, 0.0)
+            slots = max(1, int(total // per_task)) if per_task > 0 else 1
+            self._capacity = (time.monotonic(), slots)
+        return slots
+
+    def _drop_stale(self, now: float) -> None:
+        for key, seen in list(self.granted.items()):
+            if now - seen > self.STALE_S:
+                self._forget(key)
+
+    def begin(self, key: str) -> bool:
+        """The task has started on a worker; False if its job was stopped meanwhile."""
+        with self.lock:
             if key in self.stop:
                 return False
             self.started[key] = time.monotonic()
@@ -81,25 +113,31 @@ class JobBoard:
 
     def finish(self, key: str) -> None:
         with self.lock:
-            for table in (self.estimates, self.started, self.progress):
-                table.pop(key, None)
-            self.stop.discard(key)
-            if key in self.waiting:
-                self.waiting.remove(key)
+            self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        for table in (self.estimates, self.granted, self.started, self.progress):
+            table.pop(key, None)
+        self.stop.discard(key)
+        if key in self.waiting:
+            self.waiting.remove(key)
 
     def status(self, key: str, seen_seq: int) -> dict:
         """Place in the queue (1 = next; 0 = not waiting), a rough wait, and any newer progress."""
         with self.lock:
+            if key in self.granted:
+                self.granted[key] = time.monotonic()
             place = self.waiting.index(key) + 1 if key in self.waiting else 0
             ahead = sum(self.estimates.get(k, 10.0) for k in self.waiting[: max(0, place - 1)])
-            running = len(self.started) or 1
+            running = sum(self.estimates.get(k, 10.0) for k in self.granted)
+            slots = max(1, self._capacity[1])
             seq, progress = self.progress.get(key, (0, None))
-            return {"position": place, "started": key in self.started, "wait_s": ahead / running,
+            return {"position": place, "started": key in self.started, "wait_s": (ahead + running) / slots,
                     "seq": seq, "progress": progress if seq > seen_seq else None}
 
     def counts(self) -> dict:
         with self.lock:
-            return {"waiting": len(self.waiting), "running": len(self.started)}
+            return {"waiting": len(self.waiting), "running": len(self.granted)}
 
 
 _NICED = False
@@ -114,7 +152,7 @@ def _lower_priority() -> None:
 
 def run_on_cluster(spec: JobSpec, key: str, board) -> tuple[str, Any]:
     """The Ray task: run one JobSpec, reporting to the board; ("done"|"cancelled"|"failed", value)."""
-    if not ray.get(board.start.remote(key)):
+    if not ray.get(board.begin.remote(key)):
         return "cancelled", None
     _lower_priority()
     cancel, finished = threading.Event(), threading.Event()
@@ -171,7 +209,9 @@ class RayQueue(JobQueue):
         connect(address)
         self.board = ray.remote(JobBoard).options(
             name=BOARD_NAME, lifetime="detached", get_if_exists=True, num_cpus=0, max_concurrency=64).remote()
-        self.task = ray.remote(run_on_cluster).options(num_cpus=1, num_gpus=task_gpus(), max_retries=0)
+        gpus = task_gpus()
+        self.slot = ("GPU", gpus) if gpus else ("CPU", 1.0)
+        self.task = ray.remote(run_on_cluster).options(num_cpus=1, num_gpus=gpus, max_retries=0)
         self.replica = uuid.uuid4().hex[:8]
         self._places: dict[int, tuple[int, float]] = {}
         super().__init__(max_running=1 << 30, **queue_args)
@@ -183,7 +223,7 @@ class RayQueue(JobQueue):
         return self._places.get(job.id, (0, job.estimate_s))[1]
 
     def _wait_for_turn(self, job: Job) -> bool:
-        """No local gate: the job waits on the cluster, still QUEUED, until its task starts."""
+        """No local gate: the job waits on the cluster's board, still QUEUED, until its turn."""
         with self._lock:
             self._waiting.remove(job.id)
             self._running += 1
@@ -192,14 +232,34 @@ class RayQueue(JobQueue):
     def _execute(self, job: Job, on_progress) -> Any:
         if not isinstance(job.fn, JobSpec):
             raise TypeError("the Ray back end runs JobSpecs only")
-        key = f"{self.replica}-{job.id}"
-        ray.get(self.board.enqueue.remote(key, job.estimate_s))
-        ref = self.task.remote(job.fn, key, self.board)
+        key = self._key(job)
         try:
+            self._wait_on_board(job, key)
+            ref = self.task.remote(job.fn, key, self.board)
             return self._follow(job, key, ref, on_progress)
         finally:
             self.board.finish.remote(key)
             self._places.pop(job.id, None)
+
+    def _key(self, job: Job) -> str:
+        return f"{self.replica}-{job.id}"
+
+    def _admit(self, job: Job) -> None:
+        if isinstance(job.fn, JobSpec):
+            ray.get(self.board.enqueue.remote(self._key(job), job.estimate_s))
+
+    def _wait_on_board(self, job: Job, key: str) -> None:
+        """Until the board lets this job onto the cluster; Stop (or a closed tab) while waiting ends it."""
+        while not ray.get(self.board.turn.remote(key, *self.slot)):
+            status = ray.get(self.board.status.remote(key, 0))
+            self._places[job.id] = (status["position"], status["wait_s"])
+            if self._abandoned(job):
+                job.cancel.set()
+            if job.cancel.is_set():
+                raise Cancelled(None)
+            time.sleep(POLL_S)
+        self._places[job.id] = (0, 0.0)
+        job.state, job.started = RUNNING, time.monotonic()  # "Starting…" until its first progress
 
     def _follow(self, job: Job, key: str, ref, on_progress) -> Any:
         seen, stop_asked = 0, None
@@ -208,9 +268,6 @@ class RayQueue(JobQueue):
             if ready:
                 return self._outcome(job, ref)
             status = ray.get(self.board.status.remote(key, seen))
-            self._places[job.id] = (status["position"], status["wait_s"])
-            if status["started"] and job.state == QUEUED:
-                job.state, job.started = RUNNING, time.monotonic()
             if status["progress"] is not None:
                 seen = status["seq"]
                 on_progress(status["progress"])
@@ -220,8 +277,6 @@ class RayQueue(JobQueue):
                 if stop_asked is None:
                     stop_asked = time.monotonic()
                     self.board.cancel.remote(key)
-                    if not status["started"]:
-                        ray.cancel(ref)
                 elif time.monotonic() - stop_asked > HUNG_AFTER_S:
                     log.warning("job %s ignored Stop for %.0f s: ending its Ray worker", key, HUNG_AFTER_S)
                     ray.cancel(ref, force=True)

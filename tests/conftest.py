@@ -102,6 +102,21 @@ def app_url():
 
 
 @pytest.fixture(scope="session")
+def ray_cluster():
+    """A one-CPU Ray cluster on 127.0.0.1 (small object store, no dashboard), stopped afterwards."""
+    pytest.importorskip("ray", reason="the Ray back end's tests need requirements-ray.txt")
+    from tests.ray_cluster import LocalCluster
+    cluster = LocalCluster(num_cpus=1, object_store_mb=200)
+    try:
+        cluster.wait_ready()
+        yield cluster
+    finally:
+        import ray
+        ray.shutdown()
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if os.environ.get("DREAMLAB_REQUIRE_BROWSER"):
