@@ -12,7 +12,7 @@ from .ascent import PixelCanvas, ascend
 from .images import fit_side, resize, to_pil, to_tensor
 from .models import FeatureNet
 from .objectives import Objective, guided, layer_energy, scaled
-from .progress import Cancelled, ProgressFn, Reporter
+from .progress import STAGE_ENDS, ProgressFn, Reporter
 
 MIN_OCTAVE_SIDE = 64
 GUIDE_SIDE = 320  # guide pictures are looked at this size: enough features, cheap to match
@@ -73,44 +73,32 @@ def guide_features(net: FeatureNet, guide: Image.Image, layer: str) -> torch.Ten
 def deep_dream(image: Image.Image, settings: DreamSettings, net: FeatureNet,
                guide: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
                cancel: Optional[threading.Event] = None) -> Image.Image:
-    """Dream on ``image``; returns a picture of the same size."""
+    """Dream on ``image``; returns a picture of the same size. Progress has one stage per
+    octave, with a preview at the end of each."""
     base = to_tensor(image, net.device)
     sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
     objective = dream_objective(net, settings, resize(base, sizes[0]), guide)
-    return dream_with_objective(image, objective, settings, net, on_progress=on_progress, cancel=cancel)
+    reporter = Reporter(on_progress, cancel, "octave", [h * w for h, w in sizes], previews=STAGE_ENDS)
+    return dream_with_objective(image, objective, settings, net, reporter)
 
 
 def dream_with_objective(image: Image.Image, objective: Objective, settings: DreamSettings, net,
-                         on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
-                         reporter: Optional[Reporter] = None, first_stage: int = 0,
-                         preview_every: Optional[int] = None) -> Image.Image:
+                         reporter: Optional[Reporter] = None) -> Image.Image:
     """The octave loop: ascend ``objective`` on ``image`` from the smallest octave to full size,
     carrying the detail the dream added from octave to octave. ``settings.layers`` is not used.
-
-    By default progress has one stage per octave and a preview at the end of each octave. A
-    caller that chains several dreams passes its own ``reporter`` (octave k is reported as
-    stage ``first_stage + k``) and may ask for a preview every ``preview_every`` steps.
-    """
+    Octave k is reported as stage k of ``reporter`` (counted from its ``first_stage``)."""
+    reporter = reporter or Reporter()
     generator = torch.Generator().manual_seed(settings.seed)
     base = to_tensor(image, net.device)
     sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
-    if reporter is None:
-        reporter = Reporter(on_progress, cancel, "octave", [h * w for h, w in sizes])
-
     detail = torch.zeros_like(resize(base, sizes[0]))
     canvas = None
     for index, size in enumerate(sizes):
         octave_base = resize(base, size)
         canvas = PixelCanvas((octave_base + resize(detail, size)).clamp(0, 1), settings.step_size)
-
-        def on_step(step: int, index=index) -> None:
-            show = step == settings.steps or (preview_every and step % preview_every == 0)
-            reporter.step(first_stage + index, step, settings.steps, to_pil(canvas.pixels) if show else None)
-
-        try:
-            ascend(canvas, net, objective, steps=settings.steps, generator=generator, jitter=settings.jitter,
-                   tile=settings.tile, on_step=on_step, check_cancel=reporter.check_cancel)
-        except Cancelled:
-            raise Cancelled(to_pil(canvas.pixels)) from None
+        reporter.watch(lambda canvas=canvas: to_pil(canvas.pixels))
+        ascend(canvas, net, objective, steps=settings.steps, generator=generator, jitter=settings.jitter,
+               tile=settings.tile, on_step=lambda step, index=index: reporter.step(index, step, settings.steps),
+               check_cancel=reporter.check_cancel)
         detail = canvas.pixels - octave_base
     return to_pil(canvas.pixels)

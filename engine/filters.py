@@ -35,7 +35,7 @@ from .ascent import ascend
 from .images import contact_sheet, to_pil
 from .models import FeatureNet
 from .objectives import Objective, batch_channels
-from .progress import ProgressFn, Reporter
+from .progress import STAGE_ENDS, ProgressFn, Reporter
 
 # Square root of the colour correlation of ImageNet pictures (the standard values used since
 # Olah et al. 2017), scaled so its largest column has norm 1.
@@ -44,8 +44,7 @@ _COLOR_SQRT = torch.tensor([[0.26, 0.09, 0.02],
                             [0.27, -0.09, 0.03]])
 COLOR_MATRIX = _COLOR_SQRT / _COLOR_SQRT.norm(dim=0).max()
 SPECTRUM_INIT_STD = 0.01
-PREVIEW_EVERY = 8
-RIVAL_WEIGHT = 0.5  # how strongly a picture also pushes the layer's other filters down  # steps between live previews of a single filter
+RIVAL_WEIGHT = 0.5  # how strongly a picture also pushes the layer's other filters down
 
 
 # --- the canvas -----------------------------------------------------------------------------
@@ -285,14 +284,12 @@ def visualize_filters(net: FeatureNet, layer: str, channels: Sequence[int], *, s
     channels = [int(c) for c in channels]
     _check(net, layer, channels)
     batches = [channels[i:i + batch_size] for i in range(0, len(channels), batch_size)]
-    reporter = Reporter(on_progress, cancel, "batch", [len(b) for b in batches])
+    reporter = Reporter(on_progress, cancel, "batch", [len(b) for b in batches], previews=STAGE_ENDS)
     pictures: list[Image.Image] = []
     for index, batch in enumerate(batches):
-        def on_step(step: int, canvas: FourierCanvas, index=index, batch=batch) -> None:
-            preview = None
-            if step == steps:
-                preview = contact_sheet([to_pil(p) for p in canvas.pixels], columns=len(batch))
-            reporter.step(index, step, steps, preview)
+        def on_step(step: int, canvas: FourierCanvas, index=index) -> None:
+            reporter.watch(lambda: contact_sheet([to_pil(p) for p in canvas.pixels], columns=len(canvas.pixels)))
+            reporter.step(index, step, steps)
 
         canvas = render_batch(net, layer, batch, size=size, steps=steps, lr=lr, seed=seed, on_step=on_step,
                               check_cancel=reporter.check_cancel, rival_weight=rival_weight)
@@ -304,11 +301,11 @@ def visualize_filter(net: FeatureNet, layer: str, channel: int, *, size: int = 1
                      lr: float = 0.08, seed: int = 0, rival_weight: float = RIVAL_WEIGHT,
                      on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None) -> Image.Image:
     """The picture of one filter, with a live preview every few steps."""
-    reporter = Reporter(on_progress, cancel, "filter", [1.0])
+    reporter = Reporter(on_progress, cancel, "filter")
 
     def on_step(step: int, canvas: FourierCanvas) -> None:
-        show = step % PREVIEW_EVERY == 0 or step == steps
-        reporter.step(0, step, steps, to_pil(canvas.pixels) if show else None)
+        reporter.watch(lambda: to_pil(canvas.pixels))
+        reporter.step(0, step, steps)
 
     canvas = render_batch(net, layer, [channel], size=size, steps=steps, lr=lr, seed=seed, on_step=on_step,
                           check_cancel=reporter.check_cancel, rival_weight=rival_weight)

@@ -28,7 +28,7 @@ from .ascent import pixel_gradient
 from .dream import DreamSettings, dream_objective, dream_with_objective, octave_sizes
 from .images import to_tensor
 from .objectives import Objective
-from .progress import Cancelled, ProgressFn, Reporter
+from .progress import STAGE_ENDS, Cancelled, ProgressFn, Reporter
 
 
 @dataclass
@@ -82,27 +82,12 @@ class VideoSettings:
         return {"kind": "video", **asdict(self)}
 
 
-# --- progress within a frame ---------------------------------------------------------------
-
-class _WithinFrame:
-    """Hands a dream's (octave, step) progress on as steps of one animation frame."""
-
-    def __init__(self, reporter: Reporter, frame: int, octaves: int):
-        self.reporter, self.frame, self.octaves = reporter, frame, octaves
-
-    def check_cancel(self) -> None:
-        self.reporter.check_cancel()
-
-    def step(self, octave: int, step: int, steps: int, preview: Optional[Image.Image] = None) -> None:
-        done, total = octave * steps + step, self.octaves * steps
-        if done < total:  # the frame's end is reported once, with the frame as preview
-            self.reporter.step(self.frame, done, total)
-
+# --- progress: one stage per frame ----------------------------------------------------------
 
 def _dream_frame(image: Image.Image, objective: Objective, settings: DreamSettings, net,
                  reporter: Reporter, frame: int) -> Image.Image:
     octaves = len(octave_sizes(image.height, image.width, settings.octaves, settings.octave_scale))
-    return dream_with_objective(image, objective, settings, net, reporter=_WithinFrame(reporter, frame, octaves))
+    return dream_with_objective(image, objective, settings, net, reporter.within(frame, octaves))
 
 
 def _frame_work(height: int, width: int, octaves: int, scale: float, steps: int) -> float:
@@ -113,12 +98,13 @@ def _frame_work(height: int, width: int, octaves: int, scale: float, steps: int)
 def _run_frames(count: int, weights: list[float], make_frame: Callable[[int, Reporter], Image.Image],
                 fps: float, recipe: dict, on_progress: Optional[ProgressFn],
                 cancel: Optional[threading.Event], audio: Optional[bytes] = None) -> Animation:
-    reporter = Reporter(on_progress, cancel, "frame", weights)
+    reporter = Reporter(on_progress, cancel, "frame", weights, STAGE_ENDS)
     frames: list[Image.Image] = []
+    reporter.watch(lambda: frames[-1])
     try:
         for index in range(count):
             frames.append(make_frame(index, reporter))
-            reporter.step(index, 1, 1, frames[-1])
+            reporter.step(index, 1, 1)
     except Cancelled:
         partial = Animation(frames, fps, {**recipe, "frames_made": len(frames)}, audio, stopped=True)
         raise Cancelled(partial if frames else None) from None

@@ -29,13 +29,13 @@ from .filters import FourierCanvas, RandomTransforms, TransformSettings, picture
 from .images import contact_sheet, resize, to_pil, to_tensor
 from .models import FeatureNet, ModelSpec
 from .objectives import Objective, channel, scaled
-from .progress import Cancelled, Progress, ProgressFn, Reporter
+from .progress import Cancelled, Previews, Progress, ProgressFn, Reporter
 
 PALETTE_FORMAT = 1  # version of the saved-palette JSON
 MAX_FILTERS = 32
 CANVAS_NOISE_STD = 0.01  # faint seeded noise on colour / gradient seeds, so the seed number matters
-CANVAS_PREVIEWS = 12  # live previews (and GIF frames) per palette on noise / colour / gradient seeds
-PHOTO_PREVIEWS = 4  # per palette at full size on photos
+CANVAS_PREVIEWS = Previews(per_stage=12)  # live previews (and GIF frames) per palette on noise / colour / gradient
+PHOTO_PREVIEWS = Previews(per_stage=4)  # per octave on photos (journey frames: only at full size)
 SEED_KINDS = ("photo", "noise", "color", "gradient")
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
@@ -354,36 +354,20 @@ def _photo_journey(image: Image.Image, palettes, settings: PaletteSettings, net,
     steps = shares(settings.steps_for("photo"), len(palettes)) if len(palettes) > 1 else [settings.steps_for("photo")]
     sizes = octave_sizes(image.size[1], image.size[0], settings.octaves, settings.octave_scale)
     weights = [h * w * n for n in steps for h, w in sizes]
-    reporter = Reporter(record, cancel, "octave" if len(palettes) == 1 else "part", weights)
-    if frames is not None:
+    previews = PHOTO_PREVIEWS
+    if frames is not None:  # previews of smaller octaves are not kept as frames: the journey would blink blurry
+        previews = replace(previews, stages=frozenset((k + 1) * len(sizes) - 1 for k in range(len(palettes))))
         frames.append(image)
-    full = sizes[-1]
+    reporter = Reporter(record, cancel, "octave" if len(palettes) == 1 else "part", weights, previews)
     for k, (palette, n) in enumerate(zip(palettes, steps)):
         dream = DreamSettings(layers={}, model=settings.model, octaves=settings.octaves,
                               octave_scale=settings.octave_scale, steps=n, step_size=settings.step_size,
                               jitter=settings.jitter, tile=settings.tile, seed=settings.seed + k)
-        # previews of smaller octaves are not kept as frames: the journey would blink blurry
-        keep = _FullSizeOnly(reporter, full) if frames is not None else reporter
         reference = resize(to_tensor(image, net.device), sizes[0])
         objective = palette_objective(net, palette, reference)
-        image = dream_with_objective(image, objective, dream, net, reporter=keep, first_stage=k * len(sizes),
-                                     preview_every=max(1, n // PHOTO_PREVIEWS))
+        reporter.first_stage = k * len(sizes)
+        image = dream_with_objective(image, objective, dream, net, reporter)
     return image
-
-
-class _FullSizeOnly:
-    """A Reporter stand-in that passes on only previews of the full picture size."""
-
-    def __init__(self, reporter: Reporter, size: tuple[int, int]):
-        self.reporter, self.size = reporter, size
-
-    def check_cancel(self) -> None:
-        self.reporter.check_cancel()
-
-    def step(self, stage_index: int, step: int, steps: int, preview: Optional[Image.Image] = None) -> None:
-        if preview is not None and preview.size != (self.size[1], self.size[0]):
-            preview = None
-        self.reporter.step(stage_index, step, steps, preview)
 
 
 def _canvas_journey(seed: SeedSpec, palettes, settings: PaletteSettings, net, record, cancel, frames):
@@ -391,23 +375,16 @@ def _canvas_journey(seed: SeedSpec, palettes, settings: PaletteSettings, net, re
     canvas = seed_canvas(seed, side, side, settings.seed, settings.lr, net.device)
     transform = RandomTransforms([picture_generator(settings.seed, 1)], TransformSettings())
     steps = shares(settings.steps_for(seed.kind), len(palettes)) if len(palettes) > 1 else [settings.steps_for(seed.kind)]
-    reporter = Reporter(record, cancel, "palette", steps)
+    reporter = Reporter(record, cancel, "palette", steps, CANVAS_PREVIEWS)
+    reporter.watch(lambda: to_pil(canvas.pixels))
     if frames is not None:
         frames.append(to_pil(canvas.pixels))
     for k, (palette, n) in enumerate(zip(palettes, steps)):
         objective = palette_objective(net, palette, canvas.pixels)
-        every = max(1, n // CANVAS_PREVIEWS)
-
-        def on_step(step: int, k=k, n=n, every=every) -> None:
-            show = step % every == 0 or step == n
-            reporter.step(k, step, n, to_pil(canvas.pixels) if show else None)
-
-        try:
-            # ascend's generator feeds only its shared tiling here; RandomTransforms draws from its own
-            ascend(canvas, net, objective, steps=n, generator=torch.Generator().manual_seed(settings.seed + k),
-                   tile=settings.tile, transform=transform, on_step=on_step, check_cancel=reporter.check_cancel)
-        except Cancelled:
-            raise Cancelled(to_pil(canvas.pixels)) from None
+        # ascend's generator feeds only its shared tiling here; RandomTransforms draws from its own
+        ascend(canvas, net, objective, steps=n, generator=torch.Generator().manual_seed(settings.seed + k),
+               tile=settings.tile, transform=transform, on_step=lambda step, k=k, n=n: reporter.step(k, step, n),
+               check_cancel=reporter.check_cancel)
     return to_pil(canvas.pixels)
 
 

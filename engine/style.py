@@ -64,7 +64,6 @@ def builtin_style_path(name: str) -> str:
 
 MIN_SCALE_SIDE = 64  # coarse scales smaller than this (longest side) are skipped
 MAX_STYLE_SIDE = 1600  # style pictures are never enlarged beyond this
-PREVIEW_EVERY = 10  # steps between live previews (and always at the end of a scale)
 INITS = ("content", "noise", "image")
 OPTIMIZERS = ("lbfgs", "adam")
 PRECISIONS = ("auto", "float", "half")
@@ -324,7 +323,7 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
 
     Returns a picture with the photo's aspect ratio and ``settings.size`` as its longest side.
     Progress is reported per step with stage "scale" and a preview every few steps; setting
-    ``cancel`` raises ``Cancelled`` carrying the latest preview.
+    ``cancel`` raises ``Cancelled`` carrying the picture as far as it got.
     """
     settings = settings or StyleSettings()
     settings.validate()
@@ -374,15 +373,14 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
         previous_photo = photo_here
 
         def on_step(step: int, current: torch.Tensor, index=index, n=n, size=size) -> None:
-            preview = None
-            if step % PREVIEW_EVERY == 0 or step == n:
-                preview = to_pil(shown(current.clamp(0, 1), size))
-            reporter.step(index, step, n, preview)
+            reporter.watch(lambda: to_pil(shown(current.clamp(0, 1), size)))
+            reporter.step(index, step, n)
             if step < n:
                 reporter.check_cancel()
 
         reporter.check_cancel()
         pixels = _optimise(pixels, lambda p: loss(p, targets), n, settings.optimizer, on_step)
+        reporter.watch(lambda pixels=pixels, size=size: to_pil(shown(pixels, size)))
     return to_pil(shown(pixels, sizes[-1]))
 
 
