@@ -3,12 +3,13 @@ from PIL import Image
 
 from engine.images import fit_side
 from engine.models import get_spec
-from engine.motion import VideoSettings, ZoomSettings, dream_video, video_work, zoom_journey, zoom_work
+from engine.motion import VideoSettings, ZoomSettings, video_work, zoom_work
 from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
 from ui.inputs import image_input
-from ui.models import get_model, model_picker
+from jobs.spec import JobSpec
+from ui.models import model_picker, model_ready
 from ui.runner import keep_result, run_button
-from ui.video import animation_job, clip_input, show_animation, show_estimate
+from ui.video import clip_input, show_animation, show_estimate
 
 ZOOM, VIDEO = "zoom", "video"
 ZOOM_SIZES = {"Small (fast)": 384, "Medium": 512, "Large (slow)": 768}
@@ -69,8 +70,7 @@ def zoom_section() -> None:
     estimate = show_estimate(settings.model, settings.legs[0], image.size, zoom_work(settings, image.height, image.width))
 
     def make_job():
-        net = get_model(settings.model)
-        return net and animation_job(lambda on_progress, cancel: zoom_journey(image, settings, net, on_progress, cancel))
+        return JobSpec("zoom", {"image": image, "settings": settings}) if model_ready(settings.model) else None
     run_button("Make the zoom journey", ZOOM, make_job, estimate_s=estimate, icon=":material/zoom_in:")
     result = keep_result(ZOOM, "zoom:result", preview_caption="Latest frame", stopped_caption="The last frame")
     if result:
@@ -108,9 +108,9 @@ def video_section() -> None:
     audio = clip.audio if keep_sound else None
 
     def make_job():
-        net = get_model(settings.model)
-        return net and animation_job(lambda on_progress, cancel: dream_video(
-            clip.frames, clip.fps, settings, net, on_progress, cancel, audio))
+        if not model_ready(settings.model):
+            return None
+        return JobSpec("video", {"frames": clip.frames, "fps": clip.fps, "settings": settings, "audio": audio})
     run_button("Dream the clip", VIDEO, make_job, estimate_s=estimate, icon=":material/movie:")
     result = keep_result(VIDEO, "video:result", preview_caption="Latest frame", stopped_caption="The last frame")
     if result:

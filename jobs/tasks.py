@@ -14,8 +14,11 @@ from engine.classify import classify
 from engine.dream import DreamSettings, deep_dream
 from engine.gallery import RenderCache
 from engine.models import load_model
+from engine.motion import Animation, dream_video, zoom_journey
+from engine.progress import Cancelled
 from engine.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
 from engine.style import StyleSettings, stylize
+from engine.video import gif_bytes, mp4_bytes
 
 
 def dream(on_progress, cancel, image: Image.Image, settings: DreamSettings,
@@ -76,10 +79,35 @@ def large_filter(on_progress, cancel, model: str, layer: str, channel: int, size
     return {key: big, ("top",) + key: classify(big, net, 3)}
 
 
+def _encoded(animation: Animation) -> dict:
+    return {"mp4": mp4_bytes(animation.frames, animation.fps, animation.audio),
+            "gif": gif_bytes(animation.frames, animation.fps), "frames": len(animation.frames),
+            "last": animation.frames[-1], "recipe": animation.recipe, "stopped": animation.stopped}
+
+
+def _animation(make) -> dict:
+    """Run ``make()`` and encode the MP4 and GIF; a stopped job still encodes the frames made so far."""
+    try:
+        return _encoded(make())
+    except Cancelled as stopped:
+        raise Cancelled(_encoded(stopped.partial) if isinstance(stopped.partial, Animation) else None) from None
+
+
+def zoom(on_progress, cancel, image: Image.Image, settings) -> dict:
+    return _animation(lambda: zoom_journey(image, settings, load_model(settings.model), on_progress, cancel))
+
+
+def video(on_progress, cancel, frames: Sequence[Image.Image], fps: float, settings,
+          audio: Optional[bytes] = None) -> dict:
+    return _animation(lambda: dream_video(list(frames), fps, settings, load_model(settings.model),
+                                          on_progress, cancel, audio))
+
+
 def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
     """Load a model into this process's cache (workers do this before their first job)."""
     load_model(model)
     return True
 
 
-TASKS = {f.__name__: f for f in (dream, style, palette, variations, thumbnails, large_filter, warm_up)}
+TASKS = {f.__name__: f for f in (dream, style, palette, variations, thumbnails, large_filter, zoom, video,
+                                  warm_up)}

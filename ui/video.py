@@ -1,15 +1,13 @@
-"""Widgets for animations: picking a clip, the time estimate, the job that encodes, and the result."""
+"""Widgets for animations: picking a clip, the time estimate and the result (jobs.tasks encodes)."""
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 import streamlit as st
 
 from engine.models import weights_ready
-from engine.motion import Animation, describe_duration, estimate_seconds, seconds_per_step
-from engine.progress import Cancelled
+from engine.motion import describe_duration, estimate_seconds, seconds_per_step
 from engine.video import MAX_CLIP_MB, MAX_CLIP_SECONDS, Clip, VideoError, gif_bytes, load_clip, mp4_bytes
-from jobs.queue import JobFn
 
 from .models import get_model
 
@@ -62,23 +60,6 @@ def show_estimate(model: str, layers: dict[str, float], size: tuple[int, int], w
     st.caption(f":material/schedule: {len(work)} frames at {size[0]}×{size[1]}: "
                f"**{describe_duration(seconds)}** on this machine (about {seconds / len(work):.1f} s a frame).")
     return seconds
-
-
-def _encoded(animation: Animation) -> dict:
-    return {"mp4": mp4_bytes(animation.frames, animation.fps, animation.audio),
-            "gif": gif_bytes(animation.frames, animation.fps), "frames": len(animation.frames),
-            "last": animation.frames[-1], "recipe": animation.recipe, "stopped": animation.stopped}
-
-
-def animation_job(make: Callable[..., Animation]) -> JobFn:
-    """A queue job that runs ``make(on_progress, cancel)`` and encodes the MP4 and GIF; a stopped
-    job still encodes the frames made so far."""
-    def job(on_progress, cancel):
-        try:
-            return _encoded(make(on_progress, cancel))
-        except Cancelled as stopped:
-            raise Cancelled(_encoded(stopped.partial) if isinstance(stopped.partial, Animation) else None) from None
-    return job
 
 
 def show_animation(result: dict, name: str, key: str) -> None:
