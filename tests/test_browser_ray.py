@@ -1,4 +1,5 @@
-"""The Deep Dream browser tests again, with the app as a thin client of a local Ray cluster."""
+"""The Deep Dream browser test again (upload, dream, compare, download), with the app as a thin
+client of a local Ray cluster. Queueing and Stop through Ray are in tests/test_jobs_ray.py."""
 import os
 import subprocess
 import sys
@@ -9,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, _free_port
-from tests.test_browser_dream import test_stop_ends_the_dream_and_keeps_where_it_got_to  # noqa: F401
 from tests.test_browser_dream import test_upload_dream_slider_and_download  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.ray]
