@@ -46,9 +46,19 @@ def _limit_memory(memory_mb: Optional[int]) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit))
 
 
+def _die_with_the_app() -> None:
+    """Linux: end this worker if the app's process dies without closing it (kill -9, a crash)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def worker_main(conn, cancel, device: Optional[str], memory_mb: Optional[int], niceness: int,
                 warm_model: Optional[str]) -> None:
     """Take (job id, spec) from the pipe, run it, send back progress and one outcome; repeat."""
+    _die_with_the_app()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group; the app decides
     if niceness:
         os.nice(niceness)

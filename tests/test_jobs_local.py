@@ -117,3 +117,26 @@ def test_a_real_dream_travels_as_a_spec_and_comes_back_whole(one_worker):
     assert job.result["after"].size == (64, 48)
     assert job.result["recipe"]["kind"] == "dream" and len(job.result["seen_after"]) == 5
     assert job.progress.fraction == 1.0 and job.preview is not None
+
+
+def test_a_busy_worker_ends_when_the_app_is_killed_outright(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    script = tmp_path / "app.py"
+    script.write_text("import sys, time\n"
+                      f"sys.path.insert(0, {str(__import__('tests.conftest').conftest.ROOT)!r})\n"
+                      "from jobs.local import ProcessQueue\n"
+                      "from jobs.spec import JobSpec\n"
+                      "if __name__ == '__main__':\n"
+                      "    queue = ProcessQueue(1)\n"
+                      "    job = queue.submit('a', 'x', JobSpec('tests.fake_tasks:hang'))\n"
+                      "    while job.progress is None: time.sleep(0.05)\n"
+                      "    print(queue.pool._all[0].process.pid, flush=True)\n"
+                      "    time.sleep(600)\n")
+    app = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    worker = int(app.stdout.readline())
+    app.send_signal(signal.SIGKILL)
+    app.wait()
+    wait_until(lambda: not os.path.exists(f"/proc/{worker}") or
+               open(f"/proc/{worker}/stat").read().rsplit(")", 1)[1].split()[0] == "Z", timeout=30)
