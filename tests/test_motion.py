@@ -133,11 +133,12 @@ def test_motion_guided_start_flickers_clearly_less(lite0):
     print(f"flicker (grey levels): photos {scene:.2f}, dreamed alone {flicker(alone):.2f}, "
           f"guided {flicker(guided):.2f}; motion taken out: alone {compensated(alone):.2f}, "
           f"guided {compensated(guided):.2f}, blended without following the motion {compensated(unmoved):.2f}")
-    assert flicker(guided) < 0.7 * flicker(alone)
+    assert flicker(guided) < 0.8 * flicker(alone)
     assert flicker(guided) - scene < 0.5 * (flicker(alone) - scene)  # what the dream adds to the scene's change
-    assert compensated(guided) < 0.5 * compensated(alone)
+    assert compensated(guided) < 0.6 * compensated(alone)
     assert compensated(guided) < compensated(unmoved)  # following the motion is what helps
-    assert np.abs(grey(guided[-1]) - grey(photos[-1])).mean() > 0.5 * np.abs(grey(alone[-1]) - grey(photos[-1])).mean()
+    strength = [np.abs(grey(frames[-1]) - grey(photos[-1])).mean() for frames in (alone, guided)]
+    assert strength[1] > 0.8 * strength[0]  # as strong a dream: steadier, not just fainter
 
 
 def test_the_estimate_counts_every_frame(lite0):
