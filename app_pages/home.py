@@ -6,7 +6,8 @@ from PIL import Image
 from ui.compare import before_after
 from ui.inputs import SAMPLES_DIR
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+PAGES_DIR = Path(__file__).resolve().parent  # absolute, so links work from any entrypoint
+ASSETS = PAGES_DIR.parent / "assets"
 
 st.title("DreamLab")
 st.write("Make art with the neural networks that learned to see. Everything runs on this machine, "
@@ -19,15 +20,15 @@ if showcase.exists():
     st.caption("Made by DreamLab's Deep Dream page from the sample cat photo. Drag the handle to compare.")
 
 CARDS = [
-    ("Deep Dream", "app_pages/deep_dream.py", ":material/cloud:",
+    ("Deep Dream", PAGES_DIR / "deep_dream.py", ":material/cloud:",
      "The network looks at your photo and paints more of whatever it sees: strokes, spirals, eyes, creatures."),
-    ("Filter Gallery", "app_pages/filter_gallery.py", ":material/grid_view:",
+    ("Filter Gallery", PAGES_DIR / "filter_gallery.py", ":material/grid_view:",
      "See what each of the network's filters is looking for, from simple edges to strange objects."),
-    ("Style Transfer", "app_pages/style_transfer.py", ":material/brush:",
+    ("Style Transfer", PAGES_DIR / "style_transfer.py", ":material/brush:",
      "Paint your photo in the manner of a painting."),
-    ("Hybrid Palette", "app_pages/hybrid_palette.py", ":material/palette:",
+    ("Hybrid Palette", PAGES_DIR / "hybrid_palette.py", ":material/palette:",
      "Use the network's filters as a painter's palette: mix a few and paint with them."),
-    ("Motion", "app_pages/motion.py", ":material/movie:",
+    ("Motion", PAGES_DIR / "motion.py", ":material/movie:",
      "Fall endlessly into a dream with a zoom journey, or dream a short video clip frame by frame."),
 ]
 columns = st.columns(2)

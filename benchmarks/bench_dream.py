@@ -1,6 +1,6 @@
 """Deep Dream speed: the engine against the raw forward+backward it cannot avoid.
 
-    .venv/bin/python benchmarks/bench_dream.py [--megapixels 1.0] [--preset classic] [--repeats 3]
+    .venv/bin/python -m benchmarks.bench_dream [--megapixels 1.0] [--preset classic] [--repeats 3]
 
 For a photo of the given size and a preset, prints the engine's wall time and the time of a bare loop
 doing only forward+backward of the same truncated network over the same octave sizes and step counts
@@ -18,12 +18,10 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from engine.dream import deep_dream, dream_objective, octave_sizes  # noqa: E402
-from engine.images import resize, to_tensor  # noqa: E402
-from engine.models import load_model  # noqa: E402
-from engine.presets import preset_settings  # noqa: E402
+from engine.dream import deep_dream, dream_objective, octave_sizes
+from engine.images import resize, to_tensor
+from engine.models import load_model
+from engine.presets import preset_settings
 
 SAMPLE = Path(__file__).resolve().parent.parent / "assets" / "samples" / "cat.jpg"
 
@@ -65,8 +63,8 @@ def main() -> None:
         for policy in ("PASSIVE", "ACTIVE"):
             print(f"OMP_WAIT_POLICY={policy}", flush=True)
             argv = [a for a in sys.argv[1:] if a != "--omp"]
-            subprocess.run([sys.executable, __file__, *argv], env={**os.environ, "OMP_WAIT_POLICY": policy},
-                           check=True)
+            subprocess.run([sys.executable, "-m", "benchmarks.bench_dream", *argv],
+                           env={**os.environ, "OMP_WAIT_POLICY": policy}, cwd=SAMPLE.parents[2], check=True)
         return
     net = load_model("lite0")
     print(f"device: {net.device}, torch threads: {torch.get_num_threads()}, preset: {args.preset}")

@@ -1,8 +1,8 @@
 """Filter Gallery benchmarks: speed per thumbnail, quality of the shipped gallery, page opening time.
 
-    .venv/bin/python benchmarks/bench_filters.py speed [--layers stem,block3,...] [--batch 16] [--threads 1]
-    .venv/bin/python benchmarks/bench_filters.py quality [--gallery assets/gallery]
-    .venv/bin/python benchmarks/bench_filters.py page      # needs Debian's chromium
+    .venv/bin/python -m benchmarks.bench_filters speed [--layers stem,block3,...] [--batch 16] [--threads 1]
+    .venv/bin/python -m benchmarks.bench_filters quality [--gallery assets/gallery]
+    .venv/bin/python -m benchmarks.bench_filters page      # needs Debian's chromium
 
 ``speed`` renders one batch of 128 px thumbnails per layer (the gallery's settings) and prints seconds
 per thumbnail, batched and one by one. The machine's load average is printed too: other processes
@@ -22,8 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 
 def load() -> str:
     return " / ".join(f"{v:.1f}" for v in os.getloadavg())

@@ -5,11 +5,11 @@ the default model, makes a seeded 4:3 picture of the given size, dreams on it wi
 preset (``preset_settings("classic")``, tile 512) and reports its peak resident memory
 (``VmHWM`` from /proc/self/status, and ``ru_maxrss``), also measured just before the dream.
 
-    .venv/bin/python benchmarks/bench_memory.py                 # 1, 4, 8 MP, the full preset
-    .venv/bin/python benchmarks/bench_memory.py --mp 8 --steps 1  # quicker: the peak comes in step 1
-    .venv/bin/python benchmarks/bench_memory.py --tile 256       # what a smaller tile saves
-    .venv/bin/python benchmarks/bench_memory.py --trim           # malloc_trim(0) after every step
-    .venv/bin/python benchmarks/bench_memory.py --python /path/to/cpu-venv/bin/python
+    .venv/bin/python -m benchmarks.bench_memory                 # 1, 4, 8 MP, the full preset
+    .venv/bin/python -m benchmarks.bench_memory --mp 8 --steps 1  # quicker: the peak comes in step 1
+    .venv/bin/python -m benchmarks.bench_memory --tile 256       # what a smaller tile saves
+    .venv/bin/python -m benchmarks.bench_memory --trim           # malloc_trim(0) after every step
+    .venv/bin/python -m benchmarks.bench_memory --python /path/to/cpu-venv/bin/python
                                    # children run another interpreter, e.g. one with the CPU-only torch
                                    # wheel that deployments install (a CUDA build's libraries alone
                                    # add about 500 MB of RSS)
@@ -111,7 +111,7 @@ def main() -> None:
     print(f"{'torch':>12} {'picture':>11} {'MP':>5} {'tile':>5} {'steps':>9} {'RSS before':>11} {'peak RSS':>9} "
           f"{'dream adds':>11} {'time':>7}  fits")
     for mp in (float(v) for v in args.mp.split(",")):
-        command = [args.python, __file__, "--child", str(mp)]
+        command = [args.python, "-m", "benchmarks.bench_memory", "--child", str(mp)]  # cwd=ROOT
         for option in ("tile", "steps", "threads"):
             if getattr(args, option):
                 command += [f"--{option}", str(getattr(args, option))]
@@ -132,5 +132,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

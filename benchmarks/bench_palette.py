@@ -1,6 +1,6 @@
 """Hybrid Palette speed at the page's default settings, per seed kind and picture size.
 
-    .venv/bin/python benchmarks/bench_palette.py [--threads N] [--repeats 2]
+    .venv/bin/python -m benchmarks.bench_palette [--threads N] [--repeats 2]
 
 Prints wall time and process CPU time for a two-filter palette (block8:12, block12:40:0.5) on the sample
 cat photo (longest side 384 = "Small", 512 = "Medium") and on noise / colour / gradient seeds (256 =
@@ -10,18 +10,15 @@ On a shared machine, compare CPU time with --threads 1: it is what an idle core 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import torch
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from engine.images import fit_side, to_tensor  # noqa: E402
-from engine.models import load_model  # noqa: E402
-from engine.palette import PaletteSettings, as_palette, palette_dream, palette_objective  # noqa: E402
+from engine.images import fit_side, to_tensor
+from engine.models import load_model
+from engine.palette import PaletteSettings, as_palette, palette_dream, palette_objective
 
 SAMPLE = Path(__file__).resolve().parent.parent / "assets" / "samples" / "cat.jpg"
 PALETTE = as_palette([("block8", 12, 1.0), ("block12", 40, 0.5)])

@@ -1,9 +1,9 @@
 """Style transfer speed and quality on this machine, against a plain Gatys loop.
 
-    python benchmarks/bench_style.py                 # the table (default model and settings)
-    python benchmarks/bench_style.py --repeat 3      # best of 3 timings per row
-    python benchmarks/bench_style.py --out /tmp/st   # also save the pictures to look at
-    python benchmarks/bench_style.py --layers /tmp/layers.png   # contact sheet of Lite0 layer candidates
+    python -m benchmarks.bench_style                 # the table (default model and settings)
+    python -m benchmarks.bench_style --repeat 3      # best of 3 timings per row
+    python -m benchmarks.bench_style --out /tmp/st   # also save the pictures to look at
+    python -m benchmarks.bench_style --layers /tmp/layers.png   # contact sheet of Lite0 layer candidates
 
 The baseline is the textbook recipe: start from the photo, run L-BFGS for 150 loss evaluations at
 the full size. DreamLab's ``stylize`` solves coarse to fine instead. Both are scored with the same
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -21,11 +20,9 @@ import torch
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from engine.images import fit_side, to_pil, to_tensor  # noqa: E402
-from engine.models import load_model  # noqa: E402
-from engine.style import StyleLoss, StyleSettings, _style_tensor, stylize  # noqa: E402
+from engine.images import fit_side, to_pil, to_tensor
+from engine.models import load_model
+from engine.style import StyleLoss, StyleSettings, _style_tensor, stylize
 
 CONTENT = ROOT / "assets" / "samples" / "cat.jpg"
 STYLE = ROOT / "assets" / "styles" / "swirling_night.jpg"

@@ -1,7 +1,7 @@
 """Several real browser sessions dream at once against a local DreamLab server, per job back end.
 
-    .venv/bin/python benchmarks/load_test.py [--sessions 8] [--backend local|ray|both] [--rounds 1]
-    .venv/bin/python benchmarks/load_test.py --url http://127.0.0.1:8501      # a server already running
+    .venv/bin/python -m benchmarks.load_test [--sessions 8] [--backend local|ray|both] [--rounds 1]
+    .venv/bin/python -m benchmarks.load_test --url http://127.0.0.1:8501      # a server already running
 
 Without --url it starts its own server on a free local port for each back end: ``local`` (worker
 processes, the default), and ``ray`` (the app as a thin client of a one-CPU Ray cluster this
@@ -29,7 +29,6 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 

@@ -26,7 +26,7 @@ from .models import FeatureNet
 from .progress import ProgressFn, Reporter
 
 # Per-model default layers: {layer: weight}. Lite0's were chosen by looking at transfers of all
-# built-in styles onto the sample photos (see benchmarks/bench_style.py --layers).
+# built-in styles onto the sample photos (see python -m benchmarks.bench_style --layers).
 DEFAULT_LAYERS: dict[str, dict[str, dict[str, float]]] = {
     "lite0": {"content": {"block7": 1.0},
               "style": {"stem": 1.0, "block0": 1.0, "block2": 1.0, "block4": 1.0, "block7": 1.0}},

@@ -20,7 +20,7 @@ from engine.images import ImageError, LoadedImage, load_image
 try:
     from . import make_inputs as mi  # tests/ as a package
 except ImportError:
-    import make_inputs as mi
+    import tests.make_inputs as mi  # the subprocess runs in the repository root
 
 ROOT = Path(__file__).resolve().parents[1]
 PILLOW_DEFAULT_MAX_PIXELS = int(1024 * 1024 * 1024 // 4 // 3)  # Pillow's own default, 89,478,485
@@ -327,7 +327,6 @@ from pathlib import Path
 from PIL import Image, ImageFile
 default = (Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES)
 root = Path(sys.argv[1])
-sys.path.insert(0, str(root)); sys.path.insert(0, str(root / "tests"))
 warnings.simplefilter("ignore")
 failed = []
 for package in ("engine", "ui"):
@@ -340,7 +339,7 @@ for package in ("engine", "ui"):
             importlib.import_module(f"{package}.{info.name}")
         except Exception as err:
             failed.append(f"{package}.{info.name}: {type(err).__name__}")
-import make_inputs as mi
+import tests.make_inputs as mi  # the subprocess runs in the repository root
 from engine.images import ImageError, load_image
 for make in [*mi.ACCEPTED.values(), *mi.REFUSED.values()]:
     try:

@@ -1,6 +1,8 @@
 """One filter seen large: painted on demand at a higher size, its top classes, Add to palette."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from PIL import Image
 
@@ -19,6 +21,8 @@ SELECTED = "gallery:selected"  # (model, layer, channel) of the filter shown lar
 ASKED = "gallery:large:asked"  # the render key last started, so a rerun does not start it again
 LARGE_SIZES = {"Large": 256, "Extra large": 384}
 LARGE_STEPS = 96
+# absolute, so the link works from any entrypoint (app.py, Community Cloud's deploy/community_cloud/)
+PALETTE_PAGE = Path(__file__).resolve().parent.parent / "app_pages" / "hybrid_palette.py"
 
 
 def enlarged_filter(model: str, layer: str, channel: int) -> None:
@@ -86,4 +90,4 @@ def _about(model: str, layer: str, channel: int, info, key: tuple, dead: bool) -
         st.rerun()
     if there:
         st.success(f"Filter {layer}:{channel} is in your palette ({len(palette())} filters).")
-        st.page_link("app_pages/hybrid_palette.py", label="Paint with your palette", icon=":material/palette:")
+        st.page_link(PALETTE_PAGE, label="Paint with your palette", icon=":material/palette:")

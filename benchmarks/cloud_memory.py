@@ -1,0 +1,110 @@
+"""Does the app fit Streamlit Community Cloud's memory (about 2.7 GB)? The whole server, one dream.
+
+    .venv/bin/python -m benchmarks.cloud_memory                   # the Cloud entrypoint, largest picture
+    .venv/bin/python -m benchmarks.cloud_memory --python /tmp/cpu-venv/bin/python   # another install
+
+Starts `streamlit run deploy/community_cloud/streamlit_app.py` from the repository root (as Community
+Cloud does), opens the Deep Dream page in headless Chromium, uploads a 4000x3000 photo (the app
+scales it to DREAMLAB_MAX_SIDE, 1600 px), picks the largest picture size and the default preset,
+presses Dream and waits for the result. Prints the server's resident memory after the page loaded and
+its peak (VmHWM) over the whole run, against the budget. Needs Debian's chromium.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from PIL import Image
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, upload, wait_for_app
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRYPOINT = "deploy/community_cloud/streamlit_app.py"
+BUDGET_MB = 2700
+
+
+def memory_mb(pid: int, field: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(python: str, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [python, "-m", "streamlit", "run", ENTRYPOINT, "--server.headless=true", f"--server.port={port}",
+         "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(240):
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("the app did not start")
+
+
+def dream_in_browser(url: str, photo: Path, timeout_s: float) -> float:
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        page.set_default_timeout(120_000)
+        page.goto(f"{url}/deep_dream")
+        wait_for_app(page)
+        page.get_by_role("radio", name="Upload").click()
+        upload(page, photo)
+        page.get_by_role("slider", name="Picture size").press("End")  # the largest size the app allows
+        wait_for_app(page)
+        start = time.perf_counter()
+        page.get_by_role("button", name="Dream").click()
+        page.get_by_text("Your dream").wait_for(timeout=timeout_s * 1000)
+        seconds = time.perf_counter() - start
+        if page.locator("text=Traceback").count():
+            raise SystemExit("the page shows a traceback")
+        browser.close()
+        return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--python", default=sys.executable, help="the interpreter of the install to measure")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for the dream")
+    args = parser.parse_args()
+    torch = subprocess.run([args.python, "-c", "import torch; print(torch.__version__, torch.version.cuda or 'cpu-only')"],
+                           capture_output=True, text=True).stdout.strip()
+    with tempfile.TemporaryDirectory() as scratch:
+        photo = Path(scratch) / "big_photo.jpg"
+        Image.open(ROOT / "assets" / "samples" / "cat.jpg").convert("RGB").resize((4000, 3000)).save(photo, quality=90)
+        port = free_port()
+        server = start_server(args.python, port)
+        try:
+            loaded = memory_mb(server.pid, "VmRSS")
+            seconds = dream_in_browser(f"http://127.0.0.1:{port}", photo, args.timeout)
+            after = memory_mb(server.pid, "VmRSS")
+            peak = memory_mb(server.pid, "VmHWM")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"torch {torch}; entrypoint {ENTRYPOINT}; DREAMLAB_MAX_SIDE={os.environ.get('DREAMLAB_MAX_SIDE', '1600')}")
+    print(f"server RSS when started: {loaded:.0f} MB; after the dream: {after:.0f} MB; "
+          f"peak over the run: {peak:.0f} MB (budget {BUDGET_MB} MB: {'fits' if peak < BUDGET_MB else 'DOES NOT FIT'}); "
+          f"dream took {seconds:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
