@@ -69,7 +69,7 @@ def choose_torch_source(mode: str, system: str, gpu: bool, index: str, reachable
     if mode == "cpu":
         raise SystemExit(f"DREAMLAB_TORCH=cpu, but the PyTorch CPU index ({index}) could not be reached.")
     return TorchSource(None, f"torch from PyPI: the PyTorch CPU index ({index}) could not be reached, so this "
-                             "installs PyPI's build, which includes CUDA libraries (about 5 GB)")
+                             "installs PyPI's build, which includes CUDA libraries (about 6 GB in all)")
 
 
 def pip_install_command(requirements: Path, source: TorchSource) -> list[str]:
