@@ -375,3 +375,14 @@ def test_dockerfile_installs_with_the_lock_before_copying_the_code():
     for needed in ("requirements.txt", "constraints.txt", "deploy/install.py"):
         assert needed in before_code and (ROOT / needed).is_file()
         assert not any(needed == pattern or needed.startswith(pattern.rstrip("/") + "/") for pattern in ignored)
+
+
+def test_cloud_entrypoint_runs_the_app_with_its_pages_and_links():
+    """Streamlit resolves page paths from the entrypoint's folder; the app's own paths are absolute."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(CLOUD / "streamlit_app.py"), default_timeout=120).run()
+    assert not at.exception, at.exception
+    assert len(at.get("page_link")) >= 4  # Home links every page
+    at.switch_page("../../app_pages/deep_dream.py").run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Deep Dream"]
