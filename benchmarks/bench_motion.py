@@ -1,6 +1,6 @@
 """Seconds per frame of the Motion page at 512 px: a zoom journey and a dreamed clip, default settings.
 
-    .venv/bin/python benchmarks/bench_motion.py [--threads N] [--repeats 2] [--frames 6] [--side 512]
+    .venv/bin/python -m benchmarks.bench_motion [--threads N] [--repeats 2] [--frames 6] [--side 512]
 
 Zoom: the sample cat photo at longest side --side, the page's default zoom settings (first frame a
 full 3-octave dream, then 4 steps a frame); prints the first frame and the later frames apart.
@@ -12,21 +12,18 @@ alternate (--repeats), the best counts. Wall and process CPU time: on a shared m
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import torch
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from engine.images import fit_side  # noqa: E402
-from engine.models import load_model  # noqa: E402
-from engine.motion import VideoSettings, ZoomSettings, dream_video, guided_start, zoom_journey  # noqa: E402
-from engine.presets import preset_settings  # noqa: E402
-from engine.video import gif_bytes, mp4_bytes  # noqa: E402
-from tests.make_clips import moving_frames  # noqa: E402
+from engine.images import fit_side
+from engine.models import load_model
+from engine.motion import VideoSettings, ZoomSettings, dream_video, guided_start, zoom_journey
+from engine.presets import preset_settings
+from engine.video import gif_bytes, mp4_bytes
+from tests.make_clips import moving_frames
 
 SAMPLE = Path(__file__).resolve().parent.parent / "assets" / "samples" / "cat.jpg"
 
