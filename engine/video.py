@@ -24,6 +24,7 @@ MAX_CLIP_SECONDS = float(os.environ.get("DREAMLAB_MAX_CLIP_SECONDS", 20))
 MAX_CLIP_MB = 50
 MAX_CLIP_PIXELS = 4096 * 2304  # a little above 4K; bigger frames are refused before decoding
 MAX_FPS = 30  # frames are dreamed at most this often per second
+MAX_FRAMES = int(os.environ.get("DREAMLAB_MAX_CLIP_FRAMES", 240))  # keeps a clip's frames within memory
 MIN_SIDE = 32
 CLIP_HINT = "use MP4, MOV, WebM or GIF"
 FFMPEG_TIMEOUT_S = 600
@@ -145,6 +146,9 @@ def load_clip(source: Source, max_side: int = 512, fps: Optional[float] = None) 
         rate = min(fps or info.fps, info.fps, MAX_FPS)
         if info.variable_rate:
             notes.append(f"This clip's frame rate varies; it was evened out to {rate:.3g} frames per second.")
+        if rate * info.seconds > MAX_FRAMES:
+            rate = MAX_FRAMES / info.seconds
+            notes.append(f"To keep to {MAX_FRAMES} frames at most, {rate:.3g} frames per second will be dreamed.")
         frames = _decode(path, Path(tmp), max_side, rate)
         if len(frames) < 2:
             raise VideoError("This clip has fewer than two frames: for a still picture use the Deep Dream page.")

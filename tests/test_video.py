@@ -110,3 +110,10 @@ def test_a_missing_file_and_an_oversized_upload_are_refused(monkeypatch, tmp_pat
     monkeypatch.setattr(video, "MAX_CLIP_MB", 0.001)
     with pytest.raises(VideoError, match="larger than"):
         load_clip(b"\0" * 5000)
+
+
+def test_a_long_clip_at_a_high_rate_is_dreamed_at_fewer_frames(monkeypatch):
+    monkeypatch.setattr(video, "MAX_FRAMES", 4)
+    clip = load_clip(make_clips.moving_clip(count=8, width=64, height=48, fps=8, sound=False))
+    assert len(clip.frames) == 4 and clip.fps == 4
+    assert clip.notes == ["To keep to 4 frames at most, 4 frames per second will be dreamed."]

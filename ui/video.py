@@ -7,7 +7,7 @@ import streamlit as st
 
 from engine.models import weights_ready
 from engine.motion import describe_duration, estimate_seconds, seconds_per_step
-from engine.video import MAX_CLIP_MB, MAX_CLIP_SECONDS, Clip, VideoError, gif_bytes, load_clip, mp4_bytes
+from engine.video import MAX_CLIP_MB, MAX_CLIP_SECONDS, Clip, VideoError, load_clip
 
 from .models import get_model
 
