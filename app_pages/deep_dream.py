@@ -7,6 +7,7 @@ from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
 from ui.inputs import UPLOAD_TYPES, image_input, shrink_to
 from jobs.spec import JobSpec
 from ui.models import model_picker, model_ready
+from ui.region import region_picker
 from ui.results import classes_table, show_result
 from ui.runner import keep_result, run_button
 
@@ -21,6 +22,7 @@ st.write("The network looks at your photo and paints more of whatever it sees. "
 photo = image_input("dream")
 if photo is not None:
     st.image(photo.image, caption="Your photo", width=320)
+region = region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
 
 preset_name = st.radio("Style of dream", list(PRESETS), index=list(PRESETS).index(DEFAULT_PRESET),
                        format_func=lambda n: PRESETS[n].title, horizontal=True,
@@ -78,7 +80,8 @@ def make_job():
     if not model_ready(model_name):
         return None
     image = shrink_to(photo.image, SIZES[size_label])
-    return JobSpec("dream", {"image": image, "settings": DreamSettings(**vars(settings)), "guide": guide})
+    return JobSpec("dream", {"image": image, "settings": DreamSettings(**vars(settings)), "guide": guide,
+                             "region": region})
 
 
 run_button("Dream", KIND, make_job, estimate_s=8.0, icon=":material/auto_awesome:")

@@ -23,18 +23,40 @@ class Canvas(Protocol):
 
 
 class PixelCanvas:
-    """The picture itself is the parameter: normalised-gradient steps, clipped to valid pixels."""
+    """The picture itself is the parameter: normalised-gradient steps, clipped to valid pixels.
 
-    def __init__(self, pixels: torch.Tensor, step_size: float):
+    With a ``mask`` [1, 1, H, W] in 0..1 the picture changes only inside it: the gradient is
+    weighted by the mask (soft edges change less), normalised over the region alone (a small
+    region moves as fast as a whole picture), and ``keep`` (default: the starting pixels) is
+    restored wherever the mask is 0, so nothing outside ever moves."""
+
+    def __init__(self, pixels: torch.Tensor, step_size: float, mask: Optional[torch.Tensor] = None,
+                 keep: Optional[torch.Tensor] = None):
         self.pixels = pixels.detach().clone()
         self.step_size = step_size
+        self.mask = mask
+        if mask is not None:
+            self.keep = (self.pixels if keep is None else keep.detach()).clone()
+            self.pixels = self._hold_outside(self.pixels)
 
     def render(self) -> torch.Tensor:
         return self.pixels
 
     def update(self, pixels: torch.Tensor, grad: torch.Tensor) -> None:
-        scale = grad.abs().mean(dim=(1, 2, 3), keepdim=True) + 1e-8
+        if self.mask is not None:
+            grad = grad * self.mask
+        scale = grad.abs().mean(dim=(1, 2, 3), keepdim=True) / self._coverage() + 1e-8
         self.pixels = (self.pixels + self.step_size * grad / scale).clamp_(0.0, 1.0)
+        if self.mask is not None:
+            self.pixels = self._hold_outside(self.pixels)
+
+    def _coverage(self) -> torch.Tensor | float:
+        if self.mask is None:
+            return 1.0
+        return self.mask.mean(dim=(1, 2, 3), keepdim=True).clamp_min(1e-6)
+
+    def _hold_outside(self, pixels: torch.Tensor) -> torch.Tensor:
+        return torch.where(self.mask > 0, pixels, self.keep)
 
 
 def cuts(length: int, tile: int, shift: float) -> list[int]:

@@ -13,6 +13,7 @@ from .images import fit_side, resize, to_pil, to_tensor
 from .models import FeatureNet
 from .objectives import Objective, guided, layer_energy, scaled
 from .progress import STAGE_ENDS, ProgressFn, Reporter
+from .region import Region
 
 MIN_OCTAVE_SIDE = 64
 GUIDE_SIDE = 320  # guide pictures are looked at this size: enough features, cheap to match
@@ -72,21 +73,23 @@ def guide_features(net: FeatureNet, guide: Image.Image, layer: str) -> torch.Ten
 
 def deep_dream(image: Image.Image, settings: DreamSettings, net: FeatureNet,
                guide: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
-               cancel: Optional[threading.Event] = None) -> Image.Image:
+               cancel: Optional[threading.Event] = None, region: Optional[Region] = None) -> Image.Image:
     """Dream on ``image``; returns a picture of the same size. Progress has one stage per
-    octave, with a preview at the end of each."""
+    octave, with a preview at the end of each. With a ``region`` the dream happens only inside
+    it; the rest of the photo stays exactly as it was."""
     base = to_tensor(image, net.device)
     sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
     objective = dream_objective(net, settings, resize(base, sizes[0]), guide)
     reporter = Reporter(on_progress, cancel, "octave", [h * w for h, w in sizes], previews=STAGE_ENDS)
-    return dream_with_objective(image, objective, settings, net, reporter)
+    return dream_with_objective(image, objective, settings, net, reporter, region=region)
 
 
 def dream_with_objective(image: Image.Image, objective: Objective, settings: DreamSettings, net,
-                         reporter: Optional[Reporter] = None) -> Image.Image:
+                         reporter: Optional[Reporter] = None, region: Optional[Region] = None) -> Image.Image:
     """The octave loop: ascend ``objective`` on ``image`` from the smallest octave to full size,
     carrying the detail the dream added from octave to octave. ``settings.layers`` is not used.
-    Octave k is reported as stage k of ``reporter`` (counted from its ``first_stage``)."""
+    Octave k is reported as stage k of ``reporter`` (counted from its ``first_stage``).
+    A ``region`` (resized to every octave) limits the dream to its inside."""
     reporter = reporter or Reporter()
     generator = torch.Generator().manual_seed(settings.seed)
     base = to_tensor(image, net.device)
@@ -95,7 +98,9 @@ def dream_with_objective(image: Image.Image, objective: Objective, settings: Dre
     canvas = None
     for index, size in enumerate(sizes):
         octave_base = resize(base, size)
-        canvas = PixelCanvas((octave_base + resize(detail, size)).clamp(0, 1), settings.step_size)
+        mask = region.mask(*size, device=net.device) if region is not None else None
+        canvas = PixelCanvas((octave_base + resize(detail, size)).clamp(0, 1), settings.step_size,
+                             mask=mask, keep=octave_base)
         reporter.watch(lambda canvas=canvas: to_pil(canvas.pixels))
         ascend(canvas, net, objective, steps=settings.steps, generator=generator, jitter=settings.jitter,
                tile=settings.tile, on_step=lambda step, index=index: reporter.step(index, step, settings.steps),

@@ -30,6 +30,7 @@ from .images import contact_sheet, resize, to_pil, to_tensor
 from .models import FeatureNet, ModelSpec
 from .objectives import Objective, channel, scaled
 from .progress import Cancelled, Previews, Progress, ProgressFn, Reporter
+from .region import Region, region_recipe
 
 PALETTE_FORMAT = 1  # version of the saved-palette JSON
 MAX_FILTERS = 32
@@ -315,19 +316,21 @@ class Journey:
 
 def palette_dream(seed: Union[Image.Image, str, SeedSpec], palette: PaletteLike, settings: PaletteSettings,
                   net: FeatureNet, on_progress: Optional[ProgressFn] = None,
-                  cancel: Optional[threading.Event] = None) -> Image.Image:
+                  cancel: Optional[threading.Event] = None, region: Optional[Region] = None) -> Image.Image:
     """Paint one palette on ``seed`` (a photo keeps its size; other seeds are ``settings.size`` square)."""
-    return palette_journey(seed, [palette], settings, net, on_progress, cancel).image
+    return palette_journey(seed, [palette], settings, net, on_progress, cancel, region=region).image
 
 
 def palette_journey(seed: Union[Image.Image, str, SeedSpec], palettes: Sequence[PaletteLike],
                     settings: PaletteSettings, net: FeatureNet, on_progress: Optional[ProgressFn] = None,
-                    cancel: Optional[threading.Event] = None, keep_frames: bool = False) -> Journey:
+                    cancel: Optional[threading.Event] = None, keep_frames: bool = False,
+                    region: Optional[Region] = None) -> Journey:
     """Apply ``palettes`` one after another, each for an equal share of the steps.
 
     On a photo each palette runs the octave loop on the previous palette's picture; on other
     seeds one Fourier canvas carries through, its objective switching from palette to palette.
     With ``keep_frames`` the previews are kept as the frames of the journey (seed first).
+    A ``region`` (photos only) limits the painting to its inside; the rest stays as it was.
     """
     seed = as_seed(seed)
     palettes = [as_palette(p) for p in palettes]
@@ -335,6 +338,8 @@ def palette_journey(seed: Union[Image.Image, str, SeedSpec], palettes: Sequence[
         raise ValueError("a journey needs at least one palette")
     for palette in palettes:
         check_palette(palette, net.spec)
+    if region is not None and seed.kind != "photo":
+        raise ValueError("a region can only be painted on a photo")
     frames: list[Image.Image] = []
 
     def record(progress: Progress) -> None:
@@ -344,13 +349,14 @@ def palette_journey(seed: Union[Image.Image, str, SeedSpec], palettes: Sequence[
             on_progress(progress)
 
     if seed.kind == "photo":
-        image = _photo_journey(seed.image, palettes, settings, net, record, cancel, frames if keep_frames else None)
+        image = _photo_journey(seed.image, palettes, settings, net, record, cancel, frames if keep_frames else None,
+                               region)
     else:
         image = _canvas_journey(seed, palettes, settings, net, record, cancel, frames if keep_frames else None)
-    return Journey(image, frames, settings.recipe(seed, palettes))
+    return Journey(image, frames, {**settings.recipe(seed, palettes), **region_recipe(region)})
 
 
-def _photo_journey(image: Image.Image, palettes, settings: PaletteSettings, net, record, cancel, frames):
+def _photo_journey(image: Image.Image, palettes, settings: PaletteSettings, net, record, cancel, frames, region):
     steps = shares(settings.steps_for("photo"), len(palettes)) if len(palettes) > 1 else [settings.steps_for("photo")]
     sizes = octave_sizes(image.size[1], image.size[0], settings.octaves, settings.octave_scale)
     weights = [h * w * n for n in steps for h, w in sizes]
@@ -366,7 +372,7 @@ def _photo_journey(image: Image.Image, palettes, settings: PaletteSettings, net,
         reference = resize(to_tensor(image, net.device), sizes[0])
         objective = palette_objective(net, palette, reference)
         reporter.first_stage = k * len(sizes)
-        image = dream_with_objective(image, objective, dream, net, reporter)
+        image = dream_with_objective(image, objective, dream, net, reporter, region=region)
     return image
 
 
@@ -405,7 +411,7 @@ def seed_canvas(seed: SeedSpec, height: int, width: int, number: int, lr: float,
 def palette_variations(seed: Union[Image.Image, str, SeedSpec], palettes: Sequence[PaletteLike],
                        settings: PaletteSettings, net: FeatureNet, numbers: Sequence[int],
                        on_progress: Optional[ProgressFn] = None,
-                       cancel: Optional[threading.Event] = None) -> list[Journey]:
+                       cancel: Optional[threading.Event] = None, region: Optional[Region] = None) -> list[Journey]:
     """The same palette(s) painted with each random seed number in ``numbers``, one after another.
 
     Variation i is exactly ``palette_journey`` with ``seed=numbers[i]``. Stopped early, the
@@ -417,7 +423,8 @@ def palette_variations(seed: Union[Image.Image, str, SeedSpec], palettes: Sequen
                 on_progress(Progress("variation", i, len(numbers), p.step, p.steps,
                                      (i + p.fraction) / len(numbers), p.preview))
         try:
-            done.append(palette_journey(seed, palettes, replace(settings, seed=int(number)), net, forward, cancel))
+            done.append(palette_journey(seed, palettes, replace(settings, seed=int(number)), net, forward, cancel,
+                                        region=region))
         except Cancelled as stopped:
             pictures = [j.image for j in done] + ([stopped.partial] if stopped.partial is not None else [])
             if pictures:  # a photo stopped in a small octave is smaller than the finished ones

@@ -24,6 +24,7 @@ from PIL import Image
 from .images import fit_side, resize, to_pil, to_tensor
 from .models import FeatureNet
 from .progress import ProgressFn, Reporter
+from .region import Region
 
 # Per-model default layers: {layer: weight}. Lite0's were chosen by looking at transfers of all
 # built-in styles onto the sample photos (see python -m benchmarks.bench_style --layers).
@@ -123,6 +124,20 @@ def gram(features: torch.Tensor) -> torch.Tensor:
     return flat @ flat.transpose(1, 2) / (h * w)
 
 
+def masked_gram(features: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """Gram matrices of features [B, C, H, W] averaged over positions weighted by ``weights``
+    [B or 1, 1, H, W] (a soft region): the style of that part of the picture only."""
+    b, c, h, w = features.shape
+    flat = features.float().reshape(b, c, h * w)
+    wts = weights.float().reshape(-1, 1, h * w)
+    return (flat * wts) @ flat.transpose(1, 2) / wts.sum(dim=2, keepdim=True).clamp_min(1e-6)
+
+
+def gram_distance(found: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Squared difference of Gram matrices relative to the target's size."""
+    return (found - target).pow(2).mean() / (target.pow(2).mean() + 1e-8)
+
+
 def style_weight(strength: float) -> float:
     """Style strength 0..1 -> weight of the style loss against the content loss (log scale)."""
     return 10.0 ** (-0.5 + 2.5 * strength)
@@ -141,9 +156,14 @@ def total_variation(pixels: torch.Tensor) -> torch.Tensor:
 
 @dataclass
 class Targets:
-    """What one scale aims at: the photo's features and the paintings' (blended) Gram matrices."""
+    """What one scale aims at: the photo's features and the paintings' (blended) Gram matrices.
+
+    With a ``mask`` [1, 1, H, W], ``grams`` is the style inside it and ``outside_grams`` the style
+    outside it (None: no style outside, the photo stays there)."""
     content: dict[str, torch.Tensor]
     grams: dict[str, torch.Tensor]
+    mask: Optional[torch.Tensor] = None
+    outside_grams: Optional[dict[str, torch.Tensor]] = None
 
 
 class StyleLoss:
@@ -172,26 +192,48 @@ class StyleLoss:
         device = self.net.device.type
         return torch.autocast(device, dtype=torch.float16 if device == "cuda" else torch.bfloat16)
 
-    def targets(self, content: torch.Tensor, styles: Sequence[torch.Tensor], weights: Sequence[float]) -> Targets:
+    def targets(self, content: torch.Tensor, styles: Sequence[torch.Tensor], weights: Sequence[float],
+                mask: Optional[torch.Tensor] = None, outside_styles: Sequence[torch.Tensor] = (),
+                outside_weights: Optional[Sequence[float]] = None) -> Targets:
         with torch.no_grad():
             acts = self.features(content, self.content_layers)
             content_feats = {layer: acts[layer].float() for layer in self.content_layers}
-            grams = {layer: 0.0 for layer in self.style_layers}
-            total = sum(weights)
-            for style, weight in zip(styles, weights):
-                if weight == 0:
-                    continue
-                acts = self.features(style, self.style_layers)
-                for layer in self.style_layers:
-                    grams[layer] = grams[layer] + gram(acts[layer]) * (weight / total)
-        return Targets(content_feats, grams)
+            grams = self._blended_grams(styles, weights)
+            outside = None
+            if mask is not None and outside_styles:
+                outside = self._blended_grams(outside_styles, outside_weights or [1.0] * len(outside_styles))
+        return Targets(content_feats, grams, mask, outside)
+
+    def _blended_grams(self, styles: Sequence[torch.Tensor], weights: Sequence[float]) -> dict[str, torch.Tensor]:
+        grams = {layer: 0.0 for layer in self.style_layers}
+        total = sum(weights)
+        for style, weight in zip(styles, weights):
+            if weight == 0:
+                continue
+            acts = self.features(style, self.style_layers)
+            for layer in self.style_layers:
+                grams[layer] = grams[layer] + gram(acts[layer]) * (weight / total)
+        return grams
+
+    def _style_term(self, features: torch.Tensor, layer: str, targets: Targets) -> torch.Tensor:
+        """How far the picture's style is from the target. With a region each side is matched to its
+        own target, weighted by its share of the picture (so a small region is painted as strongly,
+        per pixel, as a whole picture)."""
+        if targets.mask is None:
+            return gram_distance(gram(features), targets.grams[layer])
+        inside = F.adaptive_avg_pool2d(targets.mask, features.shape[-2:])
+        term = inside.mean() * gram_distance(masked_gram(features, inside), targets.grams[layer])
+        if targets.outside_grams is not None:
+            outside = 1.0 - inside
+            term = term + outside.mean() * gram_distance(masked_gram(features, outside),
+                                                         targets.outside_grams[layer])
+        return term
 
     def parts(self, pixels: torch.Tensor, targets: Targets) -> dict[str, torch.Tensor]:
         acts = self.features(pixels)
         content = sum(w * (acts[l].float() - t).pow(2).mean() / (t.pow(2).mean() + 1e-8)
                       for (l, w), t in zip(self.content_layers.items(), targets.content.values()))
-        style = sum(w * (gram(acts[l]) - targets.grams[l]).pow(2).mean() / (targets.grams[l].pow(2).mean() + 1e-8)
-                    for l, w in self.style_layers.items())
+        style = sum(w * self._style_term(acts[l], l, targets) for l, w in self.style_layers.items())
         content = content / sum(self.content_layers.values())
         style = style / sum(self.style_layers.values())
         return {"content": content, "style": style, "tv": total_variation(pixels)}
@@ -264,6 +306,12 @@ def _style_tensor(style: Image.Image, size: tuple[int, int], brush: float, devic
     return to_tensor(style.convert("RGB").resize((w, h), Image.LANCZOS), device)
 
 
+def _styles_at(styles: Sequence[Image.Image], size: tuple[int, int], settings: StyleSettings,
+               photo: torch.Tensor, device) -> list[torch.Tensor]:
+    tensors = [_style_tensor(style, size, settings.brush, device) for style in styles]
+    return [match_luminance(t, photo) for t in tensors] if settings.keep_colors else tensors
+
+
 def _optimise(pixels: torch.Tensor, loss_fn, steps: int, optimizer: str, on_step) -> torch.Tensor:
     """Minimise ``loss_fn(pixels)`` for ``steps`` loss evaluations; ``on_step(step, pixels)`` after each.
 
@@ -318,8 +366,13 @@ def _use_half(settings: StyleSettings, net: FeatureNet) -> bool:
 def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Optional[Sequence[float]] = None,
             settings: Optional[StyleSettings] = None, net: Optional[FeatureNet] = None,
             init_image: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
-            cancel: Optional[threading.Event] = None) -> Image.Image:
+            cancel: Optional[threading.Event] = None, region: Optional[Region] = None,
+            outside_styles: Sequence[Image.Image] = ()) -> Image.Image:
     """Paint ``content`` in the manner of ``styles`` (blended by ``weights``).
+
+    With a ``region``, ``styles`` paint its inside and ``outside_styles`` (blended equally) its
+    outside; without outside styles the photo itself stays outside (blended in by the region's
+    soft edge).
 
     Returns a picture with the photo's aspect ratio and ``settings.size`` as its longest side.
     Progress is reported per step with stage "scale" and a preview every few steps; setting
@@ -334,6 +387,8 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
         raise ValueError(f"{len(styles)} style pictures but {len(weights)} style weights")
     if any(w < 0 for w in weights) or sum(weights) <= 0:
         raise ValueError("style weights must not be negative, and at least one must be above 0")
+    if outside_styles and region is None:
+        raise ValueError("a painting for outside the region needs a region")
     if settings.init == "image" and init_image is None:
         raise ValueError("init 'image' needs a starting picture")
     if net is None:
@@ -353,18 +408,21 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
     reporter = Reporter(on_progress, cancel, "scale", [h * w * n for (h, w), n in zip(sizes, steps)])
 
     def shown(pixels: torch.Tensor, size) -> torch.Tensor:
-        return recolour(pixels, resize(photo, size)) if settings.keep_colors else pixels
+        pixels = recolour(pixels, resize(photo, size)) if settings.keep_colors else pixels
+        if region is not None and not outside_styles:  # the photo itself outside the region
+            original = resize(photo, size)
+            pixels = original + region.mask(*size, device=device) * (pixels - original)
+        return pixels
 
     pixels, previous_photo = None, None
     for index, (size, n) in enumerate(zip(sizes, steps)):
         photo_here = resize(photo, size)
         if settings.keep_colors:
             photo_here = luminance(photo_here)
-        style_here = []
-        for style in styles:
-            s = _style_tensor(style, size, settings.brush, device)
-            style_here.append(match_luminance(s, photo_here) if settings.keep_colors else s)
-        targets = loss.targets(photo_here, style_here, weights)
+        style_here = _styles_at(styles, size, settings, photo_here, device)
+        outside_here = _styles_at(outside_styles, size, settings, photo_here, device)
+        mask = region.mask(*size, device=device) if region is not None else None
+        targets = loss.targets(photo_here, style_here, weights, mask, outside_here)
 
         if pixels is None:
             pixels = _initial(settings, photo_here, init_image, generator, size, device)

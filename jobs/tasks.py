@@ -16,42 +16,48 @@ from engine.gallery import RenderCache
 from engine.models import load_model
 from engine.motion import Animation, dream_video, zoom_journey
 from engine.progress import Cancelled
+from engine.region import Region, region_recipe
 from engine.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
 from engine.style import StyleSettings, stylize
 from engine.video import gif_bytes, mp4_bytes
 
 
 def dream(on_progress, cancel, image: Image.Image, settings: DreamSettings,
-          guide: Optional[Image.Image] = None) -> dict:
+          guide: Optional[Image.Image] = None, region: Optional[Region] = None) -> dict:
     net = load_model(settings.model)
-    result = deep_dream(image, settings, net, guide=guide, on_progress=on_progress, cancel=cancel)
-    return {"before": image, "after": result, "recipe": {**settings.recipe(), "guide": guide is not None},
+    result = deep_dream(image, settings, net, guide=guide, on_progress=on_progress, cancel=cancel, region=region)
+    recipe = {**settings.recipe(), "guide": guide is not None, **region_recipe(region)}
+    return {"before": image, "after": result, "recipe": recipe,
             "seen_before": classify(image, net), "seen_after": classify(result, net)}
 
 
 def style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
-          settings: StyleSettings, extra_recipe: dict) -> dict:
+          settings: StyleSettings, extra_recipe: dict, region: Optional[Region] = None,
+          outside_styles: Sequence[Image.Image] = ()) -> dict:
+    """With a ``region``, ``styles`` paint its inside and ``outside_styles`` (or the photo) its outside."""
     net = load_model(settings.model)
-    result = stylize(image, list(styles), list(weights), settings, net, on_progress=on_progress, cancel=cancel)
-    return {"before": image, "after": result, "recipe": {**settings.recipe(), **extra_recipe}}
+    result = stylize(image, list(styles), list(weights), settings, net, on_progress=on_progress, cancel=cancel,
+                     region=region, outside_styles=list(outside_styles))
+    return {"before": image, "after": result, "recipe": {**settings.recipe(), **extra_recipe, **region_recipe(region)}}
 
 
 def _before(seed) -> Optional[Image.Image]:
     return seed if isinstance(seed, Image.Image) else None
 
 
-def palette(on_progress, cancel, seed, palettes: list, settings: PaletteSettings) -> dict:
+def palette(on_progress, cancel, seed, palettes: list, settings: PaletteSettings,
+            region: Optional[Region] = None) -> dict:
     journey = len(palettes) > 1
     done = palette_journey(seed, palettes, settings, load_model(settings.model), on_progress, cancel,
-                           keep_frames=journey)
+                           keep_frames=journey, region=region)
     return {"before": _before(seed), "after": done.image, "recipe": done.recipe,
             "gif": journey_gif(done.frames) if journey else None}
 
 
 def variations(on_progress, cancel, seed, palettes: list, settings: PaletteSettings,
-               numbers: Sequence[int]) -> list[dict]:
+               numbers: Sequence[int], region: Optional[Region] = None) -> list[dict]:
     done = palette_variations(seed, palettes, settings, load_model(settings.model), list(numbers),
-                              on_progress, cancel)
+                              on_progress, cancel, region=region)
     return [{"before": _before(seed), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]
 
 
