@@ -22,13 +22,13 @@ st.write("The network looks at your photo and paints more of whatever it sees. "
 photo = image_input("dream")
 if photo is not None:
     st.image(photo.image, caption="Your photo", width=320)
-region = region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
 
 preset_name = st.radio("Style of dream", list(PRESETS), index=list(PRESETS).index(DEFAULT_PRESET),
                        format_func=lambda n: PRESETS[n].title, horizontal=True,
                        captions=[p.description for p in PRESETS.values()])
 size_label = st.select_slider("Picture size", list(SIZES), value="Medium",
                               help="Bigger pictures take longer: Medium dreams in a few seconds.")
+region = region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
 
 with st.expander("Advanced settings"):
     model_name = model_picker("dream:model")

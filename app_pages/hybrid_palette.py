@@ -8,6 +8,7 @@ from ui.models import model_picker, model_ready
 from ui.palette_editor import MODEL_KEY, palette_editor
 from ui.palette_results import pick_variation, show_painting
 from ui.palette_start import start_picker
+from ui.region import region_picker
 from ui.runner import keep_result, run_button
 
 KIND, VARIATIONS_KIND = "palette", "palette-variations"
@@ -23,6 +24,9 @@ st.subheader("1. Your palette")
 mine = palette_editor(model_name)
 st.subheader("2. Start from")
 start = start_picker()
+region = None
+if start.is_photo:
+    region = region_picker("palette:region", start.photo.image if start.photo else None, "The filters paint only there.")
 stops, use_journey = journey_stops(model_name, mine)
 
 with st.expander("Advanced settings"):
@@ -72,7 +76,7 @@ def make_job():
     if inputs is None:
         return None
     picture, palettes, settings = inputs
-    return JobSpec("palette", {"seed": picture, "palettes": palettes, "settings": settings})
+    return JobSpec("palette", {"seed": picture, "palettes": palettes, "settings": settings, "region": region})
 
 
 def make_variations_job():
@@ -81,7 +85,8 @@ def make_variations_job():
         return None
     picture, palettes, settings = inputs
     numbers = [settings.seed + i for i in range(int(st.session_state.get(VARIATIONS_COUNT, 3)))]
-    return JobSpec("variations", {"seed": picture, "palettes": palettes, "settings": settings, "numbers": numbers})
+    return JobSpec("variations", {"seed": picture, "palettes": palettes, "settings": settings, "numbers": numbers,
+                                  "region": region})
 
 
 st.subheader("3. Paint")

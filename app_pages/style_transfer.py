@@ -7,6 +7,7 @@ from engine.style import BUILTIN_STYLES, QUALITIES, StyleSettings, builtin_style
 from ui.inputs import UPLOAD_TYPES, image_input
 from jobs.spec import JobSpec
 from ui.models import model_picker, model_ready
+from ui.region import outside_painting_picker, region_picker
 from ui.results import show_result
 from ui.runner import keep_result, run_button
 
@@ -48,6 +49,8 @@ st.write("Your photo, repainted in the manner of a painting: the network keeps t
 photo = image_input("style")
 if photo is not None:
     st.image(photo.image, caption="Your photo", width=320)
+region = region_picker("style:region", photo.image if photo else None,
+                       "The paintings you pick below go inside it; outside, your photo or another painting.")
 
 st.subheader("Painting")
 paintings = chosen_paintings()
@@ -59,6 +62,10 @@ if paintings:
             st.image(picture, caption=name.split(" (")[0], width="stretch")
             if len(paintings) > 1:
                 blend[i] = st.slider("How much of it", 0, 100, 50, key=f"style-blend-{i}") / 100
+
+outside_name, outside = "photo", None
+if region is not None:
+    outside_name, outside = outside_painting_picker("style-outside", BUILTIN_STYLES, builtin_style)
 
 st.subheader("Look")
 strength = st.slider("Style strength", 0, 100, 50, format="%d%%", key="style-strength",
@@ -122,9 +129,12 @@ def make_job():
         brush=BRUSHES[brush], smoothing=smoothing, keep_colors=keep_colors, init=init, optimizer=optimizer,
         content_layers={l: 1.0 for l in chosen_content}, style_layers={l: 1.0 for l in chosen_style},
         seed=int(seed))
+    extra_recipe = {"styles": [name for name, _ in paintings], "quality": quality}
+    if region is not None:
+        extra_recipe["outside"] = outside_name
     return JobSpec("style", {"image": photo.image, "styles": [picture for _, picture in paintings],
-                             "weights": list(blend), "settings": job_settings,
-                             "extra_recipe": {"styles": [name for name, _ in paintings], "quality": quality}})
+                             "weights": list(blend), "settings": job_settings, "extra_recipe": extra_recipe,
+                             "region": region, "outside_styles": [outside] if outside is not None else []})
 
 
 estimate = 12.0 * (size / 512) ** 2 * steps / 40

@@ -82,3 +82,37 @@ def model_for(name: str, layers=()):
     for layer in layers:
         spec.layer(layer)
     return load_model(name)
+
+
+def open_region(text: Optional[str], image, feather: float = 0.0):
+    """``--region``: a quick start (sky, bright, dark, subject), a DreamLab PNG whose recipe holds a
+    region (the same region again), or a mask picture (white, or opaque, = change here)."""
+    import os
+
+    from PIL import Image
+
+    from engine.images import read_recipe
+    from engine.region import AUTO_KINDS, Region, auto_region, region_from_recipe
+
+    if not text:
+        return None
+    if text in AUTO_KINDS:
+        return Region.from_mask(auto_region(image, text).levels, feather)
+    if not os.path.isfile(text):
+        raise UserError(f"--region '{text}' is neither a quick start ({', '.join(AUTO_KINDS)}) nor a picture")
+    try:
+        recipe = read_recipe(text)
+    except (KeyError, ValueError, OSError):  # no recipe: a mask picture
+        recipe = None
+    if recipe is not None:
+        region = region_from_recipe(recipe)
+        if region is None:
+            raise UserError(f"--region '{text}': this picture's recipe has no region (it changed the whole picture)")
+        return region
+    try:
+        with Image.open(text) as picture:
+            picture.load()
+            mask = picture if picture.mode in ("RGBA", "LA", "PA") else picture.convert("L")
+            return Region.from_mask(mask.copy(), feather)
+    except OSError:
+        raise UserError(f"--region '{text}' is not a picture DreamLab can read") from None

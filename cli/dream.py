@@ -5,8 +5,10 @@ from engine.dream import deep_dream
 from engine.images import save_png
 from engine.models import MODELS
 from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
+from engine.region import region_recipe
 
-from .common import model_for, non_negative_int, open_image, parse_layers, positive_float, positive_int, progress_bar
+from .common import (model_for, non_negative_int, open_image, open_region, parse_layers, positive_float, positive_int,
+                     progress_bar)
 
 
 def cmd_dream(args) -> None:
@@ -19,9 +21,10 @@ def cmd_dream(args) -> None:
             setattr(settings, option, value)
     image = open_image(args.image, args.max_side)
     guide = open_image(args.guide) if args.guide else None
+    region = open_region(args.region, image, args.feather)
     net = model_for(args.model, settings.layers)
-    result = deep_dream(image, settings, net, guide=guide, on_progress=progress_bar())
-    recipe = settings.recipe()
+    result = deep_dream(image, settings, net, guide=guide, on_progress=progress_bar(), region=region)
+    recipe = {**settings.recipe(), **region_recipe(region)}
     if args.guide:
         recipe["guide"] = args.guide
     save_png(result, args.out, recipe)
@@ -42,6 +45,9 @@ def add_parser(commands) -> None:
     p.add_argument("--jitter", type=non_negative_int)
     p.add_argument("--tile", type=positive_int)
     p.add_argument("--guide", help="a picture whose features steer the dream")
+    p.add_argument("--region", help="dream only here: sky, bright, dark, subject, a mask picture (white = here) "
+                                    "or a DreamLab PNG whose recipe has a region")
+    p.add_argument("--feather", type=float, default=0.0, help="soft edge of the region, 0..0.2 of the picture")
     p.add_argument("--max-side", type=positive_int, help="shrink the photo so its longest side is at most this")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(run=cmd_dream)

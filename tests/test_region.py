@@ -229,3 +229,30 @@ def test_without_an_outside_painting_the_photo_stays_outside(lite0):
     with pytest.raises(ValueError, match="needs a region"):
         stylize(photo, [painting("stained_glass")], settings=settings, net=lite0,
                 outside_styles=[painting("great_wave")])
+
+
+# --- the command line -------------------------------------------------------------------------
+
+def run_cli(*args):
+    import subprocess
+    import sys
+    from tests.conftest import ROOT
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_cli_dreams_in_a_mask_picture_and_a_picture_s_recipe_gives_the_same_region_again(tmp_path):
+    src, mask, first, again = (tmp_path / n for n in ("in.png", "mask.png", "first.png", "again.png"))
+    photo = gradient_picture(120, 80, seed=2)
+    photo.save(src)
+    Image.fromarray((left_half(120, 80, 40) * 255).astype(np.uint8)).save(mask)
+    common = ["--layers", "block3", "--octaves", "1", "--steps", "3", "--seed", "5"]
+    done = run_cli("dream", str(src), str(first), "--region", str(mask), *common)
+    assert done.returncode == 0, done.stderr
+    moved = change(photo, Image.open(first).convert("RGB"))
+    assert moved[:, 40:].max() == 0.0 and moved[:, :40].mean() > 0.01
+    done = run_cli("dream", str(src), str(again), "--region", str(first), *common)  # the recipe's region
+    assert done.returncode == 0, done.stderr
+    assert np.array_equal(np.asarray(Image.open(first)), np.asarray(Image.open(again)))
+    bad = run_cli("dream", str(src), str(again), "--region", "clouds", *common)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
