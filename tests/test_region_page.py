@@ -3,22 +3,29 @@ from engine.region import region_from_recipe
 from tests.conftest import open_page
 
 
+def quick_dream_settings(at):
+    """The smallest dream the page allows: this checks the wiring, not the picture."""
+    at.select_slider[0].set_value("Small (fast)")
+    next(s for s in at.slider if s.label == "Octaves").set_value(1)
+    next(s for s in at.slider if s.label == "Steps per octave").set_value(2)
+
+
 def test_without_painting_the_whole_photo_dreams_and_the_recipe_has_no_region():
-    at = open_page("deep_dream.py")
+    at = open_page("deep_dream.py", timeout=600)
     assert any(e.label == "Paint a region (optional)" for e in at.expander)
     assert any("Nothing painted" in c.value for c in at.caption)
-    at.select_slider[0].set_value("Small (fast)")
+    quick_dream_settings(at)
     at.button(key="run-dream").click().run()
     assert not at.exception
     assert "region" not in at.session_state["dream:result"]["recipe"]
 
 
 def test_a_quick_start_region_reaches_the_dream_and_its_recipe():
-    at = open_page("deep_dream.py")
+    at = open_page("deep_dream.py", timeout=600)
     at.button(key="dream:region:quick:bright").click().run()
     assert not at.exception
     assert any("only in the pink area" in c.value for c in at.caption)
-    at.select_slider[0].set_value("Small (fast)")
+    quick_dream_settings(at)
     at.button(key="run-dream").click().run()
     result = at.session_state["dream:result"]
     region = region_from_recipe(result["recipe"])
