@@ -85,7 +85,7 @@ def painter_screenshot() -> None:
     from benchmarks.load_test import CHROMIUM_ARGS, start_server
     from tests.conftest import wait_for_app
 
-    proc, url = start_server()
+    proc, url = start_server({})
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

@@ -44,6 +44,13 @@ def test_a_region_survives_its_recipe_exactly_and_is_small():
     assert region_from_recipe({}) is None and region_recipe(None) == {}
 
 
+def test_a_region_pickles_so_it_can_travel_to_a_worker_process():
+    import pickle
+    region = Region.from_mask(left_half(), feather=0.02)
+    back = pickle.loads(pickle.dumps(region))
+    assert np.array_equal(back.levels, region.levels) and back.feather == region.feather
+
+
 def test_masks_come_as_floats_bytes_or_pictures_and_large_ones_are_shrunk():
     alpha = np.zeros((60, 80, 4), np.uint8)
     alpha[:30, :, 3] = 255  # only the alpha channel counts in an RGBA picture

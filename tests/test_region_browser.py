@@ -95,7 +95,7 @@ def test_quick_start_invert_erase_and_clear(page, app_url, tmp_path):
     page.get_by_role("button", name="Invert").click()
     page.wait_for_function(f"() => !document.body.innerText.includes('pink area ({sky_share}%')")
     assert abs(coverage(page) - (100 - sky_share)) <= 1
-    page.get_by_role("button", name="Erase").click()
+    page.get_by_role("button", name="Eraser").click()
     page.get_by_role("slider", name="Brush size").fill("60")
     before = coverage(page)
     paint_stroke(page, stage, [(0.02, 0.8), (0.98, 0.8)])

@@ -47,8 +47,8 @@ export default function(component) {
     root.className = 'dl-region';
     root.innerHTML =
       '<div class="dl-tools">' +
-      '<button type="button" class="dl-paint" aria-pressed="true">Paint</button>' +
-      '<button type="button" class="dl-erase" aria-pressed="false">Erase</button>' +
+      '<button type="button" class="dl-paint" aria-pressed="true">Brush</button>' +
+      '<button type="button" class="dl-erase" aria-pressed="false">Eraser</button>' +
       '<label>Brush size <input class="dl-size" type="range" min="4" max="160" value="48" aria-label="Brush size"></label>' +
       '<button type="button" class="dl-invert">Invert</button>' +
       '<button type="button" class="dl-clear">Clear</button></div>' +
