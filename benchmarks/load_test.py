@@ -29,6 +29,7 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVER_LOG = open(os.environ.get("DREAMLAB_LOAD_TEST_LOG", os.devnull), "a")  # the servers' output, if wanted
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -38,7 +39,7 @@ async def one_session(browser, url: str, index: int, timeout_s: float) -> dict:
     page = await context.new_page()
     page.set_default_timeout(timeout_s * 1000)
     started = time.monotonic()
-    outcome = {"session": index, "queued": False, "seconds": None, "finished": False}
+    outcome = {"session": index, "queued": False, "seconds": None, "finished": False, "shown": ""}
     try:
         await page.goto(f"{url}/deep_dream")
         await page.locator("[data-testid='stSidebarNav']").get_by_text("Home", exact=True).wait_for()
@@ -54,6 +55,9 @@ async def one_session(browser, url: str, index: int, timeout_s: float) -> dict:
                 break
             await page.wait_for_timeout(250)
         outcome["seconds"] = round(time.monotonic() - started, 1)
+        if not outcome["finished"]:  # what the user was looking at instead
+            alerts = page.locator("[data-testid='stAlert'], [data-testid='stStatusWidget']")
+            outcome["shown"] = " | ".join(t.strip()[:120] for t in await alerts.all_inner_texts())
     finally:
         await context.close()
     return outcome
@@ -128,7 +132,7 @@ def start_server(env: dict) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
                              "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
                              "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-                            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=ROOT, env={**os.environ, **env}, stdout=SERVER_LOG, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
         try:
@@ -168,7 +172,7 @@ def report(run_result: dict) -> None:
     print(f"\n== back end: {run_result['backend']}")
     print(f"{'session':>7} {'saw queue':>9} {'seconds':>8} {'finished':>8}")
     for o in outcomes:
-        print(f"{o['session']:>7} {str(o['queued']):>9} {o['seconds']:>8} {str(o['finished']):>8}")
+        print(f"{o['session']:>7} {str(o['queued']):>9} {o['seconds']:>8} {str(o['finished']):>8}  {o['shown']}")
 
 
 def summary(results: list[dict]) -> None:

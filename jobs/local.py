@@ -47,12 +47,16 @@ def _limit_memory(memory_mb: Optional[int]) -> None:
 
 
 def _die_with_the_app() -> None:
-    """Linux: end this worker if the app's process dies without closing it (kill -9, a crash)."""
-    try:
-        import ctypes
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    """End this worker when the app's process ends without closing it (kill -9, a crash), even in the
+    middle of a job. (Not PR_SET_PDEATHSIG: that fires when the *thread* that started us ends.)"""
+    parent = mp.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()  # returns once the app's process is gone
+        os._exit(1)
+    threading.Thread(target=watch, name="dreamlab-watch-app", daemon=True).start()
 
 
 def worker_main(conn, cancel, device: Optional[str], memory_mb: Optional[int], niceness: int,
@@ -233,6 +237,9 @@ class WorkerPool:
                 try:
                     kind, payload = worker.conn.recv()
                 except (EOFError, OSError):
+                    worker.process.join(1)
+                    log.error("worker %s closed its pipe (exit code %s) running job %s",
+                              worker.process.name, worker.process.exitcode, job.id)
                     raise JobFailed(WORKER_DIED) from None
                 if kind == "progress":
                     on_progress(payload)

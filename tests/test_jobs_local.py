@@ -140,3 +140,25 @@ def test_a_busy_worker_ends_when_the_app_is_killed_outright(tmp_path):
     app.wait()
     wait_until(lambda: not os.path.exists(f"/proc/{worker}") or
                open(f"/proc/{worker}/stat").read().rsplit(")", 1)[1].split()[0] == "Z", timeout=30)
+
+
+def test_a_worker_outlives_the_thread_that_started_it():
+    """Workers are started from short-lived threads (a page's script run, a job that replaced a
+    worker); they must keep serving after that thread has ended."""
+    import threading
+    made = []
+
+    def start_and_use():
+        queue = ProcessQueue(1)
+        made.append(queue)
+        finish(queue.submit("alice", "dream", fake("stepping", steps=1, label="first")))  # worker is up
+    starter = threading.Thread(target=start_and_use)
+    starter.start()
+    starter.join()
+    queue = made[0]
+    try:
+        time.sleep(0.5)
+        job = finish(queue.submit("alice", "dream", fake("stepping", steps=3, label="later")))
+        assert job.state == DONE and job.result == "finished later"
+    finally:
+        queue.close()
