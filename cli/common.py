@@ -10,7 +10,7 @@ from engine.images import load_image
 from engine.models import get_spec, load_model
 from engine.progress import Progress
 
-EXIT_BAD_INPUT = 2
+from .early import EXIT_BAD_INPUT  # noqa: F401 (commands import it from here)
 
 
 class UserError(Exception):

@@ -6,13 +6,12 @@ from typing import Optional
 
 from engine import __version__
 from engine.images import ImageError
-from engine.models import MODELS, ModelUnavailable
 
-from . import dream, filters, motion, palette, style
-from .common import EXIT_BAD_INPUT, OneLineParser, UserError, model_for, open_image, positive_int
+from .early import EXIT_BAD_INPUT, refuse_bad_picture
 
 
 def cmd_models(args) -> None:
+    from engine.models import MODELS
     for spec in MODELS.values():
         where = "built in, offline" if spec.offline else "downloads on first use"
         print(f"{spec.name}: {spec.title} [{where}]")
@@ -22,12 +21,18 @@ def cmd_models(args) -> None:
 
 def cmd_classify(args) -> None:
     from engine.classify import classify
+
+    from .common import model_for, open_image
     image = open_image(args.image)
     for label, prob in classify(image, model_for(args.model), args.top):
         print(f"{label}\t{prob:.4f}")
 
 
-def build_parser() -> OneLineParser:
+def build_parser():
+    from engine.models import MODELS
+
+    from . import dream, filters, motion, palette, style
+    from .common import OneLineParser, positive_int
     parser = OneLineParser(prog="dreamlab", description="DreamLab's engine from the command line.")
     parser.add_argument("--version", action="version", version=f"DreamLab {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
@@ -46,6 +51,15 @@ def build_parser() -> OneLineParser:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        refuse_bad_picture(argv)  # before torch loads: a bad file is refused at once
+    except ImageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from engine.models import ModelUnavailable
+
+    from .common import UserError
     try:
         args = build_parser().parse_args(argv)
         args.run(args)

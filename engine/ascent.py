@@ -11,6 +11,7 @@ from typing import Callable, Optional, Protocol
 
 import torch
 
+from . import fast
 from .objectives import Objective
 
 Transform = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
@@ -96,8 +97,9 @@ def _gradient(net, objective, pixels, generator, transform) -> torch.Tensor:
     pixels = pixels.detach().requires_grad_(True)
     seen = transform(pixels, generator) if transform else pixels
     score = objective(net(seen, objective.layers)).sum()
-    (grad,) = torch.autograd.grad(score, pixels)
-    return grad
+    scale = fast.grad_scale(net)  # float16 gradients would underflow without it
+    (grad,) = torch.autograd.grad(score * scale, pixels)
+    return grad / scale if scale != 1.0 else grad
 
 
 def random_roll(max_shift: int, generator: torch.Generator) -> tuple[int, int]:

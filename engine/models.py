@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Optional
 import torch
 from torch import nn
 
+from . import fast
 from .device import pick_device
 
 
@@ -65,6 +66,8 @@ class FeatureNet(nn.Module):
         self.classifier = classifier
         self.register_buffer("mean", torch.tensor(spec.mean).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(spec.std).view(1, 3, 1, 1))
+        self.autocast_dtype: Optional[torch.dtype] = None  # set by fast.prepare when loaded
+        self.channels_last = False
         self.eval()
         for p in self.parameters():
             p.requires_grad_(False)
@@ -78,12 +81,15 @@ class FeatureNet(nn.Module):
         wanted = set(layers)
         deepest = max(self.stage_names.index(name) for name in wanted)
         x = (pixels - self.mean) / self.std
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
         acts = {}
-        for name, stage in zip(self.stage_names[: deepest + 1], self.stages):
-            x = stage(x)
-            if name in wanted:
-                acts[name] = x
-        return acts
+        with fast.autocast(self.device, self.autocast_dtype):
+            for name, stage in zip(self.stage_names[: deepest + 1], self.stages):
+                x = stage(x)
+                if name in wanted:
+                    acts[name] = x
+        return {name: act.float() for name, act in acts.items()}
 
     def logits(self, pixels: torch.Tensor) -> torch.Tensor:
         top = self.stage_names[-1]
@@ -287,5 +293,7 @@ def load_model(name: str = DEFAULT_MODEL, pretrained: bool = True, device: Optio
     target = torch.device(device) if device else pick_device()
     key = (name, pretrained, str(target))
     if key not in _LOADED:
-        _LOADED[key] = get_spec(name).build(pretrained, on_download).to(target)
+        net = get_spec(name).build(pretrained, on_download).to(target)
+        fast.prepare(net)
+        _LOADED[key] = net
     return _LOADED[key]

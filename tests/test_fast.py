@@ -1,0 +1,117 @@
+"""The fast path (engine/fast.py: batch norm folded, channels-last, bfloat16 where the CPU has it)
+paints the same picture to the eye as plain float32, and falls back cleanly without the hardware."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from engine import fast
+from engine.dream import DreamSettings, deep_dream
+from engine.images import to_tensor
+from engine.models import get_spec
+from engine.style import StyleLoss, StyleSettings, _style_tensor, stylize
+
+SAMPLE = "assets/samples/cat.jpg"
+STYLE = "assets/styles/swirling_night.jpg"
+
+
+@pytest.fixture(scope="module")
+def nets(one_torch_thread):
+    """(plain float32 Lite0, the same network prepared the way load_model prepares it)."""
+    reference = get_spec("lite0").build(True, None)
+    prepared = get_spec("lite0").build(True, None)
+    fast.prepare(prepared)
+    return reference, prepared
+
+
+@pytest.fixture(scope="module")
+def photo():
+    return Image.open(SAMPLE).convert("RGB").resize((128, 96), Image.LANCZOS)
+
+
+def change(result: Image.Image, start: Image.Image) -> np.ndarray:
+    return (np.asarray(result, np.float32) - np.asarray(start.resize(result.size), np.float32)).ravel() / 255
+
+
+def correlation(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def test_folding_batch_norm_keeps_the_activations(nets, photo):
+    reference, prepared = nets
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in prepared.modules())
+    x = to_tensor(photo)
+    with torch.no_grad(), fast.float_only():
+        want = reference(x, ["block8"])["block8"]
+        got = prepared(x, ["block8"])["block8"]
+    assert got.dtype == torch.float32
+    assert float((got - want).norm() / want.norm()) < 1e-4
+
+
+def test_fast_gradient_points_the_same_way(nets, photo):
+    reference, prepared = nets
+    grads = []
+    for net in (reference, prepared):
+        x = to_tensor(photo).requires_grad_(True)
+        (g,) = torch.autograd.grad(net(x, ["block10"])["block10"].pow(2).mean(), x)
+        grads.append(g.flatten())
+    assert float(torch.nn.functional.cosine_similarity(*grads, dim=0)) > 0.9
+
+
+def test_fast_dream_looks_like_the_float32_dream(nets, photo):
+    """Same strength of dream, and closer to the float32 dream than another seed's dream is
+    (looked at: /tmp pictures of both are alike to the eye; details differ as with any seed)."""
+    reference, prepared = nets
+    settings = DreamSettings(layers={"block8": 1.0}, octaves=2, octave_scale=1.4, steps=6, seed=3)
+    want, got = (change(deep_dream(photo, settings, net), photo) for net in (reference, prepared))
+    settings.seed = 4
+    other_seed = change(deep_dream(photo, settings, reference), photo)
+    assert 0.8 < np.abs(got).mean() / np.abs(want).mean() < 1.25
+    assert correlation(got, want) > correlation(other_seed, want) + 0.05
+
+
+def test_fast_style_transfer_matches_the_float32_loss(nets, photo):
+    reference, prepared = nets
+    style = Image.open(STYLE).convert("RGB")
+    settings = StyleSettings(size=96, steps=8, scales=2, seed=0)
+    results = [stylize(photo, [style], None, settings, net) for net in (reference, prepared)]
+    content_layers, style_layers = settings.layers()
+    loss = StyleLoss(reference, content_layers, style_layers, settings.strength, settings.smoothing)
+    w, h = results[0].size
+    targets = loss.targets(to_tensor(photo.resize((w, h), Image.LANCZOS)),
+                           [_style_tensor(style, (h, w), 1.0, "cpu")], [1.0])
+    with torch.no_grad():
+        want, got = (float(loss(to_tensor(r), targets)) for r in results)
+    assert got < want * 1.15
+    assert correlation(change(results[1], photo), change(results[0], photo)) > 0.8
+
+
+def test_reduced_precision_only_where_the_hardware_has_it(monkeypatch):
+    cpu, mps, cuda = torch.device("cpu"), torch.device("mps"), torch.device("cuda")
+    monkeypatch.delenv("DREAMLAB_PRECISION", raising=False)
+    monkeypatch.setattr(fast, "cpu_has_native_bf16", lambda: False)
+    assert fast.reduced_dtype(cpu) is None
+    monkeypatch.setattr(fast, "cpu_has_native_bf16", lambda: True)
+    assert fast.reduced_dtype(cpu) == torch.bfloat16
+    assert fast.reduced_dtype(mps) is None
+    assert not fast.wants_channels_last(mps)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
+    assert fast.reduced_dtype(cuda) == torch.float16
+    monkeypatch.setenv("DREAMLAB_PRECISION", "float")
+    assert fast.reduced_dtype(cpu) is None and fast.reduced_dtype(cuda) is None
+
+
+def test_float16_gradients_are_scaled_and_scaled_back(nets, photo, monkeypatch):
+    from engine.ascent import _gradient
+    from engine.objectives import layer_energy
+    _, prepared = nets
+    x = to_tensor(photo)
+    generator = torch.Generator().manual_seed(0)
+    with fast.float_only():
+        plain = _gradient(prepared, layer_energy("block3"), x, generator, None)
+        monkeypatch.setattr(prepared, "autocast_dtype", torch.float16)
+        assert fast.grad_scale(prepared) > 1
+        scaled = _gradient(prepared, layer_energy("block3"), x, generator, None)
+    torch.testing.assert_close(scaled, plain)
