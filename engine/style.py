@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from . import fast
 from .images import fit_side, resize, to_pil, to_tensor
 from .models import FeatureNet
 from .progress import ProgressFn, Reporter
@@ -84,7 +85,7 @@ class StyleSettings:
     optimizer: str = "lbfgs"  # "lbfgs" or "adam"
     content_layers: Optional[dict[str, float]] = None  # None = the model's defaults
     style_layers: Optional[dict[str, float]] = None
-    precision: str = "auto"  # "half" on CUDA when auto; Gram matrices are always float32
+    precision: str = "auto"  # the model's own (engine/fast.py); "float" forces float32. Grams are float32
     seed: int = 0
     style_weights: list[float] = field(default_factory=list)  # filled in by stylize, for the recipe
 
@@ -171,7 +172,7 @@ class StyleLoss:
     not depend on the layer, the model or the picture size. Used by ``stylize`` and the benchmark."""
 
     def __init__(self, net: FeatureNet, content_layers: dict[str, float], style_layers: dict[str, float],
-                 strength: float, smoothing: float, half: bool = False):
+                 strength: float, smoothing: float, half: bool = False, float_only: bool = False):
         for layer in (*content_layers, *style_layers):
             net.spec.layer(layer)  # a clear error for unknown layers
         self.net = net
@@ -181,12 +182,15 @@ class StyleLoss:
         self.style_weight = style_weight(strength)
         self.tv_weight = tv_weight(smoothing)
         self.half = half
+        self.float_only = float_only
 
     def features(self, pixels: torch.Tensor, layers=None) -> dict[str, torch.Tensor]:
         with self._autocast():
             return self.net(pixels, layers or self.layers)
 
     def _autocast(self):
+        if self.float_only:
+            return fast.float_only()
         if not self.half:
             return contextlib.nullcontext()
         device = self.net.device.type
@@ -399,7 +403,7 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
     generator = torch.Generator().manual_seed(settings.seed)
     content_layers, style_layers = settings.layers()
     loss = StyleLoss(net, content_layers, style_layers, settings.strength, settings.smoothing,
-                     half=_use_half(settings, net))
+                     half=_use_half(settings, net), float_only=settings.precision == "float")
     device = net.device
     width, height = fit_side(content.size, settings.size)
     photo = to_tensor(content.convert("RGB").resize((width, height), Image.LANCZOS), device)
