@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_vs_plain.py                 # dream + style, 2 rounds
     .venv/bin/python benchmarks/bench_vs_plain.py --only dream --rounds 3
     .venv/bin/python benchmarks/bench_vs_plain.py --out /tmp/vs   # keep the pictures to look at
+    .venv/bin/python benchmarks/bench_vs_plain.py --network       # one forward+backward per variant
 
 Each row runs a fresh Python process, timed from start to exit (imports, model load, loading
 the photo, the work, writing the PNG), so start-up costs count on both sides:
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -129,13 +131,19 @@ print(float(c), float(s))
 
 # --- running and timing ------------------------------------------------------------------------
 
-def run(argv: list[str], env: dict) -> float:
-    start = time.perf_counter()
+def cpu_seconds_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(argv: list[str], env: dict) -> tuple[float, float]:
+    """Wall and CPU seconds of one process (CPU time says less about other people's jobs)."""
+    cpu, start = cpu_seconds_of_children(), time.perf_counter()
     done = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     took = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"failed: {' '.join(argv)}\n{done.stderr[-2000:]}")
-    return took
+    return took, cpu_seconds_of_children() - cpu
 
 
 def dream_pair(photo: str, out: Path, engine_args: list[str]):
@@ -169,13 +177,54 @@ def dream_photo(out: Path) -> str:
     return str(path)
 
 
-def interleaved(engine: list[str], plain: list[str], rounds: int, env: dict) -> tuple[list[float], list[float]]:
+def interleaved(engine: list[str], plain: list[str], rounds: int, env: dict):
+    """[(wall, cpu), ...] of the engine and of the plain loop, run alternately."""
     times = {"engine": [], "plain": []}
     for _ in range(rounds):
         for name, argv in (("engine", engine), ("plain", plain)):
             times[name].append(run(argv, env))
-            print(f"  {name:<6} {times[name][-1]:6.1f} s", file=sys.stderr, flush=True)
+            wall, cpu = times[name][-1]
+            print(f"  {name:<6} {wall:6.1f} s wall {cpu:6.1f} s CPU", file=sys.stderr, flush=True)
     return times["engine"], times["plain"]
+
+
+def median(runs, index: int) -> float:
+    return statistics.median(r[index] for r in runs)
+
+
+def network_variants(rounds: int) -> None:
+    """One Lite0 forward+backward to block10 at 1024x768 for each step of engine/fast.py, interleaved."""
+    import torch
+
+    sys.path.insert(0, str(ROOT))
+    from engine import fast
+    from engine.models import get_spec
+
+    def build(fold: bool, channels_last: bool, dtype):
+        net = get_spec("lite0").build(True, None)
+        if fold:
+            fast.fold_batchnorm(net)
+            net.requires_grad_(False)
+        net.autocast_dtype, net.channels_last = dtype, channels_last
+        return net.to(memory_format=torch.channels_last) if channels_last else net
+
+    variants = {"float32": build(False, False, None), "channels-last": build(False, True, None),
+                "+ folded batch norm": build(True, True, None),
+                "+ bfloat16": build(True, True, torch.bfloat16)}
+    x0 = torch.rand(1, 3, 768, 1024)
+
+    def forward_backward(net) -> float:
+        start = time.perf_counter()
+        x = x0.clone().requires_grad_(True)
+        torch.autograd.grad(net(x, ["block10"])["block10"].pow(2).mean(), x)
+        return time.perf_counter() - start
+
+    times = {name: [] for name in variants}
+    for _ in range(rounds + 1):  # the first round warms up
+        for name, net in variants.items():
+            times[name].append(forward_backward(net))
+    for name, runs in times.items():
+        print(f"{name:<22} {min(runs[1:]):6.2f} s  ({min(runs[1:]) / min(times['float32'][1:]):.2f}x)")
 
 
 def main() -> None:
@@ -185,10 +234,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[384, 512], help="style transfer sizes")
     parser.add_argument("--engine-args", default="", help="extra arguments for the engine's command")
     parser.add_argument("--out", help="keep the pictures here")
+    parser.add_argument("--network", action="store_true", help="time the network alone, per fast-path step")
     args = parser.parse_args()
+    if args.network:
+        return network_variants(args.rounds)
     out = Path(args.out or tempfile.mkdtemp(prefix="dreamlab_vs_"))
     out.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # Both sides wait passively in OpenMP (the engine sets this itself; a plain script spinning
+    # on a busy machine would be slower for a reason that is not its code).
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_WAIT_POLICY": "PASSIVE"}
     extra = args.engine_args.split()
     rows = []
     photo = dream_photo(out)
@@ -202,11 +256,12 @@ def main() -> None:
             se = style_loss(out / f"style_engine_{side}.png", photo, env)
             sp = style_loss(out / f"style_plain_{side}.png", photo, env)
             rows.append((f"style {side} px", e, p, f"{se[1]:.4f} vs {sp[1]:.4f}"))
-    print(f"{'job':<32} {'engine s':>9} {'plain s':>8} {'ratio':>6}  style loss (engine vs plain)")
+    print(f"{'job':<32} {'engine s':>9} {'plain s':>8} {'ratio':>6} {'CPU ratio':>9}  style loss (engine vs plain)")
     for name, e, p, note in rows:
-        me, mp = statistics.median(e), statistics.median(p)
-        print(f"{name:<32} {me:>9.1f} {mp:>8.1f} {me / mp:>6.2f}  {note}")
-    print(f"pictures in {out}; torch threads: default; load average {os.getloadavg()[0]:.1f}")
+        wall, cpu = median(e, 0) / median(p, 0), median(e, 1) / median(p, 1)
+        print(f"{name:<32} {median(e, 0):>9.1f} {median(p, 0):>8.1f} {wall:>6.2f} {cpu:>9.2f}  {note}")
+    print(f"{args.rounds} round(s), medians; pictures in {out}; load average at the end "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

@@ -148,8 +148,14 @@ def test_half_precision_runs_and_keeps_gram_matrices_in_float32(lite0, night):
     result = stylize(gradient_picture(64, 48), [night], settings=StyleSettings(precision="half", **FAST), net=lite0)
     assert result.size == (64, 48)
     loss = StyleLoss(lite0, {"block7": 1.0}, {"block2": 1.0}, 0.5, 0.0, half=True)
-    acts = loss.features(to_tensor(gradient_picture(64, 48)))
-    assert acts["block2"].dtype != torch.float32 and gram(acts["block2"]).dtype == torch.float32
+    inside = []
+    hook = lite0.stages[3].register_forward_hook(lambda module, args, out: inside.append(out.dtype))
+    try:
+        acts = loss.features(to_tensor(gradient_picture(64, 48)))
+    finally:
+        hook.remove()
+    assert inside[0] != torch.float32  # computed in half precision inside the network ...
+    assert acts["block2"].dtype == torch.float32 and gram(acts["block2"]).dtype == torch.float32  # ... handed out in float32
 
 
 def test_cancel_stops_with_the_last_preview(lite0, night):
