@@ -30,6 +30,7 @@ from jobs.spec import OUT_OF_MEMORY, JobFailed, JobSpec, plain_error
 
 log = logging.getLogger(__name__)
 HUNG_AFTER_S = 3.0  # a job still running this long after Stop is ended with its worker
+WRAP_UP_S = {"zoom": 60.0, "video": 60.0}  # animations encode the frames made so far after Stop
 PREVIEW_EVERY_S = 0.2  # previews cross the pipe at most this often (the last one always does)
 NICENESS = 10
 WORKER_DIED = ("The painting stopped unexpectedly: it probably needed more memory than the machine has. "
@@ -228,8 +229,9 @@ class WorkerPool:
             if job.cancel.is_set():
                 worker.cancel.set()
                 stop_asked = stop_asked or time.monotonic()
-                if time.monotonic() - stop_asked > HUNG_AFTER_S:
-                    log.warning("job %s ignored Stop for %.0f s: ending its worker", job.id, HUNG_AFTER_S)
+                grace = WRAP_UP_S.get(getattr(job.fn, "task", ""), HUNG_AFTER_S)
+                if time.monotonic() - stop_asked > grace:
+                    log.warning("job %s ignored Stop for %.0f s: ending its worker", job.id, grace)
                     worker.stop(wait_s=0)
                     raise Cancelled(job.preview)
             ready = wait([worker.conn, worker.process.sentinel], timeout=0.05)
