@@ -24,7 +24,7 @@ import ray
 import engine
 import jobs
 from engine.progress import Cancelled, Progress
-from jobs.local import HUNG_AFTER_S, NICENESS, PREVIEW_EVERY_S, WORKER_DIED
+from jobs.local import HUNG_AFTER_S, NICENESS, PREVIEW_EVERY_S, WORKER_DIED, WRAP_UP_S
 from jobs.queue import RUNNING, Job, JobQueue
 from jobs.spec import JobFailed, JobSpec, plain_error
 
@@ -277,8 +277,8 @@ class RayQueue(JobQueue):
                 if stop_asked is None:
                     stop_asked = time.monotonic()
                     self.board.cancel.remote(key)
-                elif time.monotonic() - stop_asked > HUNG_AFTER_S:
-                    log.warning("job %s ignored Stop for %.0f s: ending its Ray worker", key, HUNG_AFTER_S)
+                elif time.monotonic() - stop_asked > WRAP_UP_S.get(getattr(job.fn, "task", ""), HUNG_AFTER_S):
+                    log.warning("job %s ignored Stop: ending its Ray worker", key)
                     ray.cancel(ref, force=True)
                     stop_asked = float("inf")  # once
 
