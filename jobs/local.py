@@ -234,11 +234,16 @@ class WorkerPool:
                     log.warning("job %s ignored Stop for %.0f s: ending its worker", job.id, grace)
                     worker.stop(wait_s=0)
                     raise Cancelled(job.preview)
-            ready = wait([worker.conn, worker.process.sentinel], timeout=0.05)
+            try:
+                ready = wait([worker.conn, worker.process.sentinel], timeout=0.05)
+            except (OSError, ValueError):  # its pipe was closed under us: the app is shutting down
+                raise Cancelled(job.preview) from None
             if worker.conn in ready:
                 try:
                     kind, payload = worker.conn.recv()
                 except (EOFError, OSError):
+                    if job.cancel.is_set() or self.closed:
+                        raise Cancelled(job.preview) from None
                     worker.process.join(1)
                     log.error("worker %s closed its pipe (exit code %s) running job %s",
                               worker.process.name, worker.process.exitcode, job.id)
@@ -252,7 +257,7 @@ class WorkerPool:
                 else:
                     raise JobFailed(payload)
             elif ready:  # only the sentinel: the process has ended without a word
-                if job.cancel.is_set():
+                if job.cancel.is_set() or self.closed:
                     raise Cancelled(job.preview)
                 worker.process.join(1)
                 log.error("worker %s died (exit code %s) running job %s",
