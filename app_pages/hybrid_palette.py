@@ -1,7 +1,7 @@
 import streamlit as st
 
 from engine.models import get_spec
-from engine.palette import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, as_palette, check_palette
+from engine.palette import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, as_palette, check_palette, photo_schedule
 from ui.journey import journey_stops
 from jobs.spec import JobSpec
 from ui.models import model_picker, model_ready
@@ -34,13 +34,12 @@ with st.expander("Advanced settings"):
     c1, c2, c3 = st.columns(3)
     if start.is_photo:
         steps = c1.slider("Steps per octave", 1, 40, PHOTO_STEPS, key="palette:steps:photo")
-        octaves = c2.slider("Octaves", 1, 8, PaletteSettings.octaves, key="palette:octaves",
+        octaves = c2.slider("Octaves", 1, 8, photo_schedule().octaves, key="palette:octaves",
                             help="How many scales to paint at, small to large. More = bigger patterns.")
-        step_size = c3.slider("Strength per step", 0.002, 0.04, PaletteSettings.step_size, 0.002, format="%.3f",
+        step_size = c3.slider("Strength per step", 0.002, 0.04, photo_schedule().step_size, 0.002, format="%.3f",
                               key="palette:strength")
     else:
         steps = c1.slider("Steps", 8, 256, CANVAS_STEPS, 8, key="palette:steps:canvas")
-        octaves, step_size = PaletteSettings.octaves, PaletteSettings.step_size
     number = st.number_input("Random seed", 0, 2**31 - 1, 0, key="palette:number",
                              help="Same seed + same palette = same picture.")
 
@@ -60,14 +59,17 @@ def job_inputs():
     if not palettes:
         st.warning("The journey has no stops for this network.")
         return None
-    picture = start.start()
+    picture = start.paint_on()
     if picture is None:
         st.warning("Choose a photo first, or start from noise or a colour.")
         return None
     if not model_ready(model_name):
         return None
-    settings = PaletteSettings(model=model_name, steps=steps, octaves=octaves, step_size=step_size,
-                               size=start.side, seed=int(number))
+    settings = PaletteSettings(model=model_name).reseeded(int(number))
+    if start.is_photo:
+        settings.photo.steps, settings.photo.octaves, settings.photo.step_size = steps, octaves, step_size
+    else:
+        settings.canvas.steps, settings.canvas.size = steps, start.side
     return picture, palettes, settings
 
 
@@ -76,7 +78,7 @@ def make_job():
     if inputs is None:
         return None
     picture, palettes, settings = inputs
-    return JobSpec("palette", {"seed": picture, "palettes": palettes, "settings": settings, "region": region})
+    return JobSpec("palette", {"start": picture, "palettes": palettes, "settings": settings, "region": region})
 
 
 def make_variations_job():
@@ -84,8 +86,8 @@ def make_variations_job():
     if inputs is None:
         return None
     picture, palettes, settings = inputs
-    numbers = [settings.seed + i for i in range(int(st.session_state.get(VARIATIONS_COUNT, 3)))]
-    return JobSpec("variations", {"seed": picture, "palettes": palettes, "settings": settings, "numbers": numbers,
+    numbers = [int(number) + i for i in range(int(st.session_state.get(VARIATIONS_COUNT, 3)))]
+    return JobSpec("variations", {"start": picture, "palettes": palettes, "settings": settings, "numbers": numbers,
                                   "region": region})
 
 

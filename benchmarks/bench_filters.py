@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,9 +38,10 @@ def speed(args) -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     settings = GallerySettings()
-    steps = args.steps or settings.steps
+    settings = replace(settings, steps=args.steps or settings.steps)
+    steps = settings.steps
     net = load_model("lite0")
-    visualize_filters(net, "block15", [0, 1], size=settings.size, steps=2)  # warm up the kernels
+    visualize_filters(net, "block15", [0, 1], replace(settings, steps=2))  # warm up the kernels
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {net.device}, "
           f"{settings.size} px, {steps} steps; load average before: {load()}")
     print(f"{'layer':<8} {'batch':>5} {'s/thumb':>8} {'cpu s/thumb':>11} {'1-by-1 s/thumb':>15} {'speedup':>8}")
@@ -47,7 +49,7 @@ def speed(args) -> None:
     for layer in args.layers.split(","):
         channels = list(range(min(args.batch, net.spec.layer(layer).channels)))
         wall, cpu = time.perf_counter(), time.process_time()
-        visualize_filters(net, layer, channels, size=settings.size, steps=steps, batch_size=args.batch)
+        visualize_filters(net, layer, channels, settings, batch_size=args.batch)
         per = (time.perf_counter() - wall) / len(channels)
         cpu_per = (time.process_time() - cpu) / len(channels)
         single = ""
@@ -55,7 +57,7 @@ def speed(args) -> None:
         if args.single:
             t = time.perf_counter()
             for c in channels[: args.single]:
-                visualize_filters(net, layer, [c], size=settings.size, steps=steps, batch_size=1)
+                visualize_filters(net, layer, [c], settings, batch_size=1)
             one = (time.perf_counter() - t) / args.single
             single, ratio = f"{one:15.2f}", f"{one / per:7.1f}x"
         totals.append(per)

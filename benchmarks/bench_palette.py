@@ -1,9 +1,9 @@
-"""Hybrid Palette speed at the page's default settings, per seed kind and picture size.
+"""Hybrid Palette speed at the page's default settings, per start (photo, noise, colour, gradient) and picture size.
 
     .venv/bin/python -m benchmarks.bench_palette [--threads N] [--repeats 2]
 
 Prints wall time and process CPU time for a two-filter palette (block8:12, block12:40:0.5) on the sample
-cat photo (longest side 384 = "Small", 512 = "Medium") and on noise / colour / gradient seeds (256 =
+cat photo (longest side 384 = "Small", 512 = "Medium") and on noise / colour / gradient starts (256 =
 "Small", 384 = "Medium"), plus the time of the objective set-up alone. The best of --repeats runs counts.
 On a shared machine, compare CPU time with --threads 1: it is what an idle core would take.
 """
@@ -18,7 +18,7 @@ from PIL import Image
 
 from engine.images import fit_side, to_tensor
 from engine.models import load_model
-from engine.palette import PaletteSettings, as_palette, palette_dream, palette_objective
+from engine.palette import CanvasSchedule, PaletteSettings, as_palette, palette_dream, palette_objective
 
 SAMPLE = Path(__file__).resolve().parent.parent / "assets" / "samples" / "cat.jpg"
 PALETTE = as_palette([("block8", 12, 1.0), ("block12", 40, 0.5)])
@@ -44,17 +44,18 @@ def main() -> None:
     cat = Image.open(SAMPLE).convert("RGB")
     defaults = PaletteSettings()
     print(f"device {net.device}, torch threads {torch.get_num_threads()}, "
-          f"photo: {defaults.octaves} octaves x {defaults.steps_for('photo')} steps, "
-          f"other seeds: {defaults.steps_for('noise')} steps")
-    print(f"{'seed':<28}{'size':>10}{'wall s':>9}{'cpu s':>9}")
+          f"photo: {defaults.photo.octaves} octaves x {defaults.photo.steps} steps, "
+          f"other starts: {defaults.canvas.steps} steps")
+    print(f"{'start':<28}{'size':>10}{'wall s':>9}{'cpu s':>9}")
     for side in (384, 512):
         photo = cat.resize(fit_side(cat.size, side), Image.LANCZOS)
         wall, cpu = timed(lambda: palette_dream(photo, PALETTE, PaletteSettings(), net), args.repeats)
         print(f"{'photo (cat.jpg)':<28}{'%dx%d' % photo.size:>10}{wall:>9.2f}{cpu:>9.2f}")
-    for seed in ("noise", "color:#2f5fc4", "gradient:#ff9a3c:#1b2a6b"):
+    for start in ("noise", "color:#2f5fc4", "gradient:#ff9a3c:#1b2a6b"):
         for side in (256, 384):
-            wall, cpu = timed(lambda: palette_dream(seed, PALETTE, PaletteSettings(size=side), net), args.repeats)
-            print(f"{seed:<28}{'%dx%d' % (side, side):>10}{wall:>9.2f}{cpu:>9.2f}")
+            settings = PaletteSettings(canvas=CanvasSchedule(size=side))
+            wall, cpu = timed(lambda: palette_dream(start, PALETTE, settings, net), args.repeats)
+            print(f"{start:<28}{'%dx%d' % (side, side):>10}{wall:>9.2f}{cpu:>9.2f}")
     reference = to_tensor(cat.resize(fit_side(cat.size, 196), Image.LANCZOS), net.device)
     wall, cpu = timed(lambda: palette_objective(net, PALETTE, reference), args.repeats)
     print(f"{'objective set-up only':<28}{'196 px':>10}{wall:>9.2f}{cpu:>9.2f}")

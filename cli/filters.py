@@ -15,11 +15,9 @@ from .common import model_for, positive_int, progress_bar
 def cmd_filter(args) -> None:
 
     net = model_for(args.model, [args.layer])
-    settings = FilterSettings(args.model, args.layer, args.channel, args.size, args.steps, seed=args.seed)
-    picture = visualize_filter(net, settings.layer, settings.channel, size=settings.size, steps=settings.steps,
-                               lr=settings.lr, seed=settings.seed, rival_weight=settings.rival_weight,
-                               on_progress=progress_bar())
-    save_png(picture, args.out, settings.recipe())
+    settings = FilterSettings(size=args.size, steps=args.steps, seed=args.seed)
+    picture = visualize_filter(net, args.layer, args.channel, settings, on_progress=progress_bar())
+    save_png(picture, args.out, settings.recipe(args.model, args.layer, args.channel))
     print(args.out)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from engine.palette import (CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, journey_gif, palette_journey,
-                            parse_filter, parse_filters, parse_seed)
+                            parse_filter, parse_filters, parse_start)
 from engine.images import DEFAULT_MAX_SIDE, save_png
 from engine.models import MODELS
 
@@ -17,16 +17,18 @@ def cmd_palette(args) -> None:
     palettes += [parse_filters(text) for text in args.stage or []]
     if not palettes:
         raise UserError("give at least one --filter LAYER:FILTER[:WEIGHT] (or --stage)")
-    seed = parse_seed(args.seed_picture)
-    settings = PaletteSettings(model=args.model, steps=args.steps, seed=args.seed)
+    start = parse_start(args.start)
+    settings = PaletteSettings(model=args.model).reseeded(args.seed)
+    if args.steps is not None:
+        settings.photo.steps = settings.canvas.steps = args.steps
     if args.octaves is not None:
-        settings.octaves = args.octaves
-    if seed is None:
-        seed = open_image(args.seed_picture, args.size or DEFAULT_MAX_SIDE)
+        settings.photo.octaves = args.octaves
+    if start is None:
+        start = open_image(args.start, args.size or DEFAULT_MAX_SIDE)
     elif args.size:
-        settings.size = args.size
+        settings.canvas.size = args.size
     net = model_for(args.model)
-    journey = palette_journey(seed, palettes, settings, net, on_progress=progress_bar(), keep_frames=bool(args.gif))
+    journey = palette_journey(start, palettes, settings, net, on_progress=progress_bar(), keep_frames=bool(args.gif))
     save_png(journey.image, args.out, journey.recipe)
     if args.gif:
         with open(args.gif, "wb") as f:
@@ -39,8 +41,8 @@ def add_parser(commands) -> None:
     """Register ``palette`` with the command line."""
 
     p = commands.add_parser("palette", help="paint with a chosen set of filters (a Hybrid Palette)",
-                            description="SEED is a picture's path, noise, color:#RRGGBB or gradient:#RRGGBB:#RRGGBB.")
-    p.add_argument("seed_picture", metavar="SEED")
+                            description="START is a picture's path, noise, color:#RRGGBB or gradient:#RRGGBB:#RRGGBB.")
+    p.add_argument("start", metavar="START", help="what to paint on")
     p.add_argument("out", metavar="OUT.png")
     p.add_argument("--filter", action="append", metavar="L:C[:W]",
                    help="a filter of the palette: layer, filter number, weight (default 1; negative suppresses)")

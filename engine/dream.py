@@ -20,16 +20,21 @@ GUIDE_SIDE = 320  # guide pictures are looked at this size: enough features, che
 
 
 @dataclass
-class DreamSettings:
-    layers: dict[str, float]  # layer name -> weight
-    model: str = "lite0"
+class OctaveSchedule:
+    """How a picture is dreamt on, octave by octave: Deep Dream's and the Hybrid Palette's on photos."""
     octaves: int = 4
     octave_scale: float = 1.5
     steps: int = 10  # per octave
     step_size: float = 0.015  # in [0, 1] pixel units, per normalised-gradient step
     jitter: int = 24
     tile: int = 512
-    seed: int = 0
+    seed: int = 0  # the random number: same seed + same settings = same picture
+
+
+@dataclass(kw_only=True)
+class DreamSettings(OctaveSchedule):
+    layers: dict[str, float]  # layer name -> weight
+    model: str = "lite0"
 
     def recipe(self) -> dict:
         return {"kind": "dream", **asdict(self)}
@@ -84,26 +89,26 @@ def deep_dream(image: Image.Image, settings: DreamSettings, net: FeatureNet,
     return dream_with_objective(image, objective, settings, net, reporter, region=region)
 
 
-def dream_with_objective(image: Image.Image, objective: Objective, settings: DreamSettings, net,
+def dream_with_objective(image: Image.Image, objective: Objective, schedule: OctaveSchedule, net,
                          reporter: Optional[Reporter] = None, region: Optional[Region] = None) -> Image.Image:
     """The octave loop: ascend ``objective`` on ``image`` from the smallest octave to full size,
-    carrying the detail the dream added from octave to octave. ``settings.layers`` is not used.
-    Octave k is reported as stage k of ``reporter`` (counted from its ``first_stage``).
+    carrying the detail the dream added from octave to octave. Octave k is reported as stage k
+    of ``reporter`` (counted from its ``first_stage``).
     A ``region`` (resized to every octave) limits the dream to its inside."""
     reporter = reporter or Reporter()
-    generator = torch.Generator().manual_seed(settings.seed)
+    generator = torch.Generator().manual_seed(schedule.seed)
     base = to_tensor(image, net.device)
-    sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
+    sizes = octave_sizes(base.shape[2], base.shape[3], schedule.octaves, schedule.octave_scale)
     detail = torch.zeros_like(resize(base, sizes[0]))
     canvas = None
     for index, size in enumerate(sizes):
         octave_base = resize(base, size)
         mask = region.mask(*size, device=net.device) if region is not None else None
-        canvas = PixelCanvas((octave_base + resize(detail, size)).clamp(0, 1), settings.step_size,
+        canvas = PixelCanvas((octave_base + resize(detail, size)).clamp(0, 1), schedule.step_size,
                              mask=mask, keep=octave_base)
         reporter.watch(lambda canvas=canvas: to_pil(canvas.pixels))
-        ascend(canvas, net, objective, steps=settings.steps, generator=generator, jitter=settings.jitter,
-               tile=settings.tile, on_step=lambda step, index=index: reporter.step(index, step, settings.steps),
+        ascend(canvas, net, objective, steps=schedule.steps, generator=generator, jitter=schedule.jitter,
+               tile=schedule.tile, on_step=lambda step, index=index: reporter.step(index, step, schedule.steps),
                check_cancel=reporter.check_cancel)
         detail = canvas.pixels - octave_base
     return to_pil(canvas.pixels)

@@ -226,17 +226,15 @@ def filter_objective(layer: str, channels: Sequence[int], rival_weight: float) -
 
 @dataclass
 class FilterSettings:
-    model: str = "lite0"
-    layer: str = "block8"
-    channel: int = 0
-    size: int = 128
+    """How a filter's picture is painted from noise (which layer and filters is the caller's choice)."""
+    size: int = 128  # side of the square picture
     steps: int = 64
-    lr: float = 0.08
+    lr: float = 0.08  # the Fourier canvas's Adam step
     rival_weight: float = RIVAL_WEIGHT
     seed: int = 0
 
-    def recipe(self) -> dict:
-        return {"kind": "filter", **asdict(self)}
+    def recipe(self, model: str, layer: str, channel: int) -> dict:
+        return {"kind": "filter", "model": model, "layer": layer, "channel": int(channel), **asdict(self)}
 
 
 def picture_generator(seed: int, channel: int) -> torch.Generator:
@@ -251,30 +249,30 @@ def _check(net: FeatureNet, layer: str, channels: Sequence[int]) -> None:
             raise ValueError(f"layer '{layer}' has filters 0 to {count - 1}; there is no filter {c}")
 
 
-def render_batch(net: FeatureNet, layer: str, channels: Sequence[int], *, size: int = 128, steps: int = 64,
-                 lr: float = 0.08, seed: int = 0,
-                 on_step: Optional[Callable[[int, FourierCanvas], None]] = None,
+def render_batch(net: FeatureNet, layer: str, channels: Sequence[int], settings: Optional[FilterSettings] = None,
+                 *, on_step: Optional[Callable[[int, FourierCanvas], None]] = None,
                  check_cancel: Optional[Callable[[], None]] = None,
-                 transforms: TransformSettings = TransformSettings(),
-                 rival_weight: float = RIVAL_WEIGHT) -> FourierCanvas:
+                 transforms: TransformSettings = TransformSettings()) -> FourierCanvas:
     """One ascent for a batch: picture i paints channel ``channels[i]``; returns the canvas.
 
     ``on_step(step, canvas)`` is called after every step, ``check_cancel()`` before every step.
     """
     channels = [int(c) for c in channels]
     _check(net, layer, channels)
+    settings = settings or FilterSettings()
+    seed, size = settings.seed, settings.size
     canvas = FourierCanvas.random([picture_generator(seed, c) for c in channels], size, size,
-                                  device=net.device, lr=lr)
+                                  device=net.device, lr=settings.lr)
     transform = RandomTransforms([picture_generator(seed, c) for c in channels], transforms)
     # ascend's own generator only feeds its shared jitter and tiling, both unused here
-    ascend(canvas, LeakyNet(net, layer, channels), filter_objective(layer, channels, rival_weight), steps=steps,
-           generator=torch.Generator().manual_seed(seed), transform=transform,
+    ascend(canvas, LeakyNet(net, layer, channels), filter_objective(layer, channels, settings.rival_weight),
+           steps=settings.steps, generator=torch.Generator().manual_seed(seed), transform=transform,
            on_step=(lambda step: on_step(step, canvas)) if on_step else None, check_cancel=check_cancel)
     return canvas
 
 
-def visualize_filters(net: FeatureNet, layer: str, channels: Sequence[int], *, size: int = 128, steps: int = 64,
-                      lr: float = 0.08, seed: int = 0, batch_size: int = 16, rival_weight: float = RIVAL_WEIGHT,
+def visualize_filters(net: FeatureNet, layer: str, channels: Sequence[int],
+                      settings: Optional[FilterSettings] = None, *, batch_size: int = 16,
                       on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
                       ) -> list[Image.Image]:
     """Pictures of many filters of one layer, ``batch_size`` of them per forward/backward pass.
@@ -283,30 +281,29 @@ def visualize_filters(net: FeatureNet, layer: str, channels: Sequence[int], *, s
     """
     channels = [int(c) for c in channels]
     _check(net, layer, channels)
+    settings = settings or FilterSettings()
     batches = [channels[i:i + batch_size] for i in range(0, len(channels), batch_size)]
     reporter = Reporter(on_progress, cancel, "batch", [len(b) for b in batches], previews=STAGE_ENDS)
     pictures: list[Image.Image] = []
     for index, batch in enumerate(batches):
         def on_step(step: int, canvas: FourierCanvas, index=index) -> None:
             reporter.watch(lambda: contact_sheet([to_pil(p) for p in canvas.pixels], columns=len(canvas.pixels)))
-            reporter.step(index, step, steps)
+            reporter.step(index, step, settings.steps)
 
-        canvas = render_batch(net, layer, batch, size=size, steps=steps, lr=lr, seed=seed, on_step=on_step,
-                              check_cancel=reporter.check_cancel, rival_weight=rival_weight)
+        canvas = render_batch(net, layer, batch, settings, on_step=on_step, check_cancel=reporter.check_cancel)
         pictures += [to_pil(p) for p in canvas.pixels]
     return pictures
 
 
-def visualize_filter(net: FeatureNet, layer: str, channel: int, *, size: int = 128, steps: int = 64,
-                     lr: float = 0.08, seed: int = 0, rival_weight: float = RIVAL_WEIGHT,
+def visualize_filter(net: FeatureNet, layer: str, channel: int, settings: Optional[FilterSettings] = None, *,
                      on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None) -> Image.Image:
     """The picture of one filter, with a live preview every few steps."""
+    settings = settings or FilterSettings()
     reporter = Reporter(on_progress, cancel, "filter")
 
     def on_step(step: int, canvas: FourierCanvas) -> None:
         reporter.watch(lambda: to_pil(canvas.pixels))
-        reporter.step(0, step, steps)
+        reporter.step(0, step, settings.steps)
 
-    canvas = render_batch(net, layer, [channel], size=size, steps=steps, lr=lr, seed=seed, on_step=on_step,
-                          check_cancel=reporter.check_cancel, rival_weight=rival_weight)
+    canvas = render_batch(net, layer, [channel], settings, on_step=on_step, check_cancel=reporter.check_cancel)
     return to_pil(canvas.pixels)

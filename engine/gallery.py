@@ -26,7 +26,7 @@ import torch
 from PIL import Image
 
 from .classify import classify
-from .filters import RIVAL_WEIGHT, visualize_filters
+from .filters import FilterSettings, visualize_filters
 from .images import contact_sheet, to_tensor
 from .models import FeatureNet
 from .progress import ProgressFn
@@ -37,14 +37,10 @@ FORMAT_VERSION = 1
 DEAD_RANGE = 1e-4  # a filter whose activation varies less than this over all its layer's pictures is dead
 
 
-@dataclass
-class GallerySettings:
+@dataclass(kw_only=True)
+class GallerySettings(FilterSettings):
+    """How the thumbnails are painted (``FilterSettings``), and how they are kept."""
     model: str = "lite0"
-    size: int = 128
-    steps: int = 64
-    lr: float = 0.08
-    rival_weight: float = RIVAL_WEIGHT
-    seed: int = 0
     columns: int = 16
     quality: int = 60  # WebP quality of the sheets (about 4.5 KB per 128 px picture)
     top_k: int = 3  # ImageNet classes kept per filter
@@ -82,8 +78,7 @@ def build_layer(net: FeatureNet, layer: str, settings: GallerySettings, batch_si
                 on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None):
     """Render every filter of ``layer``: (sheet image, [FilterInfo])."""
     channels = list(range(net.spec.layer(layer).channels))
-    pictures = visualize_filters(net, layer, channels, size=settings.size, steps=settings.steps, lr=settings.lr,
-                                 seed=settings.seed, batch_size=batch_size, rival_weight=settings.rival_weight,
+    pictures = visualize_filters(net, layer, channels, settings, batch_size=batch_size,
                                  on_progress=on_progress, cancel=cancel)
     ranks, contrasts, low, high = [], [], None, None
     for i in range(0, len(channels), batch_size):
@@ -232,18 +227,19 @@ class RenderCache:
         with self.lock:
             return [c for c in channels if (model, layer, c, size, steps, seed) not in self.items]
 
-    def render(self, net: FeatureNet, layer: str, channels: Sequence[int], *, size: int, steps: int, seed: int,
+    def render(self, net: FeatureNet, layer: str, channels: Sequence[int], settings: FilterSettings, *,
                batch_size: int = 16, on_progress: Optional[ProgressFn] = None,
                cancel: Optional[threading.Event] = None) -> dict[int, Image.Image]:
         """Paint the channels not cached yet, in batches; returns all asked for."""
         model = net.spec.name
-        found = {c: self.get((model, layer, c, size, steps, seed)) for c in channels}
+        key = (settings.size, settings.steps, settings.seed)
+        found = {c: self.get((model, layer, c, *key)) for c in channels}
         todo = [c for c, picture in found.items() if picture is None]
         if todo:
-            pictures = visualize_filters(net, layer, todo, size=size, steps=steps, seed=seed,
-                                         batch_size=batch_size, on_progress=on_progress, cancel=cancel)
+            pictures = visualize_filters(net, layer, todo, settings, batch_size=batch_size,
+                                         on_progress=on_progress, cancel=cancel)
             for c, picture in zip(todo, pictures):
-                self.put((model, layer, c, size, steps, seed), picture)
+                self.put((model, layer, c, *key), picture)
                 found[c] = picture
         return found
 

@@ -2,12 +2,13 @@
 
 Not one filter (the Filter Gallery), not a whole layer (Deep Dream), but a *palette*: a list of
 (layer, channel, weight). The objective is the weighted sum of the chosen channels' mean
-activations, each divided by how hard it pulls on the seed's pixels (``term_scales``), so the
+activations, each divided by how hard it pulls on the start's pixels (``term_scales``), so the
 weights alone decide the mix, not the layer; a negative weight suppresses a filter.
 
-Seeds: a photo is dreamt on with Deep Dream's octave loop (``engine.dream.dream_with_objective``);
-noise, a solid colour or a two-colour gradient is painted with the Filter Gallery's
-``FourierCanvas`` and ``RandomTransforms`` through ``engine.ascent.ascend``. A *journey* applies
+Starts: a photo is dreamt on with Deep Dream's octave loop (``engine.dream.dream_with_objective``,
+by an ``OctaveSchedule``); noise, a solid colour or a two-colour gradient is painted with the Filter
+Gallery's ``FourierCanvas`` and ``RandomTransforms`` through ``engine.ascent.ascend`` (by a
+``CanvasSchedule``). "Seed" means only the random number. A *journey* applies
 several palettes one after another, each for a share of the steps, and can keep frames for a GIF.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ import torch
 from PIL import Image
 
 from .ascent import ascend
-from .dream import DreamSettings, dream_with_objective, octave_sizes
+from .dream import OctaveSchedule, dream_with_objective, octave_sizes
 from .filters import FourierCanvas, RandomTransforms, TransformSettings, picture_generator
 from .images import contact_sheet, resize, to_pil, to_tensor
 from .models import FeatureNet, ModelSpec
@@ -34,10 +35,10 @@ from .region import Region, region_recipe
 
 PALETTE_FORMAT = 1  # version of the saved-palette JSON
 MAX_FILTERS = 32
-CANVAS_NOISE_STD = 0.01  # faint seeded noise on colour / gradient seeds, so the seed number matters
+CANVAS_NOISE_STD = 0.01  # faint seeded noise on colour / gradient starts, so the seed number matters
 CANVAS_PREVIEWS = Previews(per_stage=12)  # live previews (and GIF frames) per palette on noise / colour / gradient
 PHOTO_PREVIEWS = Previews(per_stage=4)  # per octave on photos (journey frames: only at full size)
-SEED_KINDS = ("photo", "noise", "color", "gradient")
+START_KINDS = ("photo", "noise", "color", "gradient")
 _HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
 
@@ -169,9 +170,9 @@ def term_scales(net, palette: Sequence[PaletteFilter], reference: torch.Tensor) 
     """How hard each filter's term pulls on the pixels of ``reference``: mean |d term / d pixel|
     times the pixel count (so the picture's size does not matter either).
 
-    Dividing each term by this makes every weight-1 filter push the seed equally hard, whatever
+    Dividing each term by this makes every weight-1 filter push the start equally hard, whatever
     its layer (deep layers have large activations that move little per pixel, low layers the
-    opposite). A filter with no pull at all (e.g. a ReLU filter silent on the seed) gets the
+    opposite). A filter with no pull at all (e.g. a ReLU filter silent on the start) gets the
     median scale of the others, so it does not swamp them once it wakes up."""
     x = reference.detach().clone().requires_grad_(True)
     acts = net(x, {f.layer for f in palette})
@@ -198,10 +199,10 @@ def palette_objective(net, palette: Sequence[PaletteFilter], reference: torch.Te
     return sum(f.weight * scaled(channel(f.layer, f.channel), scale) for f, scale in zip(active, scales))
 
 
-# --- seeds ----------------------------------------------------------------------------------
+# --- starts ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class SeedSpec:
+class Start:
     """Where a palette painting starts: a photo, or ``noise`` / ``color`` / ``gradient`` (top to bottom)."""
     kind: str
     colors: tuple[str, ...] = ()
@@ -218,33 +219,36 @@ def hex_color(text: str) -> str:
     return "#" + match.group(1).lower()
 
 
-def parse_seed(text: str) -> Optional[SeedSpec]:
+def parse_start(text: str) -> Optional[Start]:
     """``noise``, ``color:#RRGGBB`` (or ``colour:``) or ``gradient:#RRGGBB:#RRGGBB``; None for anything
     else (a picture's path). Malformed colours raise ValueError."""
     parts = text.strip().split(":")
     kind = parts[0].lower()
     if kind == "noise" and len(parts) == 1:
-        return SeedSpec("noise")
+        return Start("noise")
     if kind in ("color", "colour"):
         if len(parts) != 2:
-            raise ValueError("a colour seed is color:#RRGGBB, e.g. color:#1e90ff")
-        return SeedSpec("color", (hex_color(parts[1]),))
+            raise ValueError("a colour start is color:#RRGGBB, e.g. color:#1e90ff")
+        return Start("color", (hex_color(parts[1]),))
     if kind == "gradient":
         if len(parts) != 3:
-            raise ValueError("a gradient seed is gradient:#RRGGBB:#RRGGBB (top colour, bottom colour)")
-        return SeedSpec("gradient", (hex_color(parts[1]), hex_color(parts[2])))
+            raise ValueError("a gradient start is gradient:#RRGGBB:#RRGGBB (top colour, bottom colour)")
+        return Start("gradient", (hex_color(parts[1]), hex_color(parts[2])))
     return None
 
 
-def as_seed(seed: Union[Image.Image, str, SeedSpec]) -> SeedSpec:
-    if isinstance(seed, SeedSpec):
-        return seed
-    if isinstance(seed, Image.Image):
-        return SeedSpec("photo", image=seed.convert("RGB"))
-    spec = parse_seed(seed)
-    if spec is None:
-        raise ValueError(f"unknown seed '{seed}' (use a picture, noise, color:#RRGGBB or gradient:#RRGGBB:#RRGGBB)")
-    return spec
+StartLike = Union[Image.Image, str, Start]
+
+
+def as_start(start: StartLike) -> Start:
+    if isinstance(start, Start):
+        return start
+    if isinstance(start, Image.Image):
+        return Start("photo", image=start.convert("RGB"))
+    parsed = parse_start(start)
+    if parsed is None:
+        raise ValueError(f"unknown start '{start}' (use a picture, noise, color:#RRGGBB or gradient:#RRGGBB:#RRGGBB)")
+    return parsed
 
 
 def _rgb(color: str) -> torch.Tensor:
@@ -252,15 +256,15 @@ def _rgb(color: str) -> torch.Tensor:
     return torch.tensor([(value >> 16) & 255, (value >> 8) & 255, value & 255], dtype=torch.float32) / 255.0
 
 
-def seed_pixels(seed: SeedSpec, height: int, width: int) -> torch.Tensor:
-    """A colour or gradient seed as pixels [1, 3, H, W] in [0, 1]."""
-    if seed.kind == "color":
-        return _rgb(seed.colors[0]).view(1, 3, 1, 1).expand(1, 3, height, width).clone()
-    if seed.kind == "gradient":
+def start_pixels(start: Start, height: int, width: int) -> torch.Tensor:
+    """A colour or gradient start as pixels [1, 3, H, W] in [0, 1]."""
+    if start.kind == "color":
+        return _rgb(start.colors[0]).view(1, 3, 1, 1).expand(1, 3, height, width).clone()
+    if start.kind == "gradient":
         t = torch.linspace(0.0, 1.0, height).view(1, 1, height, 1)
-        top, bottom = (_rgb(c).view(1, 3, 1, 1) for c in seed.colors)
+        top, bottom = (_rgb(c).view(1, 3, 1, 1) for c in start.colors)
         return (top * (1 - t) + bottom * t).expand(1, 3, height, width).clone()
-    raise ValueError(f"a {seed.kind} seed has no fixed pixels")
+    raise ValueError(f"a {start.kind} start has no fixed pixels")
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -269,34 +273,37 @@ PHOTO_STEPS = 10  # per octave
 CANVAS_STEPS = 64
 
 
+def photo_schedule() -> OctaveSchedule:
+    """The octave schedule palettes use on photos by default (gentler than Deep Dream's)."""
+    return OctaveSchedule(octaves=4, octave_scale=1.4, steps=PHOTO_STEPS, step_size=0.012, jitter=16)
+
+
+@dataclass
+class CanvasSchedule:
+    """How a palette paints on noise, a colour or a gradient: a square Fourier canvas."""
+    size: int = 256  # side of the square picture
+    steps: int = CANVAS_STEPS  # in all
+    lr: float = 0.05  # the Fourier canvas's Adam step
+    tile: int = 512
+    seed: int = 0  # the random number: same seed + same palette = same picture
+
+
 @dataclass
 class PaletteSettings:
+    """The model, and how to paint: ``photo`` on a photo, ``canvas`` on noise / colour / gradient."""
     model: str = "lite0"
-    steps: Optional[int] = None  # per octave on a photo (default 10), in all on other seeds (default 64)
-    octaves: int = 4  # photos
-    octave_scale: float = 1.4
-    step_size: float = 0.012  # photos: per normalised-gradient step, in [0, 1] pixel units
-    jitter: int = 16  # photos
-    tile: int = 512
-    size: int = 256  # side of the square picture painted on noise / colour / gradient seeds
-    lr: float = 0.05  # noise / colour / gradient seeds: the Fourier canvas's Adam step
-    seed: int = 0
+    photo: OctaveSchedule = field(default_factory=photo_schedule)
+    canvas: CanvasSchedule = field(default_factory=CanvasSchedule)
 
-    def steps_for(self, kind: str) -> int:
-        if self.steps is not None:
-            return self.steps
-        return PHOTO_STEPS if kind == "photo" else CANVAS_STEPS
+    def schedule(self, start: Start) -> Union[OctaveSchedule, CanvasSchedule]:
+        return self.photo if start.kind == "photo" else self.canvas
 
-    def recipe(self, seed: SeedSpec, palettes: Sequence[Sequence[PaletteFilter]]) -> dict:
-        data = asdict(self)
-        data["steps"] = self.steps_for(seed.kind)
-        if seed.kind == "photo":
-            for unused in ("size", "lr"):
-                data.pop(unused)
-        else:
-            for unused in ("octaves", "octave_scale", "step_size", "jitter"):
-                data.pop(unused)
-        return {"kind": "palette", "seed_picture": seed.describe(), **data,
+    def reseeded(self, seed: int) -> PaletteSettings:
+        """A copy painting with random seed ``seed``, whatever the start."""
+        return replace(self, photo=replace(self.photo, seed=int(seed)), canvas=replace(self.canvas, seed=int(seed)))
+
+    def recipe(self, start: Start, palettes: Sequence[Sequence[PaletteFilter]]) -> dict:
+        return {"kind": "palette", "start": start.describe(), "model": self.model, **asdict(self.schedule(start)),
                 "palettes": [[asdict(f) for f in palette] for palette in palettes]}
 
 
@@ -314,31 +321,31 @@ class Journey:
     recipe: dict
 
 
-def palette_dream(seed: Union[Image.Image, str, SeedSpec], palette: PaletteLike, settings: PaletteSettings,
+def palette_dream(start: StartLike, palette: PaletteLike, settings: PaletteSettings,
                   net: FeatureNet, on_progress: Optional[ProgressFn] = None,
                   cancel: Optional[threading.Event] = None, region: Optional[Region] = None) -> Image.Image:
-    """Paint one palette on ``seed`` (a photo keeps its size; other seeds are ``settings.size`` square)."""
-    return palette_journey(seed, [palette], settings, net, on_progress, cancel, region=region).image
+    """Paint one palette on ``start`` (a photo keeps its size; other starts are ``settings.canvas.size`` square)."""
+    return palette_journey(start, [palette], settings, net, on_progress, cancel, region=region).image
 
 
-def palette_journey(seed: Union[Image.Image, str, SeedSpec], palettes: Sequence[PaletteLike],
+def palette_journey(start: StartLike, palettes: Sequence[PaletteLike],
                     settings: PaletteSettings, net: FeatureNet, on_progress: Optional[ProgressFn] = None,
                     cancel: Optional[threading.Event] = None, keep_frames: bool = False,
                     region: Optional[Region] = None) -> Journey:
     """Apply ``palettes`` one after another, each for an equal share of the steps.
 
     On a photo each palette runs the octave loop on the previous palette's picture; on other
-    seeds one Fourier canvas carries through, its objective switching from palette to palette.
-    With ``keep_frames`` the previews are kept as the frames of the journey (seed first).
+    starts one Fourier canvas carries through, its objective switching from palette to palette.
+    With ``keep_frames`` the previews are kept as the frames of the journey (the start first).
     A ``region`` (photos only) limits the painting to its inside; the rest stays as it was.
     """
-    seed = as_seed(seed)
+    start = as_start(start)
     palettes = [as_palette(p) for p in palettes]
     if not palettes:
         raise ValueError("a journey needs at least one palette")
     for palette in palettes:
         check_palette(palette, net.spec)
-    if region is not None and seed.kind != "photo":
+    if region is not None and start.kind != "photo":
         raise ValueError("a region can only be painted on a photo")
     frames: list[Image.Image] = []
 
@@ -348,17 +355,17 @@ def palette_journey(seed: Union[Image.Image, str, SeedSpec], palettes: Sequence[
         if on_progress is not None:
             on_progress(progress)
 
-    if seed.kind == "photo":
-        image = _photo_journey(seed.image, palettes, settings, net, record, cancel, frames if keep_frames else None,
-                               region)
+    if start.kind == "photo":
+        image = _photo_journey(start.image, palettes, settings.photo, net, record, cancel,
+                               frames if keep_frames else None, region)
     else:
-        image = _canvas_journey(seed, palettes, settings, net, record, cancel, frames if keep_frames else None)
-    return Journey(image, frames, {**settings.recipe(seed, palettes), **region_recipe(region)})
+        image = _canvas_journey(start, palettes, settings.canvas, net, record, cancel, frames if keep_frames else None)
+    return Journey(image, frames, {**settings.recipe(start, palettes), **region_recipe(region)})
 
 
-def _photo_journey(image: Image.Image, palettes, settings: PaletteSettings, net, record, cancel, frames, region):
-    steps = shares(settings.steps_for("photo"), len(palettes)) if len(palettes) > 1 else [settings.steps_for("photo")]
-    sizes = octave_sizes(image.size[1], image.size[0], settings.octaves, settings.octave_scale)
+def _photo_journey(image: Image.Image, palettes, schedule: OctaveSchedule, net, record, cancel, frames, region):
+    steps = shares(schedule.steps, len(palettes))
+    sizes = octave_sizes(image.size[1], image.size[0], schedule.octaves, schedule.octave_scale)
     weights = [h * w * n for n in steps for h, w in sizes]
     previews = PHOTO_PREVIEWS
     if frames is not None:  # previews of smaller octaves are not kept as frames: the journey would blink blurry
@@ -366,21 +373,19 @@ def _photo_journey(image: Image.Image, palettes, settings: PaletteSettings, net,
         frames.append(image)
     reporter = Reporter(record, cancel, "octave" if len(palettes) == 1 else "part", weights, previews)
     for k, (palette, n) in enumerate(zip(palettes, steps)):
-        dream = DreamSettings(layers={}, model=settings.model, octaves=settings.octaves,
-                              octave_scale=settings.octave_scale, steps=n, step_size=settings.step_size,
-                              jitter=settings.jitter, tile=settings.tile, seed=settings.seed + k)
         reference = resize(to_tensor(image, net.device), sizes[0])
         objective = palette_objective(net, palette, reference)
         reporter.first_stage = k * len(sizes)
-        image = dream_with_objective(image, objective, dream, net, reporter, region=region)
+        image = dream_with_objective(image, objective, replace(schedule, steps=n, seed=schedule.seed + k), net,
+                                     reporter, region=region)
     return image
 
 
-def _canvas_journey(seed: SeedSpec, palettes, settings: PaletteSettings, net, record, cancel, frames):
-    side = settings.size
-    canvas = seed_canvas(seed, side, side, settings.seed, settings.lr, net.device)
-    transform = RandomTransforms([picture_generator(settings.seed, 1)], TransformSettings())
-    steps = shares(settings.steps_for(seed.kind), len(palettes)) if len(palettes) > 1 else [settings.steps_for(seed.kind)]
+def _canvas_journey(start: Start, palettes, schedule: CanvasSchedule, net, record, cancel, frames):
+    side = schedule.size
+    canvas = start_canvas(start, side, side, schedule.seed, schedule.lr, net.device)
+    transform = RandomTransforms([picture_generator(schedule.seed, 1)], TransformSettings())
+    steps = shares(schedule.steps, len(palettes))
     reporter = Reporter(record, cancel, "palette", steps, CANVAS_PREVIEWS)
     reporter.watch(lambda: to_pil(canvas.pixels))
     if frames is not None:
@@ -388,18 +393,18 @@ def _canvas_journey(seed: SeedSpec, palettes, settings: PaletteSettings, net, re
     for k, (palette, n) in enumerate(zip(palettes, steps)):
         objective = palette_objective(net, palette, canvas.pixels)
         # ascend's generator feeds only its shared tiling here; RandomTransforms draws from its own
-        ascend(canvas, net, objective, steps=n, generator=torch.Generator().manual_seed(settings.seed + k),
-               tile=settings.tile, transform=transform, on_step=lambda step, k=k, n=n: reporter.step(k, step, n),
+        ascend(canvas, net, objective, steps=n, generator=torch.Generator().manual_seed(schedule.seed + k),
+               tile=schedule.tile, transform=transform, on_step=lambda step, k=k, n=n: reporter.step(k, step, n),
                check_cancel=reporter.check_cancel)
     return to_pil(canvas.pixels)
 
 
-def seed_canvas(seed: SeedSpec, height: int, width: int, number: int, lr: float, device) -> FourierCanvas:
-    """A Fourier canvas holding the seed: faint noise, or the colour / gradient plus faint seeded noise."""
-    generator = picture_generator(number, 0)
-    if seed.kind == "noise":
+def start_canvas(start: Start, height: int, width: int, seed: int, lr: float, device) -> FourierCanvas:
+    """A Fourier canvas holding the start: faint noise, or the colour / gradient plus faint seeded noise."""
+    generator = picture_generator(seed, 0)
+    if start.kind == "noise":
         return FourierCanvas.random([generator], height, width, device=device, lr=lr)
-    canvas = FourierCanvas.from_image(seed_pixels(seed, height, width).to(device), lr=lr)
+    canvas = FourierCanvas.from_image(start_pixels(start, height, width).to(device), lr=lr)
     with torch.no_grad():
         noise = torch.randn(canvas.spectrum.shape, generator=generator) * CANVAS_NOISE_STD
         canvas.spectrum.add_(noise.to(canvas.spectrum.device))
@@ -408,13 +413,13 @@ def seed_canvas(seed: SeedSpec, height: int, width: int, number: int, lr: float,
 
 # --- variations and the GIF -----------------------------------------------------------------
 
-def palette_variations(seed: Union[Image.Image, str, SeedSpec], palettes: Sequence[PaletteLike],
+def palette_variations(start: StartLike, palettes: Sequence[PaletteLike],
                        settings: PaletteSettings, net: FeatureNet, numbers: Sequence[int],
                        on_progress: Optional[ProgressFn] = None,
                        cancel: Optional[threading.Event] = None, region: Optional[Region] = None) -> list[Journey]:
     """The same palette(s) painted with each random seed number in ``numbers``, one after another.
 
-    Variation i is exactly ``palette_journey`` with ``seed=numbers[i]``. Stopped early, the
+    Variation i is exactly ``palette_journey`` with the random seed ``numbers[i]``. Stopped early, the
     partial picture is a strip of the variations finished so far plus the current one."""
     done: list[Journey] = []
     for i, number in enumerate(numbers):
@@ -423,7 +428,7 @@ def palette_variations(seed: Union[Image.Image, str, SeedSpec], palettes: Sequen
                 on_progress(Progress("variation", i, len(numbers), p.step, p.steps,
                                      (i + p.fraction) / len(numbers), p.preview))
         try:
-            done.append(palette_journey(seed, palettes, replace(settings, seed=int(number)), net, forward, cancel,
+            done.append(palette_journey(start, palettes, settings.reseeded(number), net, forward, cancel,
                                         region=region))
         except Cancelled as stopped:
             pictures = [j.image for j in done] + ([stopped.partial] if stopped.partial is not None else [])

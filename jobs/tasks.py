@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 from PIL import Image
 
 from engine import filters
+from engine.filters import FilterSettings
 from engine.classify import classify
 from engine.dream import DreamSettings, deep_dream
 from engine.gallery import RenderCache
@@ -41,47 +42,45 @@ def style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image]
     return {"before": image, "after": result, "recipe": {**settings.recipe(), **extra_recipe, **region_recipe(region)}}
 
 
-def _before(seed) -> Optional[Image.Image]:
-    return seed if isinstance(seed, Image.Image) else None
+def _before(start) -> Optional[Image.Image]:
+    return start if isinstance(start, Image.Image) else None
 
 
-def palette(on_progress, cancel, seed, palettes: list, settings: PaletteSettings,
+def palette(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
             region: Optional[Region] = None) -> dict:
     journey = len(palettes) > 1
-    done = palette_journey(seed, palettes, settings, load_model(settings.model), on_progress, cancel,
+    done = palette_journey(start, palettes, settings, load_model(settings.model), on_progress, cancel,
                            keep_frames=journey, region=region)
-    return {"before": _before(seed), "after": done.image, "recipe": done.recipe,
+    return {"before": _before(start), "after": done.image, "recipe": done.recipe,
             "gif": journey_gif(done.frames) if journey else None}
 
 
-def variations(on_progress, cancel, seed, palettes: list, settings: PaletteSettings,
+def variations(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
                numbers: Sequence[int], region: Optional[Region] = None) -> list[dict]:
-    done = palette_variations(seed, palettes, settings, load_model(settings.model), list(numbers),
+    done = palette_variations(start, palettes, settings, load_model(settings.model), list(numbers),
                               on_progress, cancel, region=region)
-    return [{"before": _before(seed), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]
+    return [{"before": _before(start), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]
 
 
 _PAINTED = RenderCache(max_pixels=20_000_000)  # this worker's filter pictures, for the next visitor
 
 
-def thumbnails(on_progress, cancel, model: str, by_layer: dict, size: int, steps: int, seed: int) -> dict:
+def thumbnails(on_progress, cancel, model: str, by_layer: dict, settings: FilterSettings) -> dict:
     """Filter pictures keyed like the gallery's render cache: (model, layer, channel, size, steps, seed)."""
     net = load_model(model)
     found = {}
     for layer, channels in by_layer.items():
-        pictures = _PAINTED.render(net, layer, channels, size=size, steps=steps, seed=seed,
-                                   on_progress=on_progress, cancel=cancel)
-        found.update({(model, layer, c, size, steps, seed): p for c, p in pictures.items()})
+        pictures = _PAINTED.render(net, layer, channels, settings, on_progress=on_progress, cancel=cancel)
+        found.update({(model, layer, c, settings.size, settings.steps, settings.seed): p
+                      for c, p in pictures.items()})
     return found
 
 
-def large_filter(on_progress, cancel, model: str, layer: str, channel: int, size: int, steps: int,
-                 seed: int) -> dict:
+def large_filter(on_progress, cancel, model: str, layer: str, channel: int, settings: FilterSettings) -> dict:
     """One filter large and its top classes, keyed for the gallery's render cache."""
     net = load_model(model)
-    big = filters.visualize_filter(net, layer, channel, size=size, steps=steps, seed=seed,
-                           on_progress=on_progress, cancel=cancel)
-    key = (model, layer, channel, size, steps, seed)
+    big = filters.visualize_filter(net, layer, channel, settings, on_progress=on_progress, cancel=cancel)
+    key = (model, layer, channel, settings.size, settings.steps, settings.seed)
     return {key: big, ("top",) + key: classify(big, net, 3)}
 
 

@@ -7,8 +7,8 @@ import torch
 
 from engine.ascent import ascend
 from cli.main import main
-from engine.filters import (FourierCanvas, LeakyNet, RandomTransforms, TransformSettings, picture_generator,
-                            render_batch, visualize_filter, visualize_filters)
+from engine.filters import (FilterSettings, FourierCanvas, LeakyNet, RandomTransforms, TransformSettings,
+                            picture_generator, render_batch, visualize_filter, visualize_filters)
 from engine.images import read_recipe, to_tensor
 from engine.objectives import channel
 from engine.progress import Cancelled
@@ -88,9 +88,9 @@ def test_leaky_net_gives_gradient_to_a_filter_that_never_fires(lite0):
 # --- pictures from the real network ---------------------------------------------------------
 
 def test_same_seed_same_picture_other_seed_other_picture(lite0):
-    a = visualize_filter(lite0, "block2", 5, size=48, steps=6, seed=3)
-    b = visualize_filter(lite0, "block2", 5, size=48, steps=6, seed=3)
-    c = visualize_filter(lite0, "block2", 5, size=48, steps=6, seed=4)
+    a = visualize_filter(lite0, "block2", 5, FilterSettings(size=48, steps=6, seed=3))
+    b = visualize_filter(lite0, "block2", 5, FilterSettings(size=48, steps=6, seed=3))
+    c = visualize_filter(lite0, "block2", 5, FilterSettings(size=48, steps=6, seed=4))
     assert a.size == (48, 48)
     assert np.array_equal(as_array(a), as_array(b))
     assert np.abs(as_array(a) - as_array(c)).mean() > 5
@@ -101,10 +101,10 @@ def test_batched_equals_one_by_one(lite0):
     float rounding (convolutions sum in another order for another batch size). Over many steps that
     rounding grows a little; the pictures must stay far closer than pictures from another seed."""
     channels = [2, 7, 11]
-    batched = visualize_filters(lite0, "block4", channels, size=48, steps=16, seed=1, batch_size=3)
-    other_seed = visualize_filters(lite0, "block4", channels, size=48, steps=16, seed=2, batch_size=3)
+    batched = visualize_filters(lite0, "block4", channels, FilterSettings(size=48, steps=16, seed=1), batch_size=3)
+    other_seed = visualize_filters(lite0, "block4", channels, FilterSettings(size=48, steps=16, seed=2), batch_size=3)
     for c, picture, other in zip(channels, batched, other_seed):
-        alone = as_array(visualize_filter(lite0, "block4", c, size=48, steps=16, seed=1))
+        alone = as_array(visualize_filter(lite0, "block4", c, FilterSettings(size=48, steps=16, seed=1)))
         same = np.abs(as_array(picture) - alone).mean()
         different = np.abs(as_array(other) - alone).mean()
         correlation = np.corrcoef(as_array(picture).ravel(), alone.ravel())[0, 1]
@@ -116,7 +116,7 @@ def test_batched_equals_one_by_one(lite0):
                                             ("block15", [150, 301])])  # high: parts and creatures
 def test_each_picture_excites_its_own_filter_most(lite0, layer, channels):
     """Small and short, to stay quick; the benchmark's quality table covers every filter at 128 px."""
-    pictures = visualize_filters(lite0, layer, channels, size=64, steps=32, seed=0)
+    pictures = visualize_filters(lite0, layer, channels, FilterSettings(size=64, steps=32, seed=0))
     with torch.no_grad():
         means = lite0(torch.cat([to_tensor(p) for p in pictures]), [layer])[layer].mean(dim=(2, 3))
     for row, c in enumerate(channels):
@@ -126,7 +126,8 @@ def test_each_picture_excites_its_own_filter_most(lite0, layer, channels):
 
 def test_progress_previews_and_cancel(lite0):
     seen = []
-    visualize_filters(lite0, "block0", [0, 1, 2], size=32, steps=3, batch_size=2, on_progress=seen.append)
+    visualize_filters(lite0, "block0", [0, 1, 2], FilterSettings(size=32, steps=3), batch_size=2,
+                      on_progress=seen.append)
     assert [p.stage_index for p in seen] == [0, 0, 0, 1, 1, 1]
     assert seen[-1].fraction == pytest.approx(1.0) and seen[2].fraction == pytest.approx(2 / 3)
     assert seen[2].preview.size == (64, 32) and seen[5].preview.size == (32, 32)  # each batch as a strip
@@ -137,13 +138,14 @@ def test_progress_previews_and_cancel(lite0):
         if p.preview is not None:
             cancel.set()
     with pytest.raises(Cancelled) as stopped:
-        visualize_filter(lite0, "block0", 1, size=32, steps=40, on_progress=stop_after_preview, cancel=cancel)
+        visualize_filter(lite0, "block0", 1, FilterSettings(size=32, steps=40), on_progress=stop_after_preview,
+                         cancel=cancel)
     assert stopped.value.partial is not None and stopped.value.partial.size == (32, 32)
 
 
 def test_bad_channel_is_refused(lite0):
     with pytest.raises(ValueError, match="filters 0 to 15"):
-        render_batch(lite0, "block0", [16], steps=1)
+        render_batch(lite0, "block0", [16], FilterSettings(steps=1))
 
 
 def test_cli_filter_writes_png_with_recipe(tmp_path, capsys):

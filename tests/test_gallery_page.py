@@ -1,4 +1,6 @@
 """The Filter Gallery page through Streamlit's AppTest (no browser)."""
+from dataclasses import replace
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -17,13 +19,13 @@ def fast_painting(monkeypatch, jobs_here):
     calls = []
     real_one, real_many = engine.filters.visualize_filter, engine.gallery.visualize_filters
 
-    def one(net, layer, channel, **kw):
+    def one(net, layer, channel, settings, **kw):
         calls.append(("one", net.spec.name, layer, channel))
-        return real_one(net, layer, channel, **{**kw, **FAST})
+        return real_one(net, layer, channel, replace(settings, **FAST), **kw)
 
-    def many(net, layer, channels, **kw):
+    def many(net, layer, channels, settings, **kw):
         calls.append(("many", net.spec.name, layer, tuple(channels)))
-        return real_many(net, layer, channels, **{**kw, **FAST})
+        return real_many(net, layer, channels, replace(settings, **FAST), **kw)
     monkeypatch.setattr(engine.filters, "visualize_filter", one)
     monkeypatch.setattr(engine.gallery, "visualize_filters", many)
     return calls

@@ -1,8 +1,9 @@
-"""Hybrid Palette engine: the objective, seeds, journeys, variations and the CLI (real Lite0, small pictures)."""
+"""Hybrid Palette engine: the objective, starts, journeys, variations and the CLI (real Lite0, small pictures)."""
 import io
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,18 +13,20 @@ from PIL import Image, ImageFilter
 from cli.main import main
 from engine.images import read_recipe, to_tensor
 from engine.models import get_spec
-from engine.palette import (PaletteFilter, PaletteSettings, SeedSpec, as_palette, check_palette, journey_gif,
-                            load_palette_json, palette_dream, palette_journey, palette_json, palette_objective,
-                            palette_variations, parse_filter, parse_filters, parse_seed, seed_pixels, shares,
-                            surprise_palette)
+from engine.palette import (CanvasSchedule, PaletteFilter, PaletteSettings, Start, as_palette, check_palette,
+                            journey_gif, load_palette_json, palette_dream, palette_journey, palette_json,
+                            palette_objective, palette_variations, parse_filter, parse_filters, parse_start,
+                            photo_schedule, shares, start_pixels, surprise_palette)
 from engine.progress import Cancelled
 from tests.conftest import ROOT, gradient_picture
 
 LITE0 = get_spec("lite0")
 
 
-def quick(**overrides) -> PaletteSettings:
-    return PaletteSettings(**{"octaves": 2, "steps": 8, "size": 128, **overrides})
+def quick(steps: int = 8, octaves: int = 2, size: int = 128) -> PaletteSettings:
+    """Small and short: ``octaves`` x ``steps`` on a photo, a ``size`` square in ``steps`` otherwise."""
+    return PaletteSettings(photo=replace(photo_schedule(), octaves=octaves, steps=steps),
+                           canvas=CanvasSchedule(size=size, steps=steps))
 
 
 def means(net, image, palette):
@@ -44,7 +47,7 @@ def small_cat(cat_photo):
 
 # --- parsing, checking, saving ---------------------------------------------------------------
 
-def test_parse_filters_and_seeds():
+def test_parse_filters_and_starts():
     assert parse_filter("block8:12") == PaletteFilter("block8", 12, 1.0)
     assert parse_filter(" block8 : 12 : -0.5 ") == PaletteFilter("block8", 12, -0.5)
     assert parse_filters("block3:1, block8:2:0.5;stem:0") == [PaletteFilter("block3", 1), PaletteFilter("block8", 2, 0.5),
@@ -52,19 +55,19 @@ def test_parse_filters_and_seeds():
     for bad in ("block8", "block8:x", "block8:1:y", ":3", "block8:1:2:3", "block8:1:nan"):
         with pytest.raises(ValueError):
             parse_filter(bad)
-    assert parse_seed("noise") == SeedSpec("noise")
-    assert parse_seed("color:1E90FF") == SeedSpec("color", ("#1e90ff",))
-    assert parse_seed("gradient:#ff0000:#0000ff").colors == ("#ff0000", "#0000ff")
-    assert parse_seed("photos/cat.jpg") is None
+    assert parse_start("noise") == Start("noise")
+    assert parse_start("color:1E90FF") == Start("color", ("#1e90ff",))
+    assert parse_start("gradient:#ff0000:#0000ff").colors == ("#ff0000", "#0000ff")
+    assert parse_start("photos/cat.jpg") is None
     for bad in ("color:#12345", "color:red", "gradient:#ff0000"):
         with pytest.raises(ValueError):
-            parse_seed(bad)
+            parse_start(bad)
 
 
-def test_seed_pixels_are_the_colours_asked_for():
-    solid = seed_pixels(SeedSpec("color", ("#ff8000",)), 8, 10)
+def test_start_pixels_are_the_colours_asked_for():
+    solid = start_pixels(Start("color", ("#ff8000",)), 8, 10)
     assert solid.shape == (1, 3, 8, 10) and torch.allclose(solid[0, :, 3, 4], torch.tensor([1.0, 128 / 255, 0.0]))
-    ramp = seed_pixels(SeedSpec("gradient", ("#000000", "#ffffff")), 5, 4)
+    ramp = start_pixels(Start("gradient", ("#000000", "#ffffff")), 5, 4)
     assert torch.allclose(ramp[0, 0, :, 0], torch.linspace(0, 1, 5)) and torch.equal(ramp[..., 0], ramp[..., 3])
 
 
@@ -195,29 +198,28 @@ def high_pass_std(image: Image.Image) -> float:
 def test_noise_grows_clear_structure(lite0):
     palette = [PaletteFilter("block5", 3, 1.0), PaletteFilter("block10", 20, 1.0)]
     journey = palette_journey("noise", [palette], quick(steps=40), lite0, keep_frames=True)
-    seed, result = journey.frames[0], journey.image
+    start, result = journey.frames[0], journey.image
     assert result.size == (128, 128)
     assert np.asarray(result, np.float32).std() > 20  # not flat (0-255 scale)
-    assert high_pass_std(result) > 5 * high_pass_std(seed), (high_pass_std(seed), high_pass_std(result))
-    before = means(lite0, seed, palette)
+    assert high_pass_std(result) > 5 * high_pass_std(start), (high_pass_std(start), high_pass_std(result))
+    before = means(lite0, start, palette)
     after = means(lite0, result, palette)
     assert all(a > b + 2 for a, b in zip(after, before)), (before, after)
 
 
-@pytest.mark.parametrize("seed", ["photo", "noise", "gradient:#ff8000:#102060"])
-def test_same_seed_same_picture_other_seed_other_picture(lite0, small_cat, seed):
-    source = small_cat if seed == "photo" else seed
+@pytest.mark.parametrize("start", ["photo", "noise", "gradient:#ff8000:#102060"])
+def test_same_seed_same_picture_other_seed_other_picture(lite0, small_cat, start):
+    source = small_cat if start == "photo" else start
     palette = [("block5", 3, 1.0), ("block8", 7, 0.5)]
-    settings = quick(steps=4, octaves=1) if seed == "photo" else quick(steps=6, size=64)
+    settings = quick(steps=4, octaves=1) if start == "photo" else quick(steps=6, size=64)
     a = np.asarray(palette_dream(source, palette, settings, lite0))
     b = np.asarray(palette_dream(source, palette, settings, lite0))
-    settings.seed = 1
-    c = np.asarray(palette_dream(source, palette, settings, lite0))
+    c = np.asarray(palette_dream(source, palette, settings.reseeded(1), lite0))
     assert np.array_equal(a, b)
     assert not np.array_equal(a, c)
 
 
-def test_colour_seed_keeps_its_colour_and_grows_pattern(lite0):
+def test_colour_start_keeps_its_colour_and_grows_pattern(lite0):
     result = palette_dream("color:#2050d0", [("block5", 3, 1.0)], quick(steps=24, size=96), lite0)
     rgb = np.asarray(result, np.float32).reshape(-1, 3).mean(axis=0)
     assert rgb[2] > rgb[0] + 30  # still blue overall
@@ -233,7 +235,7 @@ def test_journey_on_noise_reports_palettes_keeps_frames_and_ends_on_the_last_pal
                               keep_frames=True)
     assert [e.stage for e in events[:1]] == ["palette"] and events[-1].fraction == pytest.approx(1.0)
     assert [(e.stage_index, e.steps) for e in events if e.step == 1] == [(0, 12), (1, 12)]
-    assert len(journey.frames) == 1 + 2 * 12  # the seed, then a frame every step (12 steps < 12 previews)
+    assert len(journey.frames) == 1 + 2 * 12  # the start, then a frame every step (12 steps < 12 previews)
     assert journey.recipe["palettes"][1] == [{"layer": "block10", "channel": 20, "weight": 1.0}]
     halfway = journey.frames[12]
     assert means(lite0, journey.image, last)[0] > means(lite0, halfway, last)[0] + 1
@@ -257,8 +259,8 @@ def test_variations_equal_single_runs_and_report_progress(lite0):
     events = []
     pictures = palette_variations("noise", [palette], settings, lite0, [3, 4], on_progress=events.append)
     assert [e.stage_index for e in events if e.step == 1] == [0, 1] and events[-1].fraction == pytest.approx(1.0)
-    settings.seed = 4
-    assert np.array_equal(np.asarray(pictures[1].image), np.asarray(palette_dream("noise", palette, settings, lite0)))
+    alone = palette_dream("noise", palette, settings.reseeded(4), lite0)
+    assert np.array_equal(np.asarray(pictures[1].image), np.asarray(alone))
     assert pictures[1].recipe["seed"] == 4
 
 
@@ -288,7 +290,7 @@ def test_cli_paints_noise_with_recipe(tmp_path):
     assert done.returncode == 0, done.stderr
     assert Image.open(out).size == (64, 64)
     recipe = read_recipe(out)
-    assert recipe["kind"] == "palette" and recipe["seed_picture"] == "noise" and recipe["seed"] == 2
+    assert recipe["kind"] == "palette" and recipe["start"] == "noise" and recipe["seed"] == 2
     assert recipe["palettes"] == [[{"layer": "block5", "channel": 3, "weight": 1.0},
                                    {"layer": "block8", "channel": 7, "weight": -0.5}]]
     assert "palette 1 of 1" in done.stderr
@@ -301,7 +303,7 @@ def test_cli_photo_journey_with_gif(tmp_path, capsys):
                  "--steps", "2", "--octaves", "1", "--size", "120", "--gif", str(gif)]) == 0
     assert Image.open(out).size == (120, 80)
     recipe = read_recipe(out)
-    assert recipe["seed_picture"] == "photo" and len(recipe["palettes"]) == 2 and recipe["octaves"] == 1
+    assert recipe["start"] == "photo" and len(recipe["palettes"]) == 2 and recipe["octaves"] == 1
     assert Image.open(gif).n_frames >= 2
 
 

@@ -84,7 +84,7 @@ def test_two_filter_palette_painted_on_a_photo(page, app_url, tmp_path):
     download_info.value.save_as(saved)
     assert Image.open(saved).size == (300, 200)
     recipe = read_recipe(saved)
-    assert recipe["kind"] == "palette" and recipe["seed_picture"] == "photo" and len(recipe["palettes"][0]) == 2
+    assert recipe["kind"] == "palette" and recipe["start"] == "photo" and len(recipe["palettes"][0]) == 2
 
     page.get_by_text("Save or load a palette").click()
     with page.expect_download() as download_info:

@@ -109,7 +109,7 @@ def test_painting_on_noise_gives_a_picture_and_a_download():
     assert not at.exception
     result = at.session_state["palette:result"]
     assert result["after"].size == (256, 256) and result["before"] is None and result["gif"] is None
-    assert result["recipe"]["seed_picture"] == "noise" and result["recipe"]["steps"] == 8
+    assert result["recipe"]["start"] == "noise" and result["recipe"]["steps"] == 8
     assert any(d.label == "Download PNG" for d in at.download_button)
 
 
@@ -132,7 +132,7 @@ def test_gradient_seed_uses_the_chosen_colours():
     at.slider(key="palette:steps:canvas").set_value(8).run()
     at.button(key="run-palette").click().run()
     result = at.session_state["palette:result"]
-    assert result["recipe"]["seed_picture"] == "gradient:#ff0000:#1b2a6b"
+    assert result["recipe"]["start"] == "gradient:#ff0000:#1b2a6b"
     top = result["after"].crop((0, 0, 256, 40)).resize((1, 1), Image.BOX).getpixel((0, 0))
     assert top[0] > top[2]  # still red at the top
 

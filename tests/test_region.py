@@ -1,4 +1,6 @@
 """Regions: masks, quick starts, and dream / palette / style acting only where the region says."""
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -6,7 +8,7 @@ from PIL import Image
 
 from engine.dream import DreamSettings, deep_dream
 from engine.images import load_image, read_recipe, save_png, to_tensor
-from engine.palette import PaletteSettings, palette_dream
+from engine.palette import CanvasSchedule, PaletteSettings, palette_dream, photo_schedule
 from engine.region import Region, auto_region, region_from_recipe, region_recipe
 from engine.style import StyleSettings, builtin_style_path, gram, masked_gram, stylize
 from tests.conftest import gradient_picture
@@ -164,7 +166,7 @@ def test_a_restored_recipe_reproduces_the_dream(lite0, tmp_path):
 def test_palette_on_a_photo_paints_only_inside_and_keeps_the_region_in_its_recipe(lite0):
     photo = gradient_picture(128, 96, seed=2)
     region = Region.from_mask(left_half()).inverted()  # the right half
-    settings = PaletteSettings(steps=6, octaves=2)
+    settings = PaletteSettings(photo=replace(photo_schedule(), steps=6, octaves=2))
     from engine.palette import palette_journey
     journey = palette_journey(photo, [[("block5", 3, 1.0)]], settings, lite0, region=region)
     moved = change(photo, journey.image)
@@ -172,9 +174,9 @@ def test_palette_on_a_photo_paints_only_inside_and_keeps_the_region_in_its_recip
     assert np.array_equal(region_from_recipe(journey.recipe).levels, region.levels)
 
 
-def test_a_region_needs_a_photo_seed(lite0):
+def test_a_region_needs_a_photo_start(lite0):
     with pytest.raises(ValueError, match="photo"):
-        palette_dream("noise", [("block5", 3)], PaletteSettings(steps=2, size=64), lite0,
+        palette_dream("noise", [("block5", 3)], PaletteSettings(canvas=CanvasSchedule(steps=2, size=64)), lite0,
                       region=Region.from_mask(left_half()))
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image
 
+from engine.filters import FilterSettings
 from engine.gallery import RENDER_CACHE
 from engine.models import get_spec
 from jobs.spec import JobSpec
@@ -54,8 +55,8 @@ def _paint_large(key: tuple) -> None:
     if RENDER_CACHE.get(key) is None and st.session_state.get(ASKED) != key:
         st.session_state[ASKED] = key
         if models.model_ready(model):
-            job = JobSpec("large_filter", {"model": model, "layer": layer, "channel": channel, "size": size,
-                                           "steps": steps, "seed": seed})
+            settings = FilterSettings(size=size, steps=steps, seed=seed)
+            job = JobSpec("large_filter", {"model": model, "layer": layer, "channel": channel, "settings": settings})
             start_job(LARGE_KIND, job, estimate_s(1, size, steps))
     follow_painting(LARGE_KIND, f"Painting filter {channel} large")
 

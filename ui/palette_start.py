@@ -8,7 +8,7 @@ import streamlit as st
 from PIL import Image
 
 from engine.images import LoadedImage
-from engine.palette import SeedSpec
+from engine.palette import Start
 
 from .inputs import image_input, shrink_to
 
@@ -23,37 +23,37 @@ class StartChoice:
     kind: str  # a key of STARTS
     side: int  # longest side of the painting, px
     photo: Optional[LoadedImage] = None  # "Photo": the picture chosen, if any
-    seed: Optional[SeedSpec] = None  # the other kinds
+    start: Optional[Start] = None  # the other kinds
 
     @property
     def is_photo(self) -> bool:
         return self.kind == "Photo"
 
-    def start(self) -> Union[Image.Image, SeedSpec, None]:
-        """What the engine paints on: the photo at the chosen size, or the seed (None: no photo yet)."""
+    def paint_on(self) -> Union[Image.Image, Start, None]:
+        """What the engine paints on: the photo at the chosen size, or the start (None: no photo yet)."""
         if not self.is_photo:
-            return self.seed
+            return self.start
         return shrink_to(self.photo.image, self.side) if self.photo is not None else None
 
 
 def start_picker() -> StartChoice:
     kind = st.segmented_control("Start from", list(STARTS), default="Photo", key="palette:seed",
                                 format_func=lambda k: f"{STARTS[k]} {k}", label_visibility="collapsed") or "Photo"
-    photo, seed = None, None
+    photo, start = None, None
     if kind == "Photo":
         photo = image_input("palette")
         if photo is not None:
             st.image(photo.image, caption="Your photo", width=320)
     elif kind == "Noise":
-        seed = SeedSpec("noise")
+        start = Start("noise")
         st.caption("Faint random noise: the filters paint everything. Change the random seed for another picture.")
     elif kind == "Colour":
-        seed = SeedSpec("color", (st.color_picker("Colour", "#2f5fc4", key="palette:color"),))
+        start = Start("color", (st.color_picker("Colour", "#2f5fc4", key="palette:color"),))
     else:
         top, bottom = st.columns(2)
-        seed = SeedSpec("gradient", (top.color_picker("Top", "#ff9a3c", key="palette:top"),
-                                     bottom.color_picker("Bottom", "#1b2a6b", key="palette:bottom")))
+        start = Start("gradient", (top.color_picker("Top", "#ff9a3c", key="palette:top"),
+                                   bottom.color_picker("Bottom", "#1b2a6b", key="palette:bottom")))
     sizes = PHOTO_SIZES if kind == "Photo" else CANVAS_SIZES
     size_label = st.select_slider("Picture size", list(sizes), value="Small (fast)",
                                   key=f"palette:size:{kind == 'Photo'}", help="Bigger pictures take longer.")
-    return StartChoice(kind, sizes[size_label], photo, seed)
+    return StartChoice(kind, sizes[size_label], photo, start)

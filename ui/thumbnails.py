@@ -49,8 +49,7 @@ def start_thumbnails(kind: str, model: str, pairs: list[tuple[str, int]]) -> Non
     by_layer: dict[str, list[int]] = {}
     for layer, channel in pairs:
         by_layer.setdefault(layer, []).append(channel)
-    job = JobSpec("thumbnails", {"model": model, "by_layer": by_layer, "size": THUMBS.size,
-                                 "steps": THUMBS.steps, "seed": THUMBS.seed})
+    job = JobSpec("thumbnails", {"model": model, "by_layer": by_layer, "settings": THUMBS})
     start_job(kind, job, estimate_s(len(pairs), THUMBS.size, THUMBS.steps))
 
 
