@@ -31,6 +31,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
+from . import fast
 from .ascent import ascend
 from .images import contact_sheet, to_pil
 from .models import FeatureNet
@@ -193,8 +194,11 @@ class LeakyNet(nn.Module):
         else:
             below = self.net.stage_names[self.index - 1]
             x = self.net(pixels, [below])[below]
+        if self.net.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
         stage = self.net.stages[self.index]
-        pre = stage[:-1](x)
+        with fast.autocast(self.net.device, self.net.autocast_dtype):  # the same precision as the net
+            pre = stage[:-1](x).float()
         top = 6.0 if isinstance(stage[-1], nn.ReLU6) else math.inf
         mask = torch.zeros(pre.shape[0], pre.shape[1], 1, 1, device=pre.device, dtype=pre.dtype)
         mask[torch.arange(pre.shape[0]), torch.as_tensor(self.channels)] = self.slope
