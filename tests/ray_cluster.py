@@ -57,3 +57,4 @@ class LocalCluster:
                 self.proc.wait()
         self.log.close()
         shutil.rmtree(self.temp_dir, ignore_errors=True)
+        self.temp_dir.with_suffix(".log").unlink(missing_ok=True)
