@@ -6,6 +6,7 @@ import streamlit as st
 from jobs.queue import job_queue
 
 HERE = Path(__file__).resolve().parent  # page paths from this file, so another entrypoint can run it
+from ui import history, persist
 
 st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout="centered")
 
@@ -19,4 +20,12 @@ PAGES = [
 ]
 
 job_queue()  # the job workers start with the first visit, so the first job need not wait for them
-st.navigation(PAGES).run()
+history.restore_from_link()  # a shared link's settings, before any widget exists
+persist.carry_over()  # a restored result's settings, before any widget exists
+page = st.navigation(PAGES)
+history.goto_restored_page()
+history.show_restore_note()
+strip = st.sidebar.empty()
+drawn = history.sidebar_strip(strip)
+page.run()
+history.redraw_if_new(strip, drawn)  # a result made in this run shows at once

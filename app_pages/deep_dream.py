@@ -4,16 +4,31 @@ from engine.dream import DreamSettings
 from engine.images import ImageError, load_image
 from engine.models import get_spec
 from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
-from ui.inputs import UPLOAD_TYPES, image_input, shrink_to
+from ui.inputs import UPLOAD_TYPES, image_input, missing_photo_message, shrink_to
 from jobs.spec import JobSpec
 from ui.models import model_picker, model_ready
+from ui.persist import kept, set_value
 from ui.region import region_picker
 from ui.results import classes_table, show_result
-from ui.runner import keep_result, run_button
+from ui.runner import describe_job, keep_result, run_button
 
 KIND = "dream"
 RESULT = "dream:result"
 SIZES = {"Small (fast)": 512, "Medium": 800, "Large": 1024, "Full size (slow)": 1600}
+PRESET_KEYS = ("octaves", "octave_scale", "steps", "step_size")
+
+
+def apply_preset() -> None:
+    """A new style (or network) puts that preset's layers and knobs into Advanced settings."""
+    name = st.session_state.get("dream:preset", DEFAULT_PRESET)
+    model = st.session_state.get("dream:model", "lite0")
+    preset = preset_settings(name, model)
+    set_value(f"dream:layers:{model}", list(preset.layers))
+    for layer, weight in preset.layers.items():
+        set_value(f"dream:weight:{layer}", weight)
+    for field in PRESET_KEYS:
+        set_value(f"dream:{field}", getattr(preset, field))
+
 
 st.title("Deep Dream")
 st.write("The network looks at your photo and paints more of whatever it sees. "
@@ -24,39 +39,45 @@ if photo is not None:
     st.image(photo.image, caption="Your photo", width=320)
 
 preset_name = st.radio("Style of dream", list(PRESETS), index=list(PRESETS).index(DEFAULT_PRESET),
-                       format_func=lambda n: PRESETS[n].title, horizontal=True,
-                       captions=[p.description for p in PRESETS.values()])
-size_label = st.select_slider("Picture size", list(SIZES), value="Medium",
+                       format_func=lambda n: PRESETS[n].title, horizontal=True, **kept("dream:preset"),
+                       captions=[p.description for p in PRESETS.values()], on_change=apply_preset)
+size_label = st.select_slider("Picture size", list(SIZES), value="Medium", **kept("dream:size"),
                               help="Bigger pictures take longer: Medium dreams in a few seconds.")
 region = region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
 
 with st.expander("Advanced settings"):
-    model_name = model_picker("dream:model")
+    model_name = model_picker("dream:model", on_change=apply_preset)
     spec = get_spec(model_name)
     settings = preset_settings(preset_name, model_name)
     layer_names = spec.layer_names()
     chosen = st.multiselect("Layers to amplify", layer_names, default=list(settings.layers),
                             format_func=lambda n: f"{n} · {spec.layer(n).hint}",
+                            **kept(f"dream:layers:{model_name}"),
                             help="Listed from low (simple) to high (complex). Pick one or several.")
     weights = {}
     if len(chosen) > 1:
         columns = st.columns(min(len(chosen), 4))
         for i, layer in enumerate(chosen):
             weights[layer] = columns[i % len(columns)].slider(f"Weight of {layer}", 0.0, 2.0,
-                                                              settings.layers.get(layer, 1.0), 0.1)
+                                                              settings.layers.get(layer, 1.0), 0.1,
+                                                              **kept(f"dream:weight:{layer}"))
     else:
         weights = {layer: 1.0 for layer in chosen}
     c1, c2, c3 = st.columns(3)
-    settings.octaves = c1.slider("Octaves", 1, 8, settings.octaves,
+    settings.octaves = c1.slider("Octaves", 1, 8, settings.octaves, **kept("dream:octaves"),
                                  help="How many scales to dream at, small to large. More = bigger patterns.")
-    settings.octave_scale = c2.slider("Octave scale", 1.1, 2.0, settings.octave_scale, 0.1)
-    settings.steps = c3.slider("Steps per octave", 1, 40, settings.steps)
+    settings.octave_scale = c2.slider("Octave scale", 1.1, 2.0, settings.octave_scale, 0.1,
+                                      **kept("dream:octave_scale"))
+    settings.steps = c3.slider("Steps per octave", 1, 40, settings.steps, **kept("dream:steps"))
     c1, c2, c3 = st.columns(3)
-    settings.step_size = c1.slider("Strength per step", 0.001, 0.05, settings.step_size, 0.001, format="%.3f")
-    settings.jitter = c2.slider("Jitter (px)", 0, 64, settings.jitter)
+    settings.step_size = c1.slider("Strength per step", 0.001, 0.05, settings.step_size, 0.001, format="%.3f",
+                                   **kept("dream:step_size"))
+    settings.jitter = c2.slider("Jitter (px)", 0, 64, settings.jitter, **kept("dream:jitter"))
     settings.tile = c3.select_slider("Tile size (px)", [256, 384, 512, 768, 1024], value=settings.tile,
+                                     **kept("dream:tile"),
                                      help="Big pictures are processed in tiles to save memory.")
-    settings.seed = st.number_input("Random seed", 0, 2**31 - 1, 0, help="Same seed + same settings = same picture.")
+    settings.seed = st.number_input("Random seed", 0, 2**31 - 1, 0, **kept("dream:seed"),
+                                    help="Same seed + same settings = same picture.")
     guide_file = st.file_uploader("Guide picture (optional): steer the dream towards its features",
                                   type=UPLOAD_TYPES, key="dream:guide")
 
@@ -72,7 +93,7 @@ if guide_file is not None:
 
 def make_job():
     if photo is None:
-        st.warning("Choose a photo first.")
+        st.warning(missing_photo_message("dream"))
         return None
     if not chosen:
         st.warning("Pick at least one layer in Advanced settings.")
@@ -80,6 +101,8 @@ def make_job():
     if not model_ready(model_name):
         return None
     image = shrink_to(photo.image, SIZES[size_label])
+    describe_job(KIND, before=image, recipe={"label": PRESETS[preset_name].title, "size_label": size_label,
+                                           **DreamSettings(**vars(settings)).recipe()})
     return JobSpec("dream", {"image": image, "settings": DreamSettings(**vars(settings)), "guide": guide,
                              "region": region})
 
@@ -88,7 +111,7 @@ run_button("Dream", KIND, make_job, estimate_s=8.0, icon=":material/auto_awesome
 result = keep_result(KIND, RESULT, stopped_caption="Where the dream had got to")
 if result:
     st.subheader("Your dream")
-    show_result(result["before"], result["after"], result["recipe"], "dreamlab-dream.png", key="dream")
+    show_result(result["before"], result["after"], result["recipe"], key="dream")
     st.markdown("**What the network sees**")
     before_col, after_col = st.columns(2)
     for column, title, seen in ((before_col, "In your photo", result["seen_before"]),

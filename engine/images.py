@@ -2,7 +2,7 @@
 
 ``load_image`` is the only door for pictures in the app and the CLI. It turns whatever a phone
 or desktop produces into 8-bit RGB (EXIF orientation applied, CMYK / 16-bit / 32-bit / float
-mapped, transparency composited on white, first frame of animations) and refuses everything
+mapped, transparency composited on white (with a note), first frame of animations) and refuses everything
 else with one plain sentence (``ImageError``).
 
 Loading needs no torch (it is imported by the tensor helpers below only), so the command line
@@ -95,7 +95,8 @@ def load_image(source: Source, max_side: Optional[int] = DEFAULT_MAX_SIDE) -> Lo
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError("This picture is far too large to open safely.") from None
+        raise ImageError(f"This picture is far too large to open safely: DreamLab opens pictures of up to "
+                         f"{MAX_SOURCE_PIXELS // 1_000_000} megapixels (for example 9000x6600 px).") from None
     except UnidentifiedImageError:
         raise ImageError(_not_a_picture(data)) from None
     except MemoryError:
@@ -131,6 +132,7 @@ def _decode(im: Image.Image, max_side: Optional[int], notes: list[str]) -> tuple
             frame = frame.reduce(factor)
     for method in _ORIENT.get(orientation, ()):
         frame = frame.transpose(method)
+    _check_transparency(frame, notes)
     return _to_rgb(frame, sixteen_bit), original
 
 
@@ -202,6 +204,19 @@ def _reducible(im: Image.Image) -> Image.Image:
     if im.mode in ("L", "LA", "I", "F", "RGB", "RGBA", "CMYK"):
         return im
     return im.convert("RGB")  # YCbCr, LAB, HSV, ...
+
+
+def _check_transparency(im: Image.Image, notes: list[str]) -> None:
+    """Say when transparent parts become white; refuse a picture with nothing visible in it."""
+    if im.mode not in ("RGBA", "LA"):
+        return
+    alpha = np.asarray(im.getchannel("A"))
+    if alpha.max() == 0:
+        raise ImageError("This picture is completely transparent, so there is nothing in it to work with. "
+                         "Choose a picture you can see.")
+    if alpha.min() < 255:
+        share = max(0.01, float((alpha < 255).mean()))
+        notes.append(f"The transparent parts of this picture ({share:.0%} of it) were filled with white.")
 
 
 def _to_rgb(im: Image.Image, sixteen_bit: bool = False) -> Image.Image:

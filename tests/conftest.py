@@ -76,9 +76,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """A real ``streamlit run app.py`` on a free local port, for the browser tests."""
+def start_app_server() -> tuple[subprocess.Popen, str]:
+    """A real ``streamlit run app.py`` on a free local port; returns the process and its address."""
     port = _free_port()
     streamlit = Path(sys.executable).with_name("streamlit")
     proc = subprocess.Popen(
@@ -90,15 +89,24 @@ def app_url():
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
+                return proc, url
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app server did not start")
-    yield url
+    proc.kill()
+    pytest.fail("the app server did not start")
+
+
+def stop_app_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The app server the browser tests share."""
+    proc, url = start_app_server()
+    yield url
+    stop_app_server(proc)
 
 
 @pytest.fixture(scope="session")

@@ -393,3 +393,20 @@ def test_streamlit_config_matches_the_loader_and_suits_the_public():
     assert config["browser"]["gatherUsageStats"] is False
     # XSRF is switched off only in the Dockerfile (Hugging Face's iframe), never for every deployment
     assert config["server"].get("enableXsrfProtection", True) is True
+
+
+def test_a_fully_transparent_picture_is_refused_plainly():
+    empty = Image.new("RGBA", (64, 48), (0, 0, 0, 0))
+    with pytest.raises(ImageError, match="completely transparent"):
+        load(mi.encode(empty, "PNG"))
+
+
+def test_transparent_parts_turned_white_are_mentioned():
+    loaded = load_image(mi.rgba_png())
+    assert any("transparent parts" in note and "50%" in note for note in loaded.notes)
+    assert not any("transparent" in note for note in load_image(mi.webp()).notes)
+
+
+def test_far_too_large_states_the_limit():
+    with pytest.raises(ImageError, match=r"far too large.*60 megapixels"):
+        load(mi.bomb_png())

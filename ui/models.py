@@ -42,7 +42,9 @@ def model_ready(name: str) -> bool:
     return True
 
 
-def model_picker(key: str, label: str = "Network") -> str:
+def model_picker(key: str, label: str = "Network", on_change=None) -> str:
+    """The network to use; kept for the session like every page setting."""
+    from .persist import kept
     names = list(MODELS)
-    return st.selectbox(label, names, key=key, format_func=lambda n: MODELS[n].title,
+    return st.selectbox(label, names, **kept(key), format_func=lambda n: MODELS[n].title, on_change=on_change,
                         help="Lite0 is built in and fast. The others download once (50-550 MB) and are slower.")

@@ -3,6 +3,9 @@
 A page describes its job as a ``jobs.spec.JobSpec``; the job service (``jobs.queue.job_queue()``:
 worker processes, or a Ray cluster) runs it, so the page can rerun freely while it works; the
 page only polls. Pressing the run button twice returns the job already running.
+
+When a job ends, its result's recipe gets the page and the page's kept settings (taken when the
+job started), and the picture goes into this session's history (``ui.history``).
 """
 from __future__ import annotations
 
@@ -16,7 +19,31 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from jobs.queue import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn, job_queue
 from jobs.spec import JobSpec
 
+from . import history, persist
+
 POLL_S = 0.25
+SCROLL_JS = """
+export default function(component) {
+  const { parentElement } = component;
+  const root = parentElement.getRootNode();
+  const anchor = root.host || parentElement;  // the component may live in a shadow root
+  const panel = anchor.closest('[data-testid="stVerticalBlock"]') || anchor;
+  const block = (component.data && component.data.block) || 'start';
+  let tries = 0;
+  const scroll = () => {
+    panel.scrollIntoView({ block });
+    if (++tries < 6) setTimeout(scroll, 250);  // again while the page above is still settling
+  };
+  scroll();
+}
+"""
+_scroll_here = st.components.v2.component("dreamlab_scroll_here", js=SCROLL_JS)
+
+
+def page_of(kind: str) -> Optional[str]:
+    """The history's page for a job kind: 'palette-variations' -> 'palette'."""
+    page = kind.split("-")[0].split(":")[0]
+    return page if page in history.PAGES else None
 
 
 def session_owner() -> str:
@@ -27,7 +54,26 @@ def session_owner() -> str:
 def start_job(kind: str, fn: Union[JobSpec, JobFn], estimate_s: float = 10.0) -> Job:
     job = job_queue().submit(session_owner(), kind, fn, estimate_s)
     st.session_state[f"job:{kind}"] = job.id
+    st.session_state[f"job:{kind}:made-with"] = _made_with(kind)
+    st.session_state["_scroll_to_job"] = kind
     return job
+
+
+def describe_job(kind: str, before: Optional[Image.Image] = None, recipe: Optional[dict] = None) -> None:
+    """Called by a page while it builds its job: the photo and recipe to keep if the job is stopped
+    (a stopped job returns only its picture), plus words for people: ``label`` (the preset) and
+    ``size_label``, used in the download's name and under the result."""
+    st.session_state[f"job:{kind}:about"] = {"before": before, "recipe": dict(recipe or {})}
+
+
+def _made_with(kind: str) -> dict:
+    """What a result needs that only the page knows when it starts: its settings (to restore them
+    later), and what ``describe_job`` said."""
+    about = st.session_state.pop(f"job:{kind}:about", {})
+    page = page_of(kind)
+    settings = persist.snapshot(history.PAGES[page].prefix) if page else {}
+    recipe = {**about.get("recipe", {}), **({"page": page, "settings": settings} if page else {})}
+    return {"recipe": recipe, "before": about.get("before")}
 
 
 def current_job(kind: str) -> Optional[Job]:
@@ -52,11 +98,16 @@ def _watch(job: Job, preview_caption: str) -> None:
     queue = job_queue()
     panel = st.empty()
     with panel.container(border=True):
-        if st.button("Stop", key=f"stop-{job.kind}", icon=":material/stop_circle:"):
+        just_started = st.session_state.pop("_scroll_to_job", None) == job.kind
+        if just_started:
+            _scroll_here(key=f"scroll-{job.kind}-{job.id}")  # bring the panel into view
+        top = st.columns([3, 1], vertical_alignment="center")
+        status = top[0].empty()
+        if top[1].button("Stop", key=f"stop-{job.kind}", icon=":material/stop_circle:", width="stretch"):
             queue.cancel(job)
-        status = st.empty()
         bar = st.progress(0.0)
         preview = st.empty()
+        scroll_to_preview = st.empty()
         shown_preview = None
         while job.active:
             job.touch()
@@ -72,10 +123,20 @@ def _watch(job: Job, preview_caption: str) -> None:
                 status.info(f"Waiting for the machine: you are number {place} in the queue "
                             f"(about {max(1, round(wait))} s). Other people are painting right now.")
             if job.preview is not None and job.preview is not shown_preview:
-                preview.image(job.preview, caption=preview_caption, width="stretch")
+                preview.image(job.preview, caption=preview_caption, width=_preview_width(job.preview))
+                if just_started and shown_preview is None:  # the first picture: all of it in view
+                    with scroll_to_preview:
+                        _scroll_here(key=f"scroll-preview-{job.kind}-{job.id}", data={"block": "end"})
                 shown_preview = job.preview
             time.sleep(POLL_S)
     panel.empty()
+
+
+def _preview_width(picture) -> int:
+    """Wide enough to watch, short enough that status, bar and picture fit a 1000 px tall window."""
+    max_height = 560
+    width, height = picture.size
+    return max(64, min(640, round(width * max_height / max(height, 1))))
 
 
 def report_outcome(job: Job) -> Any:
@@ -111,11 +172,51 @@ def keep_result(kind: str, result_key: str, preview_caption: str = "Live preview
     picture of a stopped job. Returns the kept result."""
     finished = follow_job(kind, preview_caption)
     if finished is not None:
+        made_with = st.session_state.pop(f"job:{kind}:made-with", {})
         outcome = report_outcome(finished)
         if isinstance(outcome, Image.Image):
-            st.image(outcome, caption=stopped_caption, width="stretch")
+            st.session_state[f"{result_key}:stopped"] = _stopped_result(kind, outcome, made_with)
         elif outcome is not None:
+            outcome = finished.result = _with_settings(kind, outcome, made_with)
             st.session_state[result_key] = outcome
+            st.session_state.pop(f"{result_key}:stopped", None)
             for other in replaces:
                 st.session_state.pop(other, None)
+    stopped = st.session_state.get(f"{result_key}:stopped")
+    if stopped is not None:
+        show_stopped(stopped, stopped_caption, key=f"{kind}:stopped")
     return st.session_state.get(result_key)
+
+
+def _with_settings(kind: str, result: Any, made_with: dict) -> Any:
+    """The result (a dict, or a list of them) with its page and settings in the recipe (for the PNG,
+    the history and links), added to this session's history."""
+    if isinstance(result, list):
+        return [_with_settings(kind, item, made_with) for item in result]
+    if not isinstance(result, dict) or "recipe" not in result:
+        return result
+    recipe = {**made_with.get("recipe", {}), **result.get("recipe", {})}
+    for name in ("page", "settings"):
+        if name in made_with.get("recipe", {}):
+            recipe[name] = made_with["recipe"][name]
+    result = {**result, "recipe": recipe}
+    page = page_of(kind)
+    if page and result.get("after") is not None:
+        history.add(page, result["after"], result.get("before"), recipe)
+    return result
+
+
+def _stopped_result(kind: str, picture, made_with: dict) -> dict:
+    recipe = {**made_with.get("recipe", {}), "stopped": True}
+    page = page_of(kind)
+    if page:
+        history.add(page, picture, made_with.get("before"), recipe, stopped=True)
+    return {"before": made_with.get("before"), "after": picture, "recipe": recipe}
+
+
+def show_stopped(stopped: dict, caption: str, key: str) -> None:
+    """The picture as far as a stopped job got, with its own download."""
+    from .results import show_result
+    with st.container(border=True):
+        st.caption(caption)
+        show_result(stopped.get("before"), stopped["after"], stopped["recipe"], key=key)

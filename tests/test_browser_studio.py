@@ -1,0 +1,209 @@
+"""A studio, not a form, in a real browser: settings survive page changes, the session history
+keeps results and restores one, a downloaded PNG brings its settings back and makes the same
+picture again, a stopped job can be downloaded, and four first visitors arriving together on a
+fresh server all upload and finish."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.images import read_recipe
+from tests.conftest import gradient_picture, upload, wait_for_app
+
+pytestmark = pytest.mark.browser
+NAV = "[data-testid='stSidebarNav']"
+
+
+def go_to(page, title: str) -> None:
+    page.locator(NAV).get_by_text(title, exact=True).click()
+    wait_for_app(page)
+
+
+def choose(page, text: str) -> None:
+    """Click a radio option by its label (the input itself sits under the label)."""
+    page.get_by_text(text, exact=True).click()
+    wait_for_app(page)
+
+
+def smallest_size(page) -> None:
+    page.get_by_role("slider", name="Picture size").press("Home")  # "Small (fast)"
+    wait_for_app(page)
+
+
+def set_seed(page, seed: int) -> None:
+    page.get_by_text("Advanced settings").click()
+    box = page.get_by_label("Random seed")
+    box.fill(str(seed))
+    box.press("Enter")
+    wait_for_app(page)
+
+
+def dream(page) -> None:
+    page.get_by_role("button", name="Dream").click()
+    page.get_by_text("Your dream").wait_for(timeout=180_000)
+    wait_for_app(page)
+
+
+def download(page, tmp_path, name: str, button=None):
+    """Press Download; the saved file and the name the browser suggested."""
+    with page.expect_download() as info:
+        (button or page.get_by_role("button", name="Download PNG").first).click()
+    path = tmp_path / name
+    info.value.save_as(path)
+    return path, info.value.suggested_filename
+
+
+def history_buttons(page):
+    return page.locator(".dl-history button")
+
+
+def test_settings_survive_a_page_round_trip(page, app_url):
+    page.goto(f"{app_url}/deep_dream")
+    wait_for_app(page)
+    choose(page, "Creatures")
+    smallest_size(page)
+    set_seed(page, 42)
+    go_to(page, "Style Transfer")
+    page.get_by_role("button", name="Great wave").click()  # a second painting
+    wait_for_app(page)
+    go_to(page, "Deep Dream")
+    assert page.get_by_role("radio", name="Creatures").is_checked()
+    assert "Small" in page.get_by_role("slider", name="Picture size").get_attribute("aria-valuetext")
+    assert page.get_by_label("Random seed").input_value() == "42"
+    go_to(page, "Style Transfer")
+    assert page.get_by_role("button", name="Great wave").get_attribute("kind").endswith("Active")
+    page.screenshot(path=str(page_shot(page, "style-back")))
+
+
+def page_shot(page, name):
+    from tests.conftest import ROOT
+    shots = ROOT / "test-results"
+    shots.mkdir(exist_ok=True)
+    return shots / f"studio-{name}.png"
+
+
+def test_history_keeps_the_last_results_and_restores_one(page, app_url):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/deep_dream")
+    wait_for_app(page)
+    smallest_size(page)
+    choose(page, "Creatures")
+    dream(page)
+    choose(page, "Soft strokes")
+    dream(page)
+    thumbs = history_buttons(page)
+    assert thumbs.count() == 2
+    assert "Soft strokes" in thumbs.nth(0).get_attribute("title")  # newest first
+    assert "Creatures" in thumbs.nth(1).get_attribute("title")
+
+    go_to(page, "Home")
+    history_buttons(page).nth(1).click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator(".dl-compare").wait_for()
+    assert dialog.get_by_role("button", name="Download PNG").is_visible()
+    page.screenshot(path=str(page_shot(page, "history-dialog")))
+    dialog.get_by_role("button", name="Restore these settings").click()
+    page.get_by_text("Style of dream").wait_for()
+    wait_for_app(page)
+    assert page.get_by_role("radio", name="Creatures").is_checked()
+    assert "Small" in page.get_by_role("slider", name="Picture size").get_attribute("aria-valuetext")
+    assert history_buttons(page).count() == 2
+
+
+def test_a_downloaded_png_restores_its_settings_and_makes_the_same_picture(page, browser, app_url, tmp_path):
+    page.goto(f"{app_url}/deep_dream")
+    wait_for_app(page)
+    smallest_size(page)
+    choose(page, "Soft strokes")
+    set_seed(page, 7)
+    dream(page)
+    first, suggested = download(page, tmp_path, "first.png")
+    assert suggested == "dreamlab-deep-dream-soft-strokes-seed7.png"  # page, preset and seed
+    recipe = read_recipe(first)
+    assert recipe["seed"] == 7 and recipe["page"] == "dream"
+
+    # Someone else, in a fresh session, drops that PNG on the photo picker.
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    other = context.new_page()
+    other.set_default_timeout(60_000)
+    try:
+        other.goto(f"{app_url}/deep_dream")
+        wait_for_app(other)
+        other.get_by_role("radio", name="Upload").click()
+        upload(other, first)
+        other.get_by_role("button", name="Restore the settings this was made with").click()
+        other.get_by_text("Style of dream").wait_for()
+        wait_for_app(other)
+        other.screenshot(path=str(page_shot(other, "png-restored")))
+        assert other.get_by_role("radio", name="Soft strokes").is_checked()
+        assert other.get_by_label("Random seed").input_value() == "7"
+        dream(other)
+        again, _ = download(other, tmp_path, "again.png")
+    finally:
+        context.close()
+    a = np.asarray(Image.open(first).convert("RGB"), dtype=np.int16)
+    b = np.asarray(Image.open(again).convert("RGB"), dtype=np.int16)
+    assert a.shape == b.shape
+    assert np.abs(a - b).max() <= 1  # same seed, same settings: the same picture
+
+
+def test_stop_then_download_where_it_got_to(page, app_url, tmp_path):
+    big = tmp_path / "big.jpg"
+    gradient_picture(1600, 1200, seed=2).save(big, quality=90)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/deep_dream")
+    wait_for_app(page)
+    page.get_by_role("radio", name="Upload").click()
+    upload(page, big)
+    page.get_by_role("slider", name="Picture size").press("End")  # "Full size (slow)"
+    wait_for_app(page)
+    page.get_by_role("button", name="Dream").click()
+    page.get_by_text("Working:").wait_for(timeout=60_000)
+    page.locator("[data-testid='stImage']").filter(has_text="Live preview").wait_for(timeout=60_000)
+    preview = page.locator("[data-testid='stImage']").filter(has_text="Live preview").bounding_box()
+    assert preview["y"] < 1000 and preview["y"] + preview["height"] <= 1000 + 40  # in view while working
+    page.screenshot(path=str(page_shot(page, "working")))
+    page.locator(".st-key-stop-dream button").click()
+    page.get_by_text("Stopped").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    saved, suggested = download(page, tmp_path, "stopped.png", page.locator(".st-key-dream-stopped-download button"))
+    assert suggested.startswith("dreamlab-deep-dream-classic-dream")
+    recipe = read_recipe(saved)
+    assert recipe["stopped"] is True and recipe["page"] == "dream"
+    assert Image.open(saved).size[0] >= 64
+    assert page.locator("text=Traceback").count() == 0
+
+
+def test_four_first_visitors_arriving_together_all_upload_and_finish(browser, tmp_path):
+    """A fresh server of its own (nothing imported or cached yet), four visitors at once."""
+    from tests.conftest import start_app_server, stop_app_server
+    photo = tmp_path / "visitor.jpg"
+    gradient_picture(400, 300, seed=9).save(photo, quality=92)
+    proc, url = start_app_server()
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(4)]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for p in pages:
+            p.set_default_timeout(180_000)
+            p.goto(f"{url}/deep_dream", wait_until="commit")
+        for p in pages:  # each picks Upload and drops a photo as soon as it can, without waiting for the others
+            p.get_by_role("radio", name="Upload").click()
+            p.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(photo))
+        for p in pages:
+            p.locator("[data-testid='stFileChip']").wait_for(timeout=60_000)
+            p.get_by_text("Your photo", exact=True).last.wait_for(timeout=120_000)
+        for p in pages:
+            wait_for_app(p)
+            p.get_by_role("slider", name="Picture size").press("Home")
+        for p in pages:
+            wait_for_app(p)
+            p.get_by_role("button", name="Dream").click()
+        for p in pages:
+            p.get_by_text("Your dream").wait_for(timeout=300_000)
+            assert p.locator("[data-testid='stFileChip']").count() == 1  # the upload was never lost
+            assert p.locator("text=Traceback").count() == 0
+    finally:
+        for c in contexts:
+            c.close()
+        stop_app_server(proc)

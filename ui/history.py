@@ -1,0 +1,280 @@
+"""This session's results, newest first, across all pages: kept in memory only, never on disk.
+
+Every finished (or stopped) job's picture lands here (``ui.runner.keep_result`` adds it). The
+sidebar shows them as a strip of thumbnails; clicking one opens it with its before/after, a
+download and **Restore these settings**, which puts its settings back into its page.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import json
+import re
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import streamlit as st
+from PIL import Image
+
+from . import persist
+
+HISTORY = "_history"
+OPEN = "_history_open"
+MAX_ENTRIES = 12
+MAX_PIXELS = 24_000_000  # before + after pictures of all entries together (about 72 MB of RGB)
+THUMB_SIDE = 96
+SHARE_PARAM = "recipe"
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    file: str  # for st.switch_page
+    url_path: str  # for links
+    title: str
+    prefix: str  # the page's kept widget keys start with this
+
+
+PAGES = {
+    "dream": PageInfo("app_pages/deep_dream.py", "deep_dream", "Deep Dream", "dream:"),
+    "style": PageInfo("app_pages/style_transfer.py", "style_transfer", "Style Transfer", "style"),
+    "palette": PageInfo("app_pages/hybrid_palette.py", "hybrid_palette", "Hybrid Palette", "palette:"),
+    "filter": PageInfo("app_pages/filter_gallery.py", "filter_gallery", "Filter Gallery", "gallery:"),
+}
+_ids = itertools.count(1)
+
+
+@dataclass
+class Entry:
+    page: str  # a key of PAGES
+    after: Image.Image
+    before: Optional[Image.Image]
+    recipe: dict  # the engine's recipe plus "page", "label" and "settings" (the page's kept widgets)
+    stopped: bool = False
+    id: int = field(default_factory=lambda: next(_ids))
+    made: float = field(default_factory=time.time)
+    thumb: Image.Image = field(init=False)
+
+    def __post_init__(self):
+        self.thumb = self.after.copy()
+        self.thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.LANCZOS)
+
+    @property
+    def pixels(self) -> int:
+        return self.after.width * self.after.height + (self.before.width * self.before.height if self.before else 0)
+
+    @property
+    def title(self) -> str:
+        what = PAGES[self.page].title
+        label = self.recipe.get("label")
+        seed = self.recipe.get("seed")
+        parts = [what] + ([label] if label else []) + ([f"seed {seed}"] if seed is not None else [])
+        return " · ".join(parts) + (" (stopped)" if self.stopped else "")
+
+
+def entries() -> list[Entry]:
+    return st.session_state.setdefault(HISTORY, [])
+
+
+def add(page: str, after: Image.Image, before: Optional[Image.Image], recipe: dict, stopped: bool = False) -> Entry:
+    """Keep a result; the oldest go once there are more than MAX_ENTRIES or MAX_PIXELS."""
+    entry = Entry(page, after, before, recipe, stopped)
+    kept = entries()
+    kept.insert(0, entry)
+    while len(kept) > 1 and (len(kept) > MAX_ENTRIES or sum(e.pixels for e in kept) > MAX_PIXELS):
+        kept.pop()
+    return entry
+
+
+def find(entry_id: int) -> Optional[Entry]:
+    return next((e for e in entries() if e.id == entry_id), None)
+
+
+# --- names and links ---------------------------------------------------------------------------
+
+def _slug(text: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:40]
+
+
+def filename(recipe: dict, extension: str = "png") -> str:
+    """dreamlab-deep-dream-classic-seed7.png: the page, the preset (or what stands for it), the seed."""
+    page = PAGES.get(recipe.get("page", ""))
+    parts = ["dreamlab", _slug(page.title if page else recipe.get("kind", "picture"))]
+    if recipe.get("label"):
+        parts.append(_slug(recipe["label"]))
+    if recipe.get("seed") is not None:
+        parts.append(f"seed{recipe['seed']}")
+    return "-".join(p for p in parts if p) + f".{extension}"
+
+
+def share_token(recipe: dict) -> str:
+    """The page and its settings, compressed into one URL-safe query value."""
+    data = json.dumps({"page": recipe.get("page"), "settings": recipe.get("settings", {})},
+                      separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(zlib.compress(data, 9)).decode().rstrip("=")
+
+
+def read_share_token(token: str) -> Optional[dict]:
+    """The {"page", "settings"} of a link, or None for anything that is not one of ours."""
+    try:
+        raw = zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), bufsize=65536)
+        data = json.loads(raw)
+    except Exception:
+        return None
+    if not isinstance(data, dict) or data.get("page") not in PAGES or not isinstance(data.get("settings"), dict):
+        return None
+    return data
+
+
+def share_link(recipe: dict) -> Optional[str]:
+    """A link that opens the result's page with its settings (None outside a browser session)."""
+    page = PAGES.get(recipe.get("page", ""))
+    url = st.context.url
+    if page is None or not url:
+        return None
+    base = url.split("?")[0].rstrip("/")
+    for info in PAGES.values():
+        if base.endswith("/" + info.url_path):
+            base = base[: -len(info.url_path) - 1]
+            break
+    return f"{base}/{page.url_path}?{SHARE_PARAM}={share_token(recipe)}"
+
+
+# --- restoring ---------------------------------------------------------------------------------
+
+def restorable(recipe: dict) -> bool:
+    return recipe.get("page") in PAGES and isinstance(recipe.get("settings"), dict) and bool(recipe["settings"])
+
+
+def restore(recipe: dict, photo: Optional[Image.Image] = None) -> None:
+    """Put a recipe's settings (and, when given, the photo it was made from) back into its page and
+    open it. Call from a button's on_click (before any widget of the next run exists)."""
+    page = PAGES[recipe["page"]]
+    extra = {}
+    if photo is not None:
+        from .inputs import restored_photo_values
+        extra = restored_photo_values(page.prefix, photo, recipe)
+    persist.request_restore(recipe["settings"], page.prefix, extra)
+    st.session_state["_restore_goto"] = page.file
+    st.session_state["_restore_note"] = "The settings of that picture are back. Press the button to make it again."
+
+
+def restore_from_link() -> None:
+    """A shared link (?recipe=...) restores its settings once, then the address is cleaned."""
+    token = st.query_params.get(SHARE_PARAM)
+    if not token:
+        return
+    del st.query_params[SHARE_PARAM]
+    data = read_share_token(token)
+    if data is None:
+        st.session_state["_restore_note"] = "That link's settings could not be read; here are the usual ones."
+        return
+    restore(data)
+
+
+def goto_restored_page() -> None:
+    """After a restore, open its page (call after st.navigation, before page.run())."""
+    target = st.session_state.pop("_restore_goto", None)
+    if target:
+        st.switch_page(target)
+
+
+def show_restore_note() -> None:
+    note = st.session_state.pop("_restore_note", None)
+    if note:
+        st.toast(note, icon=":material/history:")
+
+
+# --- the strip ---------------------------------------------------------------------------------
+
+STRIP_CSS = """
+.dl-history { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
+.dl-history button { padding: 0; border: 2px solid transparent; border-radius: 6px; background: none;
+  cursor: pointer; line-height: 0; aspect-ratio: 1; overflow: hidden; position: relative; }
+.dl-history button:hover, .dl-history button:focus { border-color: var(--st-primary-color, #7C3AED); }
+.dl-history img { width: 100%; height: 100%; object-fit: cover; }
+.dl-history .dl-stopped { position: absolute; bottom: 2px; right: 2px; background: rgba(0,0,0,.6); color: white;
+  font: 10px/1.2 sans-serif; padding: 1px 3px; border-radius: 3px; }
+"""
+STRIP_JS = """
+export default function(component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let root = parentElement.querySelector('.dl-history');
+  if (!root) {
+    root = document.createElement('div');
+    root.className = 'dl-history';
+    parentElement.appendChild(root);
+  }
+  root.replaceChildren(...data.items.map((item) => {
+    const button = document.createElement('button');
+    button.dataset.id = item.id;
+    button.title = item.title;
+    button.setAttribute('aria-label', item.title);
+    const img = document.createElement('img');
+    img.src = item.src;
+    img.alt = item.title;
+    button.appendChild(img);
+    if (item.stopped) {
+      const badge = document.createElement('span');
+      badge.className = 'dl-stopped';
+      badge.textContent = 'stopped';
+      button.appendChild(badge);
+    }
+    button.onclick = () => setTriggerValue('opened', item.id);
+    return button;
+  }));
+}
+"""
+_strip = st.components.v2.component("dreamlab_history", css=STRIP_CSS, js=STRIP_JS)
+
+
+def _thumb_url(entry: Entry) -> str:
+    cache = st.session_state.setdefault("_history_thumbs", {})
+    if entry.id not in cache:
+        buffer = io.BytesIO()
+        entry.thumb.save(buffer, format="JPEG", quality=85)
+        cache[entry.id] = "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return cache[entry.id]
+
+
+def _on_open() -> None:
+    value = st.session_state.get("history:strip", {})
+    opened = getattr(value, "opened", None) if not isinstance(value, dict) else value.get("opened")
+    if opened is not None:
+        st.session_state[OPEN] = int(opened)
+
+
+def sidebar_strip(where) -> None:
+    """The strip of this session's results (in ``where``, the sidebar); opens one in a dialog when clicked."""
+    kept = entries()
+    with where:
+        st.markdown("**Your pictures**")
+        if not kept:
+            st.caption("Everything you make in this session appears here, newest first.")
+        else:
+            st.caption("Newest first. Click one to compare, download or restore its settings. "
+                       "Kept until you close the tab.")
+            items = [{"id": e.id, "title": e.title, "src": _thumb_url(e), "stopped": e.stopped} for e in kept]
+            _strip(key="history:strip", data={"items": items}, on_opened_change=_on_open)
+    opened = st.session_state.pop(OPEN, None)
+    entry = find(opened) if opened is not None else None
+    if entry is not None:
+        _entry_dialog(entry)
+
+
+@st.dialog("From your session", width="large")
+def _entry_dialog(entry: Entry) -> None:
+    from .results import show_actions, show_picture
+    picture, actions = st.columns([3, 2])
+    with picture:
+        show_picture(entry.before, entry.after, key=f"history:{entry.id}")
+    with actions:
+        st.markdown(f"**{entry.title}**")
+        show_actions(entry.after, entry.recipe, key=f"history:{entry.id}")
+        if restorable(entry.recipe):
+            if st.button("Restore these settings", icon=":material/settings_backup_restore:",
+                         key=f"history:restore:{entry.id}", on_click=restore, args=(entry.recipe, entry.before),
+                         help=f"Open {PAGES[entry.page].title} with the settings (and photo) this was made with."):
+                st.rerun()  # the whole app, not only this dialog: the page opens with the settings

@@ -1,0 +1,63 @@
+"""Settings that survive page changes, and putting a result's settings back.
+
+Streamlit forgets the state of every widget its page did not draw in the last run, so leaving a
+page would reset it. Pages create their widgets with ``**kept("page:thing")``: Streamlit's
+``persist_state="session"`` keeps the value across page changes, and the key is registered so a
+result can take a snapshot of its page's settings.
+
+``request_restore`` does the same with a result's settings (from the history, a DreamLab PNG or
+a shared link): they are written into the widget keys at the start of the next run, before any
+widget exists, and the page is opened.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import streamlit as st
+
+PENDING = "_restore_pending"
+JSON_TYPES = (str, int, float, bool, type(None))
+_KEYS: set[str] = set()  # widget keys pages asked to keep (static strings; the same for every session)
+
+
+def kept(key: str) -> dict[str, Any]:
+    """Widget arguments that keep its value for the whole session (Streamlit's own
+    ``persist_state="session"``) and register it for snapshots: ``st.slider(..., **kept("dream:steps"))``."""
+    _KEYS.add(key)
+    return {"key": key, "persist_state": "session"}
+
+
+def carry_over() -> None:
+    """Put back a restored result's settings; call at the start of every run, before any widget."""
+    pending = st.session_state.pop(PENDING, None)
+    for key, value in (pending or {}).items():
+        st.session_state[key] = value
+
+
+def set_value(key: str, value: Any) -> None:
+    """Set a kept widget's value (before the widget is drawn in this run, e.g. in a callback)."""
+    st.session_state[key] = value
+
+
+def snapshot(prefix: str) -> dict[str, Any]:
+    """The page's kept settings (keys starting with ``prefix``) that can travel as JSON."""
+    values = {}
+    for key in sorted(_KEYS):
+        if key.startswith(prefix) and key in st.session_state:
+            value = st.session_state[key]
+            if _is_json(value):
+                values[key] = list(value) if isinstance(value, tuple) else value
+    return values
+
+
+def _is_json(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(isinstance(v, JSON_TYPES) for v in value)
+    return isinstance(value, JSON_TYPES)
+
+
+def request_restore(settings: dict[str, Any], prefix: str, extra: Optional[dict[str, Any]] = None) -> None:
+    """Put ``settings`` (a snapshot) back at the start of the next run. Only keys starting with
+    ``prefix`` are taken, so a link or a PNG cannot set anything else in the session."""
+    clean = {k: v for k, v in (settings or {}).items() if isinstance(k, str) and k.startswith(prefix) and _is_json(v)}
+    st.session_state[PENDING] = {**clean, **(extra or {})}
