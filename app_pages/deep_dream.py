@@ -78,8 +78,12 @@ with st.expander("Advanced settings"):
                                      help="Big pictures are processed in tiles to save memory.")
     settings.seed = st.number_input("Random seed", 0, 2**31 - 1, 0, **kept("dream:seed"),
                                     help="Same seed + same settings = same picture.")
-    guide_file = st.file_uploader("Guide picture (optional): steer the dream towards its features",
-                                  type=UPLOAD_TYPES, key="dream:guide")
+    # Behind a toggle, so the page never holds a hidden second uploader: a photo dropped while the
+    # page is still re-running would land in it and seem lost (the "one upload in four" finding).
+    guide_file = None
+    if st.toggle("Steer the dream with a guide picture", **kept("dream:use_guide")):
+        guide_file = st.file_uploader("Guide picture: the dream grows towards its features",
+                                      type=UPLOAD_TYPES, key="dream:guide")
 
 if chosen:
     settings.layers = weights

@@ -46,7 +46,7 @@ async def one_session(browser, url: str, index: int, timeout_s: float) -> dict:
         await page.locator("[data-testid='stSidebarNav']").get_by_text("Home", exact=True).wait_for()
         await page.get_by_role("slider", name="Picture size").press("Home")  # "Small (fast)"
         await page.wait_for_timeout(1500)
-        dream = page.get_by_role("button", name="Dream")
+        dream = page.get_by_role("button", name="Dream", exact=True)
         await dream.click()
         clicked = time.monotonic()
         result, stop = page.locator(".dl-compare"), page.get_by_role("button", name="Stop")

@@ -22,7 +22,7 @@ def test_upload_dream_slider_and_download(page, app_url, tmp_path):
     gradient_picture(320, 240, seed=5).save(photo, quality=92)
 
     open_with_upload(page, app_url, photo)
-    page.get_by_role("button", name="Dream").click()
+    page.get_by_role("button", name="Dream", exact=True).click()
 
     page.get_by_text("Your dream").wait_for(timeout=120_000)
     slider = page.locator(".dl-compare")
@@ -47,7 +47,7 @@ def test_upload_dream_slider_and_download(page, app_url, tmp_path):
 def dream_the_sample(page, app_url):
     page.goto(f"{app_url}/deep_dream")
     wait_for_app(page)
-    page.get_by_role("button", name="Dream").click()
+    page.get_by_role("button", name="Dream", exact=True).click()
 
 
 def test_a_decompression_bomb_after_a_result_gets_a_message_and_keeps_the_result(page, app_url, tmp_path):
@@ -73,7 +73,7 @@ def test_stop_ends_the_dream_and_keeps_where_it_got_to(page, app_url, tmp_path):
     open_with_upload(page, app_url, big)
     page.get_by_role("slider", name="Picture size").press("End")  # "Full size (slow)"
     wait_for_app(page)
-    page.get_by_role("button", name="Dream").click()
+    page.get_by_role("button", name="Dream", exact=True).click()
     page.get_by_text("Working:").wait_for(timeout=60_000)
     page.locator(".st-key-stop-dream button").click()
     page.get_by_text("Stopped").first.wait_for(timeout=60_000)

@@ -14,6 +14,7 @@ import re
 import time
 import zlib
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Optional
 
 import streamlit as st
@@ -239,17 +240,27 @@ def _thumb_url(entry: Entry) -> str:
     return cache[entry.id]
 
 
-def _on_open() -> None:
-    value = st.session_state.get("history:strip", {})
-    opened = getattr(value, "opened", None) if not isinstance(value, dict) else value.get("opened")
+def _on_open(key: str) -> None:
+    value = st.session_state.get(key)
+    opened = value.get("opened") if isinstance(value, dict) else getattr(value, "opened", None)
     if opened is not None:
         st.session_state[OPEN] = int(opened)
 
 
-def sidebar_strip(where) -> None:
-    """The strip of this session's results (in ``where``, the sidebar); opens one in a dialog when clicked."""
+def _newest_id() -> int:
     kept = entries()
-    with where:
+    return kept[0].id if kept else 0
+
+
+def sidebar_strip(where) -> int:
+    """The strip of this session's results in ``where`` (an st.empty in the sidebar); opens one in a
+    dialog when clicked. Returns the newest entry's id, so the caller can redraw after a new result.
+
+    It is drawn before the page runs, so a click while a page is still running is never lost,
+    and drawn again after the page when the page added a result (a new key: a fresh strip)."""
+    kept = entries()
+    newest = _newest_id()
+    with where.container():
         st.markdown("**Your pictures**")
         if not kept:
             st.caption("Everything you make in this session appears here, newest first.")
@@ -257,11 +268,19 @@ def sidebar_strip(where) -> None:
             st.caption("Newest first. Click one to compare, download or restore its settings. "
                        "Kept until you close the tab.")
             items = [{"id": e.id, "title": e.title, "src": _thumb_url(e), "stopped": e.stopped} for e in kept]
-            _strip(key="history:strip", data={"items": items}, on_opened_change=_on_open)
+            key = f"history:strip:{newest}"
+            _strip(key=key, data={"items": items}, on_opened_change=partial(_on_open, key))
     opened = st.session_state.pop(OPEN, None)
     entry = find(opened) if opened is not None else None
     if entry is not None:
         _entry_dialog(entry)
+    return newest
+
+
+def redraw_if_new(where, drawn: int) -> None:
+    """After the page ran: show the strip again if the page added a result."""
+    if _newest_id() != drawn:
+        sidebar_strip(where)
 
 
 @st.dialog("From your session", width="large")
