@@ -7,7 +7,7 @@ from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
 from ui.inputs import UPLOAD_TYPES, image_input, missing_photo_message, shrink_to
 from jobs.spec import JobSpec
 from ui.models import model_picker, model_ready
-from ui.persist import kept, set_value
+from ui.persist import kept
 from ui.region import region_picker
 from ui.results import classes_table, show_result
 from ui.runner import describe_job, keep_result, run_button
@@ -15,21 +15,6 @@ from ui.runner import describe_job, keep_result, run_button
 KIND = "dream"
 RESULT = "dream:result"
 SIZES = {"Small (fast)": 512, "Medium": 800, "Large": 1024, "Full size (slow)": 1600}
-PRESET_KEYS = ("octaves", "octave_scale", "steps", "step_size")
-
-
-def apply_preset() -> None:
-    """A new style (or network) puts that preset's layers and knobs into Advanced settings."""
-    name = st.session_state.get("dream:preset", DEFAULT_PRESET)
-    model = st.session_state.get("dream:model", "lite0")
-    preset = preset_settings(name, model)
-    set_value(f"dream:layers:{model}", list(preset.layers))
-    for layer, weight in preset.layers.items():
-        set_value(f"dream:weight:{layer}", weight)
-    for field in PRESET_KEYS:
-        set_value(f"dream:{field}", getattr(preset, field))
-
-
 st.title("Deep Dream")
 st.write("The network looks at your photo and paints more of whatever it sees. "
          "Low layers give brush strokes, high layers give eyes and creatures.")
@@ -40,19 +25,22 @@ if photo is not None:
 
 preset_name = st.radio("Style of dream", list(PRESETS), index=list(PRESETS).index(DEFAULT_PRESET),
                        format_func=lambda n: PRESETS[n].title, horizontal=True, **kept("dream:preset"),
-                       captions=[p.description for p in PRESETS.values()], on_change=apply_preset)
+                       captions=[p.description for p in PRESETS.values()])
 size_label = st.select_slider("Picture size", list(SIZES), value="Medium", **kept("dream:size"),
                               help="Bigger pictures take longer: Medium dreams in a few seconds.")
 region = region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
 
 with st.expander("Advanced settings"):
-    model_name = model_picker("dream:model", on_change=apply_preset)
+    model_name = model_picker("dream:model")
+    # Knobs are kept per style and network: a new style starts from its own values, and going back
+    # to a style finds its knobs as they were left.
+    own = f"dream:{preset_name}:{model_name}"
     spec = get_spec(model_name)
     settings = preset_settings(preset_name, model_name)
     layer_names = spec.layer_names()
     chosen = st.multiselect("Layers to amplify", layer_names, default=list(settings.layers),
                             format_func=lambda n: f"{n} · {spec.layer(n).hint}",
-                            **kept(f"dream:layers:{model_name}"),
+                            **kept(f"{own}:layers"),
                             help="Listed from low (simple) to high (complex). Pick one or several.")
     weights = {}
     if len(chosen) > 1:
@@ -60,21 +48,21 @@ with st.expander("Advanced settings"):
         for i, layer in enumerate(chosen):
             weights[layer] = columns[i % len(columns)].slider(f"Weight of {layer}", 0.0, 2.0,
                                                               settings.layers.get(layer, 1.0), 0.1,
-                                                              **kept(f"dream:weight:{layer}"))
+                                                              **kept(f"{own}:weight:{layer}"))
     else:
         weights = {layer: 1.0 for layer in chosen}
     c1, c2, c3 = st.columns(3)
-    settings.octaves = c1.slider("Octaves", 1, 8, settings.octaves, **kept("dream:octaves"),
+    settings.octaves = c1.slider("Octaves", 1, 8, settings.octaves, **kept(f"{own}:octaves"),
                                  help="How many scales to dream at, small to large. More = bigger patterns.")
     settings.octave_scale = c2.slider("Octave scale", 1.1, 2.0, settings.octave_scale, 0.1,
-                                      **kept("dream:octave_scale"))
-    settings.steps = c3.slider("Steps per octave", 1, 40, settings.steps, **kept("dream:steps"))
+                                      **kept(f"{own}:octave_scale"))
+    settings.steps = c3.slider("Steps per octave", 1, 40, settings.steps, **kept(f"{own}:steps"))
     c1, c2, c3 = st.columns(3)
     settings.step_size = c1.slider("Strength per step", 0.001, 0.05, settings.step_size, 0.001, format="%.3f",
-                                   **kept("dream:step_size"))
-    settings.jitter = c2.slider("Jitter (px)", 0, 64, settings.jitter, **kept("dream:jitter"))
+                                   **kept(f"{own}:step_size"))
+    settings.jitter = c2.slider("Jitter (px)", 0, 64, settings.jitter, **kept(f"{own}:jitter"))
     settings.tile = c3.select_slider("Tile size (px)", [256, 384, 512, 768, 1024], value=settings.tile,
-                                     **kept("dream:tile"),
+                                     **kept(f"{own}:tile"),
                                      help="Big pictures are processed in tiles to save memory.")
     settings.seed = st.number_input("Random seed", 0, 2**31 - 1, 0, **kept("dream:seed"),
                                     help="Same seed + same settings = same picture.")

@@ -98,7 +98,8 @@ def _watch(job: Job, preview_caption: str) -> None:
     queue = job_queue()
     panel = st.empty()
     with panel.container(border=True):
-        just_started = st.session_state.pop("_scroll_to_job", None) == job.kind
+        # Until its first picture was shown (even across reruns), a job just started brings itself into view.
+        just_started = st.session_state.get("_scroll_to_job") == job.kind
         if just_started:
             _scroll_here(key=f"scroll-{job.kind}-{job.id}")  # bring the panel into view
         top = st.columns([3, 1], vertical_alignment="center")
@@ -127,6 +128,7 @@ def _watch(job: Job, preview_caption: str) -> None:
                 if just_started and shown_preview is None:  # the first picture: all of it in view
                     with scroll_to_preview:
                         _scroll_here(key=f"scroll-preview-{job.kind}-{job.id}", data={"block": "end"})
+                    st.session_state.pop("_scroll_to_job", None)
                 shown_preview = job.preview
             time.sleep(POLL_S)
     panel.empty()
