@@ -6,7 +6,7 @@ import streamlit as st
 from jobs.queue import job_queue
 
 HERE = Path(__file__).resolve().parent  # page paths from this file, so another entrypoint can run it
-from ui import history, persist
+from ui import history
 
 st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout="centered")
 
@@ -20,10 +20,9 @@ PAGES = [
 ]
 
 job_queue()  # the job workers start with the first visit, so the first job need not wait for them
-history.restore_from_link()  # a shared link's settings, before any widget exists
-persist.carry_over()  # a restored result's settings, before any widget exists
+history.restore_from_link()  # a shared link's settings
 page = st.navigation(PAGES)
-history.goto_restored_page()
+history.goto_restored_page(page)  # opens a restored result's page and puts its settings back
 history.show_restore_note()
 strip = st.sidebar.empty()
 drawn = history.sidebar_strip(strip)

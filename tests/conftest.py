@@ -76,6 +76,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _server_log():
+    """Where the test server's messages go: DREAMLAB_TEST_SERVER_LOG (a file), else nowhere."""
+    path = os.environ.get("DREAMLAB_TEST_SERVER_LOG")
+    return open(path, "ab") if path else subprocess.DEVNULL
+
+
 def start_app_server() -> tuple[subprocess.Popen, str]:
     """A real ``streamlit run app.py`` on a free local port; returns the process and its address."""
     port = _free_port()
@@ -83,7 +89,7 @@ def start_app_server() -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         [str(streamlit), "run", str(ROOT / "app.py"), "--server.headless=true", f"--server.port={port}",
          "--server.address=127.0.0.1", "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=_server_log())
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

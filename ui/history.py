@@ -175,11 +175,15 @@ def restore_from_link() -> None:
     restore(data)
 
 
-def goto_restored_page() -> None:
-    """After a restore, open its page (call after st.navigation, before page.run())."""
-    target = st.session_state.pop("_restore_goto", None)
-    if target:
+def goto_restored_page(current) -> None:
+    """After a restore, open its page; once it is the page about to run, put the settings back
+    (call after st.navigation with the page it returned, before page.run()). Applying them only
+    then matters: values written in a run that ends by switching pages do not reach the widgets."""
+    target = st.session_state.get("_restore_goto")
+    if target and not (current.url_path and str(target).endswith(f"/{current.url_path}.py")):
         st.switch_page(target)
+    st.session_state.pop("_restore_goto", None)
+    persist.carry_over()
 
 
 def show_restore_note() -> None:
