@@ -49,7 +49,7 @@ async def one_session(browser, url: str, index: int, timeout_s: float) -> dict:
         dream = page.get_by_role("button", name="Dream", exact=True)
         await dream.click()
         clicked = time.monotonic()
-        result, stop = page.locator(".dl-compare"), page.get_by_role("button", name="Stop")
+        result, stop = page.locator(".dl-compare"), page.get_by_role("button", name="Stop", exact=True)
         while time.monotonic() - started < timeout_s:
             if await page.get_by_text("in the queue").count():
                 outcome["queued"] = True
