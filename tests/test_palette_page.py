@@ -64,13 +64,18 @@ def test_bad_filter_text_gives_a_plain_message():
     assert entries(at) == []
 
 
-def test_surprise_me_is_seeded():
+def test_surprise_me_differs_between_visits_and_is_seeded_within_one():
     first, second = palette_page(), palette_page()
     for at in (first, second):
         at.button(key="palette:surprise").click().run()
         assert not at.exception
-    assert entries(first) == entries(second) and len(entries(first)) == 3
+    assert entries(first) != entries(second) and len(entries(first)) == 3  # each visit its own surprise
     assert {layer for layer, _, _ in entries(first)} == {"block3", "block8", "block12"}
+    # The same surprise number gives the same palette (a visit's surprises are reproducible).
+    for at in (first, second):
+        at.session_state["palette:surprise:seed"] = 40
+        at.button(key="palette:surprise").click().run()
+    assert entries(first) == entries(second)
     first.button(key="palette:surprise").click().run()  # pressed again: another palette
     assert entries(first) != entries(second)
 

@@ -2,6 +2,8 @@
 saving and loading. The palette itself lives in ``ui.state`` (shared with the Filter Gallery)."""
 from __future__ import annotations
 
+import random
+
 import streamlit as st
 
 from engine.models import get_spec
@@ -106,7 +108,8 @@ def surprise_me(model: str) -> None:
                                key="palette:surprise:layers")
     count = st.slider("How many filters", 1, 8, 3, key="palette:surprise:count")
     if st.button("Surprise me", icon=":material/casino:", key="palette:surprise"):
-        number = st.session_state.get("palette:surprise:seed", 0) + 1
+        # A new visit starts somewhere new (the same start every visit gave everyone the same palette).
+        number = st.session_state.get("palette:surprise:seed", random.randrange(2**31)) + 1
         st.session_state["palette:surprise:seed"] = number
         dead = [(layer, c) for layer in pick_from for c in range(spec.layer(layer).channels)
                 if (filter_info(model, layer, c) or {}).get("dead")]
