@@ -64,6 +64,9 @@ with st.expander("Advanced settings"):
     settings.tile = c3.select_slider("Tile size (px)", [256, 384, 512, 768, 1024], value=settings.tile,
                                      **kept(f"{own}:tile"),
                                      help="Big pictures are processed in tiles to save memory.")
+    settings.smoothness = st.slider("Smoothness", 0.0, 4.0, settings.smoothness, 0.5, **kept(f"{own}:smoothness"),
+                                    help="Smooths each step so the dream paints shapes, not fine rainbow-coloured "
+                                         "grain. 0 = raw (grainy), higher = softer.")
     settings.seed = st.number_input("Random seed", 0, 2**31 - 1, 0, **kept("dream:seed"),
                                     help="Same seed + same settings = same picture.")
     # Behind a toggle, so the page never holds a hidden second uploader: a photo dropped while the

@@ -70,6 +70,13 @@ def positive_float(text: str) -> float:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
 def open_image(path: str, max_side: Optional[int] = None):
     loaded = load_image(path, max_side=max_side)
     for note in loaded.notes:

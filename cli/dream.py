@@ -1,13 +1,13 @@
 """``dreamlab dream``: Deep Dream a photo, from a preset or with every knob."""
 from __future__ import annotations
 
-from engine.dream import deep_dream
+from engine.dream import DEFAULT_SMOOTHNESS, deep_dream
 from engine.images import save_png
 from engine.models import MODELS
 from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
 from engine.region import region_recipe
 
-from .common import (model_for, non_negative_int, open_image, open_region, parse_layers, positive_float, positive_int,
+from .common import (model_for, non_negative_float, non_negative_int, open_image, open_region, parse_layers, positive_float, positive_int,
                      progress_bar)
 
 
@@ -15,7 +15,7 @@ def cmd_dream(args) -> None:
     settings = preset_settings(args.preset, args.model, args.seed)
     if args.layers:
         settings.layers = parse_layers(args.layers)
-    for option in ("octaves", "octave_scale", "steps", "step_size", "jitter", "tile"):
+    for option in ("octaves", "octave_scale", "steps", "step_size", "jitter", "tile", "smoothness"):
         value = getattr(args, option)
         if value is not None:
             setattr(settings, option, value)
@@ -44,6 +44,8 @@ def add_parser(commands) -> None:
     p.add_argument("--step-size", type=positive_float)
     p.add_argument("--jitter", type=non_negative_int)
     p.add_argument("--tile", type=positive_int)
+    p.add_argument("--smoothness", type=non_negative_float,
+                   help=f"blur of each step in pixels: less fine grain (default {DEFAULT_SMOOTHNESS:g}; 0 = raw)")
     p.add_argument("--guide", help="a picture whose features steer the dream")
     p.add_argument("--region", help="dream only here: sky, bright, dark, subject, a mask picture (white = here) "
                                     "or a DreamLab PNG whose recipe has a region")

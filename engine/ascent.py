@@ -13,6 +13,7 @@ import torch
 
 from . import fast
 from .objectives import Objective
+from .smoothing import smooth_gradient
 
 Transform = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
 
@@ -29,12 +30,16 @@ class PixelCanvas:
     With a ``mask`` [1, 1, H, W] in 0..1 the picture changes only inside it: the gradient is
     weighted by the mask (soft edges change less), normalised over the region alone (a small
     region moves as fast as a whole picture), and ``keep`` (default: the starting pixels) is
-    restored wherever the mask is 0, so nothing outside ever moves."""
+    restored wherever the mask is 0, so nothing outside ever moves.
+
+    ``smoothness`` (0 = off) smooths each step (``engine.smoothing.smooth_gradient``) so that
+    it paints shapes, not pixel-level rainbow grain."""
 
     def __init__(self, pixels: torch.Tensor, step_size: float, mask: Optional[torch.Tensor] = None,
-                 keep: Optional[torch.Tensor] = None):
+                 keep: Optional[torch.Tensor] = None, smoothness: float = 0.0):
         self.pixels = pixels.detach().clone()
         self.step_size = step_size
+        self.smoothness = smoothness
         self.mask = mask
         if mask is not None:
             self.keep = (self.pixels if keep is None else keep.detach()).clone()
@@ -44,6 +49,7 @@ class PixelCanvas:
         return self.pixels
 
     def update(self, pixels: torch.Tensor, grad: torch.Tensor) -> None:
+        grad = smooth_gradient(grad, self.smoothness)
         if self.mask is not None:
             grad = grad * self.mask
         scale = grad.abs().mean(dim=(1, 2, 3), keepdim=True) / self._coverage() + 1e-8

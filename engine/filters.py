@@ -45,6 +45,13 @@ _COLOR_SQRT = torch.tensor([[0.26, 0.09, 0.02],
                             [0.27, -0.09, 0.03]])
 COLOR_MATRIX = _COLOR_SQRT / _COLOR_SQRT.norm(dim=0).max()
 SPECTRUM_INIT_STD = 0.01
+
+
+def color_matrix(saturation: float = 1.0, contrast: float = 1.0) -> torch.Tensor:
+    """COLOR_MATRIX with its brightness column scaled by ``contrast`` and its two colour columns by
+    ``contrast * saturation``: above 1 the same parameter step moves pixels and hues further, so
+    pictures come out more vivid (the Filter Gallery keeps 1, 1)."""
+    return COLOR_MATRIX * (contrast * torch.tensor([1.0, saturation, saturation]))
 RIVAL_WEIGHT = 0.5  # how strongly a picture also pushes the layer's other filters down
 
 
@@ -66,24 +73,27 @@ class FourierCanvas:
     Adam works element by element, so pictures of a batch never influence each other.
     """
 
-    def __init__(self, spectrum: torch.Tensor, height: int, width: int, lr: float = 0.05, decay: float = 1.0):
+    def __init__(self, spectrum: torch.Tensor, height: int, width: int, lr: float = 0.05, decay: float = 1.0,
+                 saturation: float = 1.0, contrast: float = 1.0):
         self.height, self.width = height, width
         self.spectrum = spectrum.detach().clone().requires_grad_(True)  # [B, 3, H, W//2+1, 2]
         self.scale = _frequency_scale(height, width, decay).to(spectrum.device)[None, None, :, :, None]
-        self.color = COLOR_MATRIX.to(spectrum.device)
+        self.color = color_matrix(saturation, contrast).to(spectrum.device)
         self.optimizer = torch.optim.Adam([self.spectrum], lr=lr)
 
     @classmethod
     def random(cls, generators: Sequence[torch.Generator], height: int, width: int, device="cpu",
-               lr: float = 0.05, decay: float = 1.0, std: float = SPECTRUM_INIT_STD) -> "FourierCanvas":
+               lr: float = 0.05, decay: float = 1.0, std: float = SPECTRUM_INIT_STD,
+               saturation: float = 1.0, contrast: float = 1.0) -> "FourierCanvas":
         """Faint random noise, one picture per generator (each generator draws its own picture)."""
         shape = (3, height, width // 2 + 1, 2)
         spectrum = torch.stack([torch.randn(shape, generator=g) * std for g in generators])
-        return cls(spectrum.to(device), height, width, lr, decay)
+        return cls(spectrum.to(device), height, width, lr, decay, saturation, contrast)
 
     @classmethod
     def from_image(cls, pixels: torch.Tensor, lr: float = 0.05, decay: float = 1.0,
-                   margin: float = 0.02) -> "FourierCanvas":
+                   margin: float = 0.02, saturation: float = 1.0,
+                   contrast: float = 1.0) -> "FourierCanvas":
         """Start from given pictures [B, 3, H, W] in [0, 1] (a photo, a solid colour, a gradient).
 
         Values are pulled into [margin, 1 - margin] first: the sigmoid never reaches 0 or 1, and
@@ -91,7 +101,7 @@ class FourierCanvas:
         """
         _, _, height, width = pixels.shape
         canvas = cls(torch.zeros(pixels.shape[0], 3, height, width // 2 + 1, 2, device=pixels.device),
-                     height, width, lr, decay)
+                     height, width, lr, decay, saturation, contrast)
         with torch.no_grad():
             p = pixels.float().clamp(0, 1) * (1 - 2 * margin) + margin
             logits = torch.log(p) - torch.log1p(-p)

@@ -199,6 +199,21 @@ def palette_objective(net, palette: Sequence[PaletteFilter], reference: torch.Te
     return sum(f.weight * scaled(channel(f.layer, f.channel), scale) for f, scale in zip(active, scales))
 
 
+def filter_rises(net, palette: PaletteLike, before: Image.Image, after: Image.Image) -> list[float]:
+    """How far each filter's mean activation rose from ``before`` to ``after``, in spatial
+    standard deviations of its activation on ``before`` (3 = clearly visible)."""
+    palette = as_palette(palette)
+    with torch.no_grad():
+        old = net(to_tensor(before, net.device), {f.layer for f in palette})
+        new = net(to_tensor(after, net.device), {f.layer for f in palette})
+    rises = []
+    for f in palette:
+        start = old[f.layer][0, f.channel]
+        rise = new[f.layer][0, f.channel].mean() - start.mean()
+        rises.append(float(rise / start.std().clamp(min=1e-6)))
+    return rises
+
+
 # --- starts ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -275,7 +290,8 @@ CANVAS_STEPS = 64
 
 def photo_schedule() -> OctaveSchedule:
     """The octave schedule palettes use on photos by default (gentler than Deep Dream's)."""
-    return OctaveSchedule(octaves=4, octave_scale=1.4, steps=PHOTO_STEPS, step_size=0.012, jitter=16)
+    # smoothed steps need little jitter, and the filters rise further with less (bench_quality.py)
+    return OctaveSchedule(octaves=4, octave_scale=1.4, steps=PHOTO_STEPS, step_size=0.010, jitter=1, smoothness=1.0)
 
 
 @dataclass
@@ -284,6 +300,8 @@ class CanvasSchedule:
     size: int = 256  # side of the square picture
     steps: int = CANVAS_STEPS  # in all
     lr: float = 0.05  # the Fourier canvas's Adam step
+    saturation: float = 2.0  # how far a step moves hue (the Filter Gallery's: 1): vivid, not pale
+    contrast: float = 2.0  # how far a step moves brightness (the Filter Gallery's: 1)
     tile: int = 512
     seed: int = 0  # the random number: same seed + same palette = same picture
 
@@ -383,7 +401,8 @@ def _photo_journey(image: Image.Image, palettes, schedule: OctaveSchedule, net, 
 
 def _canvas_journey(start: Start, palettes, schedule: CanvasSchedule, net, record, cancel, frames):
     side = schedule.size
-    canvas = start_canvas(start, side, side, schedule.seed, schedule.lr, net.device)
+    canvas = start_canvas(start, side, side, schedule.seed, schedule.lr, net.device, schedule.saturation,
+                          schedule.contrast)
     transform = RandomTransforms([picture_generator(schedule.seed, 1)], TransformSettings())
     steps = shares(schedule.steps, len(palettes))
     reporter = Reporter(record, cancel, "palette", steps, CANVAS_PREVIEWS)
@@ -399,12 +418,14 @@ def _canvas_journey(start: Start, palettes, schedule: CanvasSchedule, net, recor
     return to_pil(canvas.pixels)
 
 
-def start_canvas(start: Start, height: int, width: int, seed: int, lr: float, device) -> FourierCanvas:
+def start_canvas(start: Start, height: int, width: int, seed: int, lr: float, device,
+                 saturation: float = 1.0, contrast: float = 1.0) -> FourierCanvas:
     """A Fourier canvas holding the start: faint noise, or the colour / gradient plus faint seeded noise."""
     generator = picture_generator(seed, 0)
+    colors = dict(saturation=saturation, contrast=contrast)
     if start.kind == "noise":
-        return FourierCanvas.random([generator], height, width, device=device, lr=lr)
-    canvas = FourierCanvas.from_image(start_pixels(start, height, width).to(device), lr=lr)
+        return FourierCanvas.random([generator], height, width, device=device, lr=lr, **colors)
+    canvas = FourierCanvas.from_image(start_pixels(start, height, width).to(device), lr=lr, **colors)
     with torch.no_grad():
         noise = torch.randn(canvas.spectrum.shape, generator=generator) * CANVAS_NOISE_STD
         canvas.spectrum.add_(noise.to(canvas.spectrum.device))
