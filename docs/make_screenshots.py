@@ -46,7 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url")
     args = parser.parse_args()
-    proc, url = (None, args.url) if args.url else start_server()
+    proc, url = (None, args.url) if args.url else start_server({})
     OUT.mkdir(parents=True, exist_ok=True)
     try:
         with sync_playwright() as p:
