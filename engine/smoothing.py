@@ -53,8 +53,20 @@ def blur(pixels: torch.Tensor, sigma: float) -> torch.Tensor:
 
 def cascade_blur(grad: torch.Tensor, sigma: float) -> torch.Tensor:
     """The mean of Gaussian blurs at ``sigma`` x 0.5, 1 and 2: keeps some of every scale above
-    sigma/2 while removing what is finer."""
-    return sum(blur(grad, sigma * s) for s in BLUR_SCALES) / len(BLUR_SCALES)
+    sigma/2 while removing what is finer.
+
+    Computed in one pass in the frequency domain (edges reflected first): the three blurs as
+    grouped convolutions cost a third of a Deep Dream step at 1024 px on a CPU; this costs little."""
+    height, width = grad.shape[-2:]
+    pad = min(math.ceil(3 * sigma * max(BLUR_SCALES)), height - 1, width - 1)
+    x = F.pad(grad.float(), (pad, pad, pad, pad), mode="reflect") if pad > 0 else grad.float()
+    rows, cols = x.shape[-2:]
+    fy = torch.fft.fftfreq(rows, device=x.device).view(-1, 1)
+    fx = torch.fft.rfftfreq(cols, device=x.device).view(1, -1)
+    squared = (fy ** 2 + fx ** 2) * (2 * math.pi ** 2)
+    response = sum(torch.exp(-squared * (sigma * s) ** 2) for s in BLUR_SCALES) / len(BLUR_SCALES)
+    blurred = torch.fft.irfft2(torch.fft.rfft2(x) * response, s=(rows, cols))
+    return blurred[..., pad:pad + height, pad:pad + width].to(grad.dtype)
 
 
 def mix_colors(grad: torch.Tensor) -> torch.Tensor:
