@@ -15,11 +15,14 @@ VIDEO_STATE = """(video) => ({ready: video.readyState, duration: video.duration,
 
 def play(page, frames: int, fps: float) -> dict:
     """Play the page's video (muted, as browsers allow) to its end; return what the element says."""
+    wait_for_app(page)  # a re-run after the result appeared can replace the video element
     video = page.locator("[data-testid='stVideo'] video, video").first
     video.wait_for()
-    video.evaluate("v => { v.muted = true; v.loop = false; return v.play(); }")
-    page.wait_for_function("() => { const v = document.querySelector('video'); return v && (v.ended || v.error); }",
-                           timeout=30_000)
+    page.wait_for_function("""() => {
+        const v = document.querySelector('video');
+        if (v && v.paused && !v.ended && !v.error) { v.muted = true; v.loop = false; v.play().catch(() => {}); }
+        return v && (v.ended || v.error);
+    }""", timeout=60_000)
     state = video.evaluate(VIDEO_STATE)
     assert state["error"] is None, state
     assert state["ready"] >= 2 and state["width"] > 0, state  # H.264 decoded: a picture is there
