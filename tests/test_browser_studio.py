@@ -12,7 +12,9 @@ from playwright.sync_api import expect
 from engine.images import read_recipe
 from tests.conftest import gradient_picture, upload, wait_for_app
 
-pytestmark = pytest.mark.browser
+# These drive Streamlit re-runs hard (page changes, restores, four fresh visitors): a click that lands
+# mid-run is occasionally lost (about one run in four on a 2-core machine), so a failure is tried once more.
+pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1)]
 NAV = "[data-testid='stSidebarNav']"
 
 
@@ -40,6 +42,19 @@ def set_seed(page, seed: int) -> None:
     page.wait_for_timeout(2500)  # the rerun that takes the new number may not have started yet
     wait_for_app(page)
     assert box.input_value() == str(seed)
+
+
+def press_until(page, button, shown, attempts: int = 3) -> None:
+    """Click ``button`` until ``shown`` appears: a click that lands while the page re-runs can be lost."""
+    for _ in range(attempts):
+        if button.count():
+            button.click()
+        try:
+            shown.wait_for(timeout=20_000)
+            return
+        except Exception:
+            wait_for_app(page)
+    shown.wait_for(timeout=20_000)
 
 
 def dream(page) -> None:
@@ -141,8 +156,8 @@ def test_a_downloaded_png_restores_its_settings_and_makes_the_same_picture(page,
         wait_for_app(other)
         other.get_by_role("radio", name="Upload").click()
         upload(other, first)
-        other.get_by_role("button", name="Restore the settings this was made with").click()
-        other.get_by_text("The settings of that picture are back").wait_for()
+        press_until(other, other.get_by_role("button", name="Restore the settings this was made with"),
+                    other.get_by_text("The settings of that picture are back"))
         wait_for_app(other)
         assert other.get_by_role("radio", name="Sample").get_attribute("aria-checked") == "true"  # its photo
         other.screenshot(path=str(page_shot(other, "png-restored")))
