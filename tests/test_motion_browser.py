@@ -6,7 +6,9 @@ from engine.video import probe
 from tests import make_clips
 from tests.conftest import upload, wait_for_app
 
-pytestmark = pytest.mark.browser
+# Playing a video to its end in headless chromium occasionally stalls (about one full run in four
+# here, the clip itself made and shown): a failure is tried once more.
+pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1)]
 
 VIDEO_STATE = """(video) => ({ready: video.readyState, duration: video.duration, error: video.error && video.error.code,
                              width: video.videoWidth, time: video.currentTime,
