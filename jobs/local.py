@@ -88,8 +88,10 @@ def worker_main(conn, cancel, device: Optional[str], memory_mb: Optional[int], n
             return
 
 
-def _run_one(conn, spec: JobSpec, cancel) -> bool:
-    """Run one job and send its outcome; False when this worker should end (memory is suspect)."""
+
+def throttled_previews(send: Callable[[Progress], None]) -> Callable[[Progress], None]:
+    """``send`` every progress event, but its preview picture at most every PREVIEW_EVERY_S
+    (the last one always): pictures are what make crossing a process boundary costly."""
     last_preview = [0.0]
 
     def on_progress(progress: Progress) -> None:
@@ -99,7 +101,12 @@ def _run_one(conn, spec: JobSpec, cancel) -> bool:
                 progress = replace(progress, preview=None)
             else:
                 last_preview[0] = now
-        conn.send(("progress", progress))
+        send(progress)
+    return on_progress
+
+def _run_one(conn, spec: JobSpec, cancel) -> bool:
+    """Run one job and send its outcome; False when this worker should end (memory is suspect)."""
+    on_progress = throttled_previews(lambda progress: conn.send(("progress", progress)))
 
     try:
         conn.send(("done", spec.run(on_progress, cancel)))

@@ -24,7 +24,7 @@ import ray
 import engine
 import jobs
 from engine.progress import Cancelled, Progress
-from jobs.local import HUNG_AFTER_S, NICENESS, PREVIEW_EVERY_S, WORKER_DIED, WRAP_UP_S
+from jobs.local import HUNG_AFTER_S, NICENESS, WORKER_DIED, WRAP_UP_S, throttled_previews
 from jobs.queue import RUNNING, Job, JobQueue
 from jobs.spec import JobFailed, JobSpec, plain_error
 
@@ -163,16 +163,7 @@ def run_on_cluster(spec: JobSpec, key: str, board) -> tuple[str, Any]:
                 cancel.set()
                 return
     threading.Thread(target=watch_for_stop, daemon=True).start()
-    last_preview = [0.0]
-
-    def on_progress(progress: Progress) -> None:
-        now = time.monotonic()
-        if progress.preview is not None:
-            if now - last_preview[0] < PREVIEW_EVERY_S and progress.fraction < 1.0:
-                progress = replace(progress, preview=None)
-            else:
-                last_preview[0] = now
-        board.report.remote(key, progress)
+    on_progress = throttled_previews(lambda progress: board.report.remote(key, progress))
 
     try:
         return "done", spec.run(on_progress, cancel)

@@ -198,3 +198,16 @@ def upload(page, path, uploader_index: int = 0, attempts: int = 3) -> None:
         except Exception:
             continue
     raise AssertionError(f"the app never received {path}")
+
+
+def press_until(page, button, shown, attempts: int = 3) -> None:
+    """Click ``button`` until ``shown`` appears: a click that lands while the page re-runs can be lost."""
+    for _ in range(attempts):
+        if button.count():
+            button.click()
+        try:
+            shown.wait_for(timeout=20_000)
+            return
+        except Exception:
+            wait_for_app(page)
+    shown.wait_for(timeout=20_000)

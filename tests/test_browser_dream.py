@@ -3,7 +3,7 @@ import pytest
 from PIL import Image
 
 from engine.images import read_recipe
-from tests.conftest import gradient_picture, upload, wait_for_app
+from tests.conftest import gradient_picture, press_until, upload, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -74,13 +74,7 @@ def test_stop_ends_the_dream_and_keeps_where_it_got_to(page, app_url, tmp_path):
     open_with_upload(page, app_url, big)
     page.get_by_role("slider", name="Picture size").press("End")  # "Full size (slow)"
     wait_for_app(page)
-    for _ in range(3):
-        page.get_by_role("button", name="Dream", exact=True).click()
-        try:
-            page.get_by_text("Working:").wait_for(timeout=20_000)
-            break
-        except Exception:
-            wait_for_app(page)
+    press_until(page, page.get_by_role("button", name="Dream", exact=True), page.get_by_text("Working:"))
     page.locator(".st-key-stop-dream button").click()
     page.get_by_text("Stopped").first.wait_for(timeout=60_000)
     assert page.locator("text=Traceback").count() == 0

@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from engine.images import read_recipe
-from tests.conftest import gradient_picture, upload, wait_for_app
+from tests.conftest import gradient_picture, press_until, upload, wait_for_app
 
 # These drive Streamlit re-runs hard (page changes, restores, four fresh visitors): a click that lands
 # mid-run is occasionally lost (about one run in four on a 2-core machine), so a failure is tried once more.
@@ -42,19 +42,6 @@ def set_seed(page, seed: int) -> None:
     page.wait_for_timeout(2500)  # the rerun that takes the new number may not have started yet
     wait_for_app(page)
     assert box.input_value() == str(seed)
-
-
-def press_until(page, button, shown, attempts: int = 3) -> None:
-    """Click ``button`` until ``shown`` appears: a click that lands while the page re-runs can be lost."""
-    for _ in range(attempts):
-        if button.count():
-            button.click()
-        try:
-            shown.wait_for(timeout=20_000)
-            return
-        except Exception:
-            wait_for_app(page)
-    shown.wait_for(timeout=20_000)
 
 
 def dream(page) -> None:
@@ -183,13 +170,7 @@ def test_stop_then_download_where_it_got_to(page, app_url, tmp_path):
     upload(page, big)
     page.get_by_role("slider", name="Picture size").press("End")  # "Full size (slow)"
     wait_for_app(page)
-    for _ in range(3):  # a click that lands while the page re-runs can be lost: press again
-        page.get_by_role("button", name="Dream", exact=True).click()
-        try:
-            page.get_by_text("Working:").wait_for(timeout=20_000)
-            break
-        except Exception:
-            wait_for_app(page)
+    press_until(page, page.get_by_role("button", name="Dream", exact=True), page.get_by_text("Working:"))
     page.locator("[data-testid='stImage']").filter(has_text="Live preview").wait_for(timeout=60_000)
     page.screenshot(path=str(page_shot(page, "working")))
     page.locator(".st-key-stop-dream button").click()
