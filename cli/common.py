@@ -22,7 +22,8 @@ class OneLineParser(argparse.ArgumentParser):
         raise UserError(f"{self.prog}: {message}")
 
 
-def progress_bar(stream=sys.stderr, width: int = 30) -> Callable[[Progress], None]:
+def progress_bar(stream=None, width: int = 30) -> Callable[[Progress], None]:
+    stream = stream or sys.stderr  # the stderr of now, not of when this module was imported
     started = time.monotonic()
 
     def show(p: Progress) -> None:

@@ -3,12 +3,14 @@
 ``prepare(net)`` is applied once when a model is loaded (``models.load_model``):
 
 * batch norm folded into the convolution before it (exact up to rounding; one op less per layer,
-  forward and backward);
+  forward and backward), and stride-1 "same" padding done by the convolution itself instead of a
+  copy of the activations (exact);
 * channels-last memory layout on the CPU and CUDA (oneDNN and cuDNN run convolutions about twice
   as fast that way; Apple's MPS keeps the default layout);
 * reduced precision where the hardware computes it natively: bfloat16 on CPUs with AVX-512 BF16 or
-  AMX, bfloat16 on CUDA GPUs that have it, float16 on older ones. Elsewhere (other CPUs, MPS)
-  everything stays float32. Activations handed out are float32 whatever ran inside.
+  AMX (for pictures of at least 256x256 pixels: smaller ones are faster in float32), bfloat16 on
+  CUDA GPUs that have it, float16 on older ones. Elsewhere (other CPUs, MPS) everything stays
+  float32. Activations handed out are float32 whatever ran inside.
 
 ``DREAMLAB_PRECISION=float`` turns reduced precision off, ``DREAMLAB_PRECISION=bfloat16`` forces it
 (for comparisons). Measured in ``benchmarks/bench_vs_plain.py``; the pictures are compared in
@@ -26,6 +28,9 @@ import torch
 from torch import nn
 
 PRECISIONS = {"float": None, "bfloat16": torch.bfloat16, "float16": torch.float16}
+# Below about 256x256 pixels a CPU computes Lite0's forward+backward faster in float32: the cost
+# of converting to bfloat16 outweighs its faster convolutions (``benchmarks/bench_precision.py``).
+CPU_REDUCED_MIN_PIXELS = 256 * 256
 # Pairs (convolution, batch norm) that follow each other inside a module's forward, by attribute
 # name: EfficientNet-Lite's blocks and torchvision's BasicConv2d (GoogLeNet).
 CONV_BN_PAIRS = (("_expand_conv", "_bn0"), ("_depthwise_conv", "_bn1"), ("_project_conv", "_bn2"),
@@ -44,9 +49,8 @@ def cpu_has_native_bf16() -> bool:
 
 def reduced_dtype(device: torch.device) -> Optional[torch.dtype]:
     """The autocast dtype for ``device``, or None for float32."""
-    forced = os.environ.get("DREAMLAB_PRECISION", "auto").strip().lower()
-    if forced in PRECISIONS:
-        return PRECISIONS[forced]
+    if _forced():
+        return PRECISIONS[os.environ["DREAMLAB_PRECISION"].strip().lower()]
     if device.type == "cpu":
         return torch.bfloat16 if cpu_has_native_bf16() else None
     if device.type == "cuda":
@@ -77,10 +81,26 @@ def float_only():
         _FLOAT_ONLY.reset(token)
 
 
-def autocast(device: torch.device, dtype: Optional[torch.dtype]):
-    if dtype is None or _FLOAT_ONLY.get():
+def autocast(device: torch.device, dtype: Optional[torch.dtype], pixels: Optional[int] = None):
+    """Reduced precision for ``pixels`` (a batch's pixels, all pictures together), where it pays."""
+    if dtype is None or _FLOAT_ONLY.get() or not _worth_reducing(device, pixels):
         return contextlib.nullcontext()
     return torch.autocast(device.type, dtype=dtype)
+
+
+def pixel_count(pictures: torch.Tensor) -> int:
+    """Pixels in a batch of pictures [B, C, H, W], all pictures together."""
+    return pictures.shape[0] * pictures.shape[-2] * pictures.shape[-1]
+
+
+def _worth_reducing(device: torch.device, pixels: Optional[int]) -> bool:
+    if device.type != "cpu" or pixels is None or _forced():
+        return True
+    return pixels >= CPU_REDUCED_MIN_PIXELS
+
+
+def _forced() -> bool:
+    return os.environ.get("DREAMLAB_PRECISION", "auto").strip().lower() in PRECISIONS
 
 
 def fold_batchnorm(model: nn.Module) -> int:
@@ -119,11 +139,52 @@ def _fused(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
     return torch.nn.utils.fusion.fuse_conv_bn_eval(conv, bn)
 
 
+def pad_inside_convolutions(model: nn.Module) -> int:
+    """EfficientNet-Lite pads each convolution's input itself, TensorFlow style ("same"), which
+    copies every activation. For stride 1 and an odd kernel that padding is symmetric, so the
+    convolution can pad on its own, without the copy (exact). Returns how many were changed."""
+    changed = 0
+    for module in list(model.modules()):
+        for name, child in list(module.named_children()):
+            if _pads_symmetrically(child):
+                setattr(module, name, _padding_inside(child))
+                changed += 1
+    return changed
+
+
+def _pads_symmetrically(conv) -> bool:
+    kind = type(conv).__name__
+    if kind not in ("Conv2dStaticSamePadding", "Conv2dDynamicSamePadding"):
+        return False
+    if tuple(conv.stride) != (1, 1) or tuple(conv.dilation) != (1, 1) or tuple(conv.padding) != (0, 0):
+        return False
+    if not all(k % 2 == 1 for k in conv.kernel_size):
+        return False
+    if kind == "Conv2dDynamicSamePadding":
+        return True
+    kh, kw = conv.kernel_size
+    pad = conv.static_padding
+    return (kh, kw) == (1, 1) if type(pad).__name__ == "Identity" else (
+        isinstance(pad, nn.ZeroPad2d) and tuple(pad.padding) == (kw // 2, kw // 2, kh // 2, kh // 2))
+
+
+def _padding_inside(conv: nn.Conv2d) -> nn.Conv2d:
+    plain = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, groups=conv.groups,
+                      padding=tuple(k // 2 for k in conv.kernel_size), bias=conv.bias is not None)
+    plain.to(device=conv.weight.device, dtype=conv.weight.dtype)
+    with torch.no_grad():
+        plain.weight.copy_(conv.weight)
+        if conv.bias is not None:
+            plain.bias.copy_(conv.bias)
+    return plain.train(conv.training)
+
+
 def prepare(net) -> None:
     """Make a loaded ``FeatureNet`` fast on its device (see the module's docstring)."""
-    if fold_batchnorm(net):
-        for p in net.parameters():
-            p.requires_grad_(False)
+    fold_batchnorm(net)
+    pad_inside_convolutions(net)
+    for p in net.parameters():
+        p.requires_grad_(False)
     net.autocast_dtype = reduced_dtype(net.device)
     net.channels_last = wants_channels_last(net.device)
     if net.channels_last:

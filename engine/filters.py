@@ -36,6 +36,7 @@ from .ascent import ascend
 from .images import contact_sheet, to_pil
 from .models import FeatureNet
 from .objectives import Objective, batch_channels
+from .optimisers import Adam
 from .progress import STAGE_ENDS, ProgressFn, Reporter
 
 # Square root of the colour correlation of ImageNet pictures (the standard values used since
@@ -79,7 +80,7 @@ class FourierCanvas:
         self.spectrum = spectrum.detach().clone().requires_grad_(True)  # [B, 3, H, W//2+1, 2]
         self.scale = _frequency_scale(height, width, decay).to(spectrum.device)[None, None, :, :, None]
         self.color = color_matrix(saturation, contrast).to(spectrum.device)
-        self.optimizer = torch.optim.Adam([self.spectrum], lr=lr)
+        self.optimizer = Adam([self.spectrum], lr=lr)
 
     @classmethod
     def random(cls, generators: Sequence[torch.Generator], height: int, width: int, device="cpu",
@@ -207,7 +208,7 @@ class LeakyNet(nn.Module):
         if self.net.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         stage = self.net.stages[self.index]
-        with fast.autocast(self.net.device, self.net.autocast_dtype):  # the same precision as the net
+        with fast.autocast(self.net.device, self.net.autocast_dtype, fast.pixel_count(pixels)):  # as the net
             pre = stage[:-1](x).float()
         top = 6.0 if isinstance(stage[-1], nn.ReLU6) else math.inf
         mask = torch.zeros(pre.shape[0], pre.shape[1], 1, 1, device=pre.device, dtype=pre.dtype)

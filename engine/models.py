@@ -84,7 +84,7 @@ class FeatureNet(nn.Module):
         if self.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         acts = {}
-        with fast.autocast(self.device, self.autocast_dtype):
+        with fast.autocast(self.device, self.autocast_dtype, fast.pixel_count(pixels)):
             for name, stage in zip(self.stage_names[: deepest + 1], self.stages):
                 x = stage(x)
                 if name in wanted:

@@ -7,7 +7,7 @@ features match the photo and the Gram matrices match the paintings'.
 Speed comes from solving coarse to fine: most of the work happens on a small picture, which is
 then scaled up and refined. The optimiser is L-BFGS (or Adam). ``ascend`` in ``ascent.py`` is a
 one-step-at-a-time ascent loop; L-BFGS needs a loss closure it may call itself, so style transfer
-has its own small loop here (``_optimise``), shared by both optimisers.
+has its own small loop here (``_optimise``), shared by both optimisers; the optimisers are in ``optimisers.py``.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from PIL import Image
 
 from . import fast
 from .images import fit_side, resize, to_pil, to_tensor
+from .optimisers import LBFGS, Adam
 from .models import FeatureNet
 from .progress import ProgressFn, Reporter
 from .region import Region
@@ -64,6 +65,7 @@ def builtin_style_path(name: str) -> str:
     return os.path.join(STYLES_DIR, f"{name}.jpg")
 
 
+LBFGS_HISTORY = 50  # corrections remembered, as in most Gatys implementations
 MIN_SCALE_SIDE = 64  # coarse scales smaller than this (longest side) are skipped
 MAX_STYLE_SIDE = 1600  # style pictures are never enlarged beyond this
 INITS = ("content", "noise", "image")
@@ -319,42 +321,42 @@ def _styles_at(styles: Sequence[Image.Image], size: tuple[int, int], settings: S
 def _optimise(pixels: torch.Tensor, loss_fn, steps: int, optimizer: str, on_step) -> torch.Tensor:
     """Minimise ``loss_fn(pixels)`` for ``steps`` loss evaluations; ``on_step(step, pixels)`` after each.
 
-    L-BFGS counts every loss evaluation as a step (it may take several per iteration)."""
-    pixels = pixels.detach().clone(memory_format=torch.contiguous_format).requires_grad_(True)
-    if optimizer == "lbfgs":
-        opt = torch.optim.LBFGS([pixels], lr=1.0, max_iter=steps, max_eval=steps, history_size=50,
-                                tolerance_grad=0.0, tolerance_change=0.0)
-    else:
-        opt = torch.optim.Adam([pixels], lr=0.01)
-    last_good = pixels.detach().clone()
-    done = 0
+    L-BFGS (``optimisers.py``) counts every loss evaluation as a step."""
+    shape = pixels.shape
+    done, last_good = 0, pixels.detach()
 
-    def closure() -> torch.Tensor:
+    def loss_and_gradient(flat: torch.Tensor) -> tuple[float, torch.Tensor]:
         nonlocal done, last_good
-        opt.zero_grad()
-        loss = loss_fn(pixels)
+        x = flat.view(shape).detach().requires_grad_(True)
+        loss = loss_fn(x)
         if not torch.isfinite(loss):
             raise _Diverged()
-        last_good = pixels.detach().clone()
-        loss.backward()
+        last_good = x.detach()
+        (gradient,) = torch.autograd.grad(loss, x)
         done += 1
-        on_step(done, pixels.detach())
-        return loss
+        on_step(done, x.detach())
+        return float(loss.detach()), gradient
 
     try:
-        while done < steps:
-            before = done
-            opt.step(closure)
-            if optimizer == "lbfgs":
-                if done == before:
-                    break
-                opt.param_groups[0]["max_iter"] = opt.param_groups[0]["max_eval"] = steps - done
-            else:
-                with torch.no_grad():
-                    pixels.clamp_(0, 1)
+        if optimizer == "lbfgs":
+            solver = LBFGS(pixels.contiguous(), loss_and_gradient, history=min(LBFGS_HISTORY, steps))
+            for _ in range(steps):
+                solver.step()
+            return solver.x.view(shape).clamp(0, 1)
+        return _adam(pixels, loss_and_gradient, steps)
     except _Diverged:  # rare, with extreme settings: keep the last sound picture
         return last_good.clamp(0, 1)
-    return pixels.detach().clamp(0, 1)
+
+
+def _adam(pixels: torch.Tensor, loss_and_gradient, steps: int) -> torch.Tensor:
+    pixels = pixels.detach().clone(memory_format=torch.contiguous_format).requires_grad_(True)
+    opt = Adam([pixels], lr=0.01)
+    for _ in range(steps):
+        _, pixels.grad = loss_and_gradient(pixels.detach().flatten())
+        opt.step()
+        with torch.no_grad():
+            pixels.clamp_(0, 1)
+    return pixels.detach()
 
 
 class _Diverged(Exception):

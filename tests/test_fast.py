@@ -17,6 +17,15 @@ SAMPLE = "assets/samples/cat.jpg"
 STYLE = "assets/styles/swirling_night.jpg"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def reduced_precision_at_any_size():
+    """These pictures are small enough that the CPU would compute them in float32: compare the
+    reduced-precision path itself."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fast, "CPU_REDUCED_MIN_PIXELS", 0)
+        yield
+
+
 @pytest.fixture(scope="module")
 def nets(one_torch_thread):
     """(plain float32 Lite0, the same network prepared the way load_model prepares it)."""
@@ -39,9 +48,11 @@ def correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def test_folding_batch_norm_keeps_the_activations(nets, photo):
+def test_folding_batch_norm_and_padding_keep_the_activations(nets, photo):
     reference, prepared = nets
     assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in prepared.modules())
+    padding_itself = [m for m in prepared.modules() if type(m).__name__ == "Conv2dStaticSamePadding"]
+    assert len(padding_itself) == 5 and all(tuple(m.stride) == (2, 2) for m in padding_itself)  # strided: asymmetric
     x = to_tensor(photo)
     with torch.no_grad(), fast.float_only():
         want = reference(x, ["block8"])["block8"]
@@ -101,6 +112,25 @@ def test_reduced_precision_only_where_the_hardware_has_it(monkeypatch):
     assert fast.reduced_dtype(cuda) == torch.float16
     monkeypatch.setenv("DREAMLAB_PRECISION", "float")
     assert fast.reduced_dtype(cpu) is None and fast.reduced_dtype(cuda) is None
+
+
+def test_small_pictures_run_in_float32_on_the_cpu(nets, monkeypatch):
+    _, prepared = nets
+    monkeypatch.setattr(fast, "CPU_REDUCED_MIN_PIXELS", 64 * 64)
+    monkeypatch.setattr(prepared, "autocast_dtype", torch.bfloat16)
+    monkeypatch.delenv("DREAMLAB_PRECISION", raising=False)
+    seen = []
+    hook = prepared.stages[1].register_forward_hook(lambda module, args, out: seen.append(out.dtype))
+    try:
+        with torch.no_grad():
+            for side in (32, 64):
+                prepared(torch.rand(1, 3, side, side), ["block0"])
+            prepared(torch.rand(4, 3, 32, 32), ["block0"])  # a batch counts all its pixels
+            monkeypatch.setenv("DREAMLAB_PRECISION", "bfloat16")  # asked for: at any size
+            prepared(torch.rand(1, 3, 32, 32), ["block0"])
+    finally:
+        hook.remove()
+    assert seen == [torch.float32, torch.bfloat16, torch.bfloat16, torch.bfloat16]
 
 
 def test_float16_gradients_are_scaled_and_scaled_back(nets, photo, monkeypatch):

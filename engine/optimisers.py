@@ -1,0 +1,136 @@
+"""The two optimisers the engine uses, written out: the same steps as ``torch.optim``'s.
+
+Why not torch's own: creating a ``torch.optim`` optimizer imports TorchDynamo, over a second of
+start-up for every command and worker process. And L-BFGS (here without line search) does more:
+torch's two-loop recursion makes about four small tensor operations per stored
+correction per step (200 at a history of 50), which on a small picture costs as much as the
+network itself. Here the corrections are rows of two matrices, and the recursion is solved from their
+inner products: a handful of matrix-vector products per step, the rest on a few numbers.
+``tests/test_optimisers.py`` checks both take torch's steps.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import torch
+
+LossAndGradient = Callable[[torch.Tensor], tuple[float, torch.Tensor]]
+
+
+class LBFGS:
+    """Minimises a function of one flat tensor ``x``; ``step()`` is one loss evaluation."""
+
+    def __init__(self, x: torch.Tensor, loss_and_gradient: LossAndGradient, history: int = 50,
+                 lr: float = 1.0):
+        self.x = x.detach().flatten().clone()
+        self.evaluate = loss_and_gradient
+        self.lr = lr
+        size = min(history, 1 << 16)
+        self.s = torch.zeros(size, self.x.numel(), dtype=self.x.dtype, device=self.x.device)
+        self.y = torch.zeros_like(self.s)
+        self.sy = np.zeros((size, size))  # sy[i, j] = s_i . y_j
+        self.rho = np.zeros(size)
+        self.rows: list[int] = []  # the rows in use, oldest correction first
+        self.gradient = None
+        self.moves = 0
+        self.direction = None
+        self.step_size = 0.0
+        self.scale = 1.0  # the initial inverse Hessian, a multiple of the identity
+
+    def step(self) -> float:
+        """Moves once (after the first evaluation) and evaluates there; returns the loss."""
+        if self.gradient is not None:
+            self._move()
+        loss, gradient = self.evaluate(self.x)
+        gradient = gradient.detach().flatten()
+        if self.gradient is not None:
+            self._remember(self.direction * self.step_size, gradient - self.gradient)
+        self.gradient = gradient
+        return loss
+
+    def _move(self) -> None:
+        if self.moves == 0:  # a cautious steepest-descent step first, as torch takes
+            self.direction = -self.gradient
+            self.step_size = min(1.0, 1.0 / float(self.gradient.abs().sum())) * self.lr
+        else:
+            self.direction = -self._inverse_hessian_times(self.gradient)
+            self.step_size = self.lr
+        self.x = self.x + self.step_size * self.direction
+        self.moves += 1
+
+    def _remember(self, s: torch.Tensor, y: torch.Tensor) -> None:
+        ys = float(y @ s)
+        if ys <= 1e-10:  # not a useful curvature pair
+            return
+        if len(self.rows) == self.s.shape[0]:
+            row = self.rows.pop(0)
+        else:
+            row = len(self.rows)
+        self.s[row], self.y[row] = s, y
+        self.rows.append(row)
+        filled = self._filled()
+        self.sy[row, :filled] = _numbers(self.y[:filled] @ s)
+        self.sy[:filled, row] = _numbers(self.s[:filled] @ y)
+        self.rho[row] = 1.0 / ys
+        self.scale = ys / float(y @ y)
+
+    def _inverse_hessian_times(self, g: torch.Tensor) -> torch.Tensor:
+        """The two-loop recursion, with every inner product taken from ``sy`` or one product."""
+        rows = self.rows
+        sy, rho = self.sy[np.ix_(rows, rows)], self.rho[rows]
+        filled = self._filled()
+        s_g = _numbers(self.s[:filled] @ g)[rows]
+        alpha = np.zeros(len(rows))
+        for i in reversed(range(len(rows))):  # newest to oldest: s_i . q with q = g - sum alpha_j y_j
+            alpha[i] = rho[i] * (s_g[i] - sy[i, i + 1:] @ alpha[i + 1:])
+        q = g - self._combine(self.y, alpha)
+        r = q * self.scale
+        y_r = _numbers(self.y[:filled] @ r)[rows]
+        corrections = np.zeros(len(rows))
+        for i in range(len(rows)):  # oldest to newest: y_i . r with r = r0 + sum (alpha_j - beta_j) s_j
+            beta = rho[i] * (y_r[i] + sy[:i, i] @ corrections[:i])
+            corrections[i] = alpha[i] - beta
+        return r + self._combine(self.s, corrections)
+
+    def _filled(self) -> int:
+        """Rows fill up in order before old ones are reused: rows[:filled] are all in use."""
+        return len(self.rows)
+
+    def _combine(self, matrix: torch.Tensor, weights: np.ndarray) -> torch.Tensor:
+        """sum_i weights[i] * matrix[rows[i]]."""
+        filled = self._filled()
+        full = np.zeros(filled)
+        full[self.rows] = weights
+        return torch.as_tensor(full, dtype=matrix.dtype, device=matrix.device) @ matrix[:filled]
+
+
+def _numbers(t: torch.Tensor) -> np.ndarray:
+    return t.double().cpu().numpy()
+
+
+class Adam:
+    """Adam (Kingma & Ba) with torch's defaults, for tensors whose ``.grad`` the caller fills."""
+
+    def __init__(self, params: list[torch.Tensor], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8):
+        self.params, self.lr, self.betas, self.eps = list(params), lr, betas, eps
+        self.moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in self.params]
+        self.steps = 0
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        self.steps += 1
+        beta1, beta2 = self.betas
+        correction1, correction2 = 1 - beta1 ** self.steps, 1 - beta2 ** self.steps
+        for p, (mean, square) in zip(self.params, self.moments):
+            if p.grad is None:
+                continue
+            mean.lerp_(p.grad, 1 - beta1)
+            square.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
+            denominator = (square.sqrt() / correction2 ** 0.5).add_(self.eps)
+            p.addcdiv_(mean, denominator, value=-self.lr / correction1)
