@@ -7,9 +7,11 @@ from jobs.spec import JobSpec
 from ui.models import model_picker, model_ready
 from ui.palette_editor import MODEL_KEY, palette_editor
 from ui.palette_results import pick_variation, show_painting
+from ui.palette_settings import remember_palette, take_restored_palette
 from ui.palette_start import start_picker
+from ui.persist import kept
 from ui.region import region_picker
-from ui.runner import keep_result, run_button
+from ui.runner import describe_job, keep_result, run_button
 
 KIND, VARIATIONS_KIND = "palette", "palette-variations"
 RESULT, VARIATIONS = "palette:result", "palette:variations"
@@ -19,6 +21,7 @@ st.title("Hybrid Palette")
 st.write("Use the network's filters as a painter's palette: pick a few, from any layers, give each a weight, "
          "and paint with them on a photo, on noise or on a colour. A negative weight keeps a filter away.")
 
+take_restored_palette()  # settings put back from the history, a DreamLab PNG or a link
 model_name = st.session_state.get(MODEL_KEY, "lite0")
 st.subheader("1. Your palette")
 mine = palette_editor(model_name)
@@ -28,19 +31,20 @@ region = None
 if start.is_photo:
     region = region_picker("palette:region", start.photo.image if start.photo else None, "The filters paint only there.")
 stops, use_journey = journey_stops(model_name, mine)
+remember_palette(stops)
 
 with st.expander("Advanced settings"):
     model_picker(MODEL_KEY)
     c1, c2, c3 = st.columns(3)
     if start.is_photo:
-        steps = c1.slider("Steps per octave", 1, 40, PHOTO_STEPS, key="palette:steps:photo")
-        octaves = c2.slider("Octaves", 1, 8, photo_schedule().octaves, key="palette:octaves",
+        steps = c1.slider("Steps per octave", 1, 40, PHOTO_STEPS, **kept("palette:steps:photo"))
+        octaves = c2.slider("Octaves", 1, 8, photo_schedule().octaves, **kept("palette:octaves"),
                             help="How many scales to paint at, small to large. More = bigger patterns.")
         step_size = c3.slider("Strength per step", 0.002, 0.04, photo_schedule().step_size, 0.002, format="%.3f",
-                              key="palette:strength")
+                              **kept("palette:strength"))
     else:
-        steps = c1.slider("Steps", 8, 256, CANVAS_STEPS, 8, key="palette:steps:canvas")
-    number = st.number_input("Random seed", 0, 2**31 - 1, 0, key="palette:number",
+        steps = c1.slider("Steps", 8, 256, CANVAS_STEPS, 8, **kept("palette:steps:canvas"))
+    number = st.number_input("Random seed", 0, 2**31 - 1, 0, **kept("palette:number"),
                              help="Same seed + same palette = same picture.")
 
 
@@ -73,11 +77,20 @@ def job_inputs():
     return picture, palettes, settings
 
 
+def describe(kind: str, picture, palettes) -> None:
+    """Words for the history, the download's name and a stopped job: 'Journey on noise', 'On a photo'."""
+    where = {"Photo": "on a photo", "Noise": "on noise", "Colour": "on a colour", "Gradient": "on a gradient"}
+    what = f"Journey {where[start.kind]}" if len(palettes) > 1 else where[start.kind].capitalize()
+    describe_job(kind, before=picture if start.is_photo else None,
+                 recipe={"label": what, "size_label": start.size_label})
+
+
 def make_job():
     inputs = job_inputs()
     if inputs is None:
         return None
     picture, palettes, settings = inputs
+    describe(KIND, picture, palettes)
     return JobSpec("palette", {"start": picture, "palettes": palettes, "settings": settings, "region": region})
 
 
@@ -86,6 +99,7 @@ def make_variations_job():
     if inputs is None:
         return None
     picture, palettes, settings = inputs
+    describe(VARIATIONS_KIND, picture, palettes)
     numbers = [int(number) + i for i in range(int(st.session_state.get(VARIATIONS_COUNT, 3)))]
     return JobSpec("variations", {"start": picture, "palettes": palettes, "settings": settings, "numbers": numbers,
                                   "region": region})
@@ -100,7 +114,7 @@ with var_col:
                estimate_s=6.0 * st.session_state.get(VARIATIONS_COUNT, 3), icon=":material/view_column:",
                help="The same palette with several random seeds, side by side, to pick from.")
 with count_col:
-    st.select_slider("How many variations", [2, 3, 4], value=3, key=VARIATIONS_COUNT)
+    st.select_slider("How many variations", [2, 3, 4], value=3, **kept(VARIATIONS_COUNT))
 
 keep_result(KIND, RESULT, stopped_caption="Where the painting had got to")
 keep_result(VARIATIONS_KIND, VARIATIONS, stopped_caption="Where the painting had got to", replaces=[RESULT])

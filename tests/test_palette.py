@@ -16,7 +16,7 @@ from engine.models import get_spec
 from engine.palette import (CanvasSchedule, PaletteFilter, PaletteSettings, Start, as_palette, check_palette,
                             journey_gif, load_palette_json, palette_dream, palette_journey, palette_json,
                             palette_objective, palette_variations, parse_filter, parse_filters, parse_start,
-                            photo_schedule, shares, start_pixels, surprise_palette)
+                            photo_schedule, read_typed_filters, shares, start_pixels, surprise_palette)
 from engine.progress import Cancelled
 from tests.conftest import ROOT, gradient_picture
 
@@ -56,6 +56,23 @@ def test_parse_filters_and_starts():
         with pytest.raises(ValueError):
             parse_filter(bad)
     assert parse_start("noise") == Start("noise")
+
+
+def test_typed_filters_are_read_the_way_people_write_them():
+    names = LITE0.layer_names()
+    f = PaletteFilter
+    for text in ("block8:12", "block 8 filter 12", "8:12", "block8 12", "Block8 #12", "filter 12 of block 8",
+                 "block8-12", "8 12"):
+        assert read_typed_filters(text, names) == [f("block8", 12)], text
+    assert read_typed_filters("block8:12:0.5; block 10 filter 3 weight -1\nstem 2 and head:7", names) == \
+        [f("block8", 12, 0.5), f("block10", 3, -1.0), f("stem", 2), f("head", 7)]
+    assert read_typed_filters("block8:12 block1:3", names) == [f("block8", 12), f("block1", 3)]  # block1 != block10
+    assert read_typed_filters("inception 4a filter 7", get_spec("googlenet").layer_names()) == [f("inception4a", 7)]
+    assert read_typed_filters("relu3_1:5", get_spec("vgg16").layer_names()) == [f("relu3_1", 5)]
+    for bad, says in (("blok8:12", "There is no layer"), ("block8", "no filter number"), ("99:1", "block 8 filter 12"),
+                      ("block8:1.5", "whole number"), ("block8 1 2 3", "too many numbers"), ("  ", "type a layer")):
+        with pytest.raises(ValueError, match=says):
+            read_typed_filters(bad, names)
     assert parse_start("color:1E90FF") == Start("color", ("#1e90ff",))
     assert parse_start("gradient:#ff0000:#0000ff").colors == ("#ff0000", "#0000ff")
     assert parse_start("photos/cat.jpg") is None
@@ -239,8 +256,24 @@ def test_journey_on_noise_reports_palettes_keeps_frames_and_ends_on_the_last_pal
     assert journey.recipe["palettes"][1] == [{"layer": "block10", "channel": 20, "weight": 1.0}]
     halfway = journey.frames[12]
     assert means(lite0, journey.image, last)[0] > means(lite0, halfway, last)[0] + 1
-    gif = Image.open(io.BytesIO(journey_gif(journey.frames)))
+    gif = Image.open(io.BytesIO(journey_gif(journey.frames, min_side=96)))
     assert gif.format == "GIF" and gif.n_frames == len(journey.frames) and gif.info.get("loop") == 0
+
+
+def test_journey_gif_is_big_enough_to_share_and_drops_frames_to_stay_small():
+    rng = np.random.default_rng(3)
+    noisy = [Image.fromarray(rng.integers(0, 256, (64, 96, 3), dtype=np.uint8)) for _ in range(40)]
+    assert Image.open(io.BytesIO(journey_gif(noisy[:3]))).size == (512, 341)  # a 96 px canvas, enlarged
+    assert Image.open(io.BytesIO(journey_gif([noisy[0].resize((1600, 1067))] * 2))).size == (800, 534)  # at most
+    # Above the pixel budget frames are dropped evenly (at least 12 kept), each shown longer.
+    gif = Image.open(io.BytesIO(journey_gif(noisy, min_side=96, max_pixels=96 * 64 * 20)))
+    assert gif.size == (96, 64) and gif.n_frames == 20
+    durations = []
+    for i in range(gif.n_frames):
+        gif.seek(i)
+        durations.append(gif.info["duration"])
+    assert durations[-1] == 1500 and abs(durations[0] - 120 * 40 / 20) <= 10  # lasts as long (GIF: 1/100 s)
+    assert Image.open(io.BytesIO(journey_gif(noisy, min_side=96, max_pixels=1))).n_frames == 12
 
 
 def test_journey_on_a_photo_keeps_size_and_full_size_frames(lite0, small_cat):

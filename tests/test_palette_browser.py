@@ -1,4 +1,5 @@
-"""The Hybrid Palette in a real browser: build a two-filter palette, paint it on a photo, compare, download."""
+"""The Hybrid Palette in a real browser: build a two-filter palette, paint it on a photo, compare, download;
+add filters by plain choice, load palettes, a journey GIF worth sharing, settings kept and restored."""
 import json
 import re
 
@@ -8,7 +9,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from engine.images import read_recipe
-from tests.conftest import gradient_picture, upload, wait_for_app
+from engine.palette import PaletteFilter, palette_json
+from tests.conftest import ROOT, gradient_picture, press_until, upload, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +58,7 @@ def test_two_filter_palette_painted_on_a_photo(page, app_url, tmp_path):
     nav(page, "Hybrid Palette")
     if from_gallery < 2:  # the gallery page offers no (or only one) "Add to palette": type the rest
         typed = ["block8:12", "block12:40:0.5"][from_gallery:]
-        page.get_by_role("textbox", name="Add filters by name").fill(", ".join(typed))
+        page.get_by_role("textbox", name="Or type filters").fill(", ".join(typed))
         page.get_by_role("button", name="Add", exact=True).click()
         wait_for_app(page)
     expect(page.get_by_role("slider", name="Weight")).to_have_count(2, timeout=30_000)
@@ -92,4 +94,130 @@ def test_two_filter_palette_painted_on_a_photo(page, app_url, tmp_path):
     saved_palette = json.loads(download_info.value.path().read_text())
     assert [(f["layer"], f["channel"]) for f in saved_palette["filters"]] == \
         [(f["layer"], f["channel"]) for f in recipe["palettes"][0]]
+    assert page.locator("text=Traceback").count() == 0
+
+
+def shot(page, name: str) -> None:
+    folder = ROOT / "test-results"
+    folder.mkdir(exist_ok=True)
+    page.screenshot(path=str(folder / f"palette-{name}.png"), full_page=True)
+
+
+def chips(page):
+    return page.get_by_role("slider", name="Weight")
+
+
+def type_filters(page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Or type filters")
+    box.fill(text)
+    box.press("Enter")
+    wait_for_app(page)
+
+
+def uploader(page, label: str) -> int:
+    uploaders = page.locator("[data-testid='stFileUploader']")
+    uploaders.filter(has_text=label).wait_for()
+    return next(i for i, text in enumerate(uploaders.all_inner_texts()) if label in text)
+
+
+def test_add_a_filter_by_plain_choice_and_load_palettes_in_an_expander_that_stays_open(page, app_url, tmp_path):
+    page.goto(f"{app_url}/hybrid_palette")
+    wait_for_app(page)
+    page.get_by_role("combobox", name="Layer").click()
+    page.get_by_role("option", name="block3 · strokes & textures").click()
+    wait_for_app(page)
+    number = page.get_by_role("spinbutton", name=re.compile(r"^Filter \(0 to"))
+    number.fill("7")
+    number.press("Enter")
+    wait_for_app(page)
+    press_until(page, page.get_by_role("button", name="Add this filter"), page.get_by_text("block3 · filter 7"))
+    expect(page.get_by_role("button", name="In your palette")).to_be_disabled()
+
+    type_filters(page, "block 10 filter 5")
+    expect(chips(page)).to_have_count(2)
+    type_filters(page, "blok 10 5")
+    expect(page.get_by_text("There is no layer in")).to_be_visible()
+    expect(page.get_by_text("for example block 8 filter 12").first).to_be_visible()
+    shot(page, "added")
+
+    palettes = []
+    for name, filters in (("sea", [PaletteFilter("block3", 4, 0.7)]),
+                          ("forest", [PaletteFilter("block8", 2), PaletteFilter("block10", 5, 0.5)])):
+        palettes.append(tmp_path / f"{name}.json")
+        palettes[-1].write_text(palette_json(filters, "lite0"))
+    page.get_by_text("Save or load a palette").click()
+    wait_for_app(page)
+    for path, count in zip(palettes, (1, 2)):
+        upload(page, path, uploader_index=uploader(page, "Load a palette"))
+        page.get_by_text(f"Loaded {path.name}").wait_for()
+        wait_for_app(page)
+        expect(chips(page)).to_have_count(count)
+        # Still open as the user left it, and no file lingers in the uploader: nothing piles up.
+        expect(page.get_by_role("button", name="Save palette (JSON)")).to_be_visible()
+        expect(page.locator("[data-testid='stFileUploader']").filter(has_text="Load a palette")
+               .locator("[data-testid='stFileChip']")).to_have_count(0)
+    shot(page, "loaded")
+    assert page.locator("text=Traceback").count() == 0
+
+
+def test_journey_gif_size_settings_round_trip_and_restore_from_history(page, app_url, tmp_path):
+    page.set_viewport_size({"width": 1400, "height": 1200})
+    page.goto(f"{app_url}/hybrid_palette")
+    wait_for_app(page)
+    page.get_by_role("radio", name=re.compile("Noise")).click()
+    wait_for_app(page)
+    page.get_by_text("Advanced settings").click()
+    page.get_by_role("slider", name="Steps").press("Home")  # 8 steps: quick
+    wait_for_app(page)
+    seed = page.get_by_role("spinbutton", name="Random seed")
+    seed.fill("3")
+    seed.press("Enter")
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+    page.get_by_text("Journey through palettes").click()
+    for typed in ("block5:3", "block10:20"):
+        for remove in range(chips(page).count()):
+            page.get_by_role("button", name="Remove this filter").first.click()
+            wait_for_app(page)
+        type_filters(page, typed)
+        press_until(page, page.get_by_role("button", name="Keep this palette as a stop"),
+                    page.get_by_text(f"Stop {1 if typed == 'block5:3' else 2}:"))
+        wait_for_app(page)
+    press_until(page, page.get_by_role("button", name="Paint", exact=True), page.get_by_text("Your painting"))
+    gif_button = page.get_by_role("button", name=re.compile(r"^Download GIF \(512 × 512 px, [\d.]+ [kM]B\)"))
+    gif_button.wait_for(timeout=120_000)
+    wait_for_app(page)
+    shot(page, "journey")
+    with page.expect_download() as info:
+        gif_button.click()
+    saved = tmp_path / "journey.gif"
+    info.value.save_as(saved)
+    gif = Image.open(saved)
+    assert gif.size == (512, 512) and gif.n_frames >= 12
+    assert info.value.suggested_filename == "dreamlab-hybrid-palette-journey-on-noise-seed3.gif"
+
+    # A page round trip keeps the settings, the palette and the stops.
+    nav(page, "Deep Dream")
+    nav(page, "Hybrid Palette")
+    assert page.get_by_role("radio", name=re.compile("Noise")).get_attribute("aria-checked") == "true"
+    expect(page.get_by_text("Stop 2:")).to_be_visible()
+    shot(page, "round-trip")
+
+    # Changed, then restored from the session's history.
+    page.get_by_role("radio", name=re.compile("Gradient")).click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Remove this filter").first.click()
+    wait_for_app(page)
+    expect(chips(page)).to_have_count(0)
+    nav(page, "Home")
+    page.locator(".dl-history button").first.click()
+    dialog = page.get_by_role("dialog")
+    press_until(page, dialog.get_by_role("button", name="Restore these settings"),
+                page.get_by_text("The settings of that picture are back"))
+    page.locator("h1", has_text="Hybrid Palette").wait_for()
+    wait_for_app(page)
+    assert page.get_by_role("radio", name=re.compile("Noise")).get_attribute("aria-checked") == "true"
+    expect(page.get_by_text("block10 · filter 20")).to_be_visible()
+    assert page.get_by_role("spinbutton", name="Random seed", include_hidden=True).input_value() == "3"
+    shot(page, "restored")
     assert page.locator("text=Traceback").count() == 0

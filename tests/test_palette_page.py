@@ -1,5 +1,8 @@
 """The Hybrid Palette page through Streamlit's AppTest (no browser)."""
+import io
+
 import engine.gallery
+from engine.images import png_bytes
 from engine.palette import PaletteFilter, palette_json
 from PIL import Image
 from tests.conftest import open_page
@@ -19,7 +22,7 @@ def add(at, text):
 
 
 def start_from(at, kind):
-    at.segmented_control(key="palette:seed").set_value(kind).run()
+    at.segmented_control(key="palette:start").set_value(kind).run()
     return at
 
 
@@ -31,7 +34,7 @@ def test_empty_page_explains_where_filters_come_from():
     at = palette_page()
     assert at.title[0].value == "Hybrid Palette"
     assert any("palette is empty" in i.value for i in at.info)
-    assert [o for o in at.segmented_control(key="palette:seed").options] == ["Photo", "Noise", "Colour", "Gradient"]
+    assert [o for o in at.segmented_control(key="palette:start").options] == ["Photo", "Noise", "Colour", "Gradient"]
     at.button(key="run-palette").click().run()
     assert not at.exception
     assert any("palette is empty" in w.value for w in at.warning)
@@ -58,10 +61,35 @@ def test_weights_beyond_the_slider_are_clamped_not_an_error():
 
 def test_bad_filter_text_gives_a_plain_message():
     at = add(palette_page(), "block8:999")
-    assert any("no filter 999" in e.value for e in at.error)
+    assert any("no filter 999" in e.value and "0 to 111" in e.value for e in at.error)
     at = add(at, "block8")
-    assert any("LAYER:FILTER" in e.value for e in at.error)
+    assert any("no filter number" in e.value and "block8 filter 12" in e.value for e in at.error)
+    at = add(at, "blok 8 filter 12")
+    [error] = at.error
+    assert "There is no layer in" in error.value and "block 8 filter 12" in error.value  # says what to type
+    assert "LAYER" not in error.value and "Error" not in error.value
     assert entries(at) == []
+
+
+def test_typed_filters_are_read_leniently():
+    at = add(palette_page(), "block 8 filter 12, 9:3")
+    add(at, "block10 5 and filter 7 of block 3 weight 0.5")
+    assert not at.error
+    assert entries(at) == [("block8", 12, 1.0), ("block9", 3, 1.0), ("block10", 5, 1.0), ("block3", 7, 0.5)]
+
+
+def test_a_filter_is_added_by_picking_its_layer_and_number():
+    at = palette_page()
+    layer = at.selectbox(key="palette:add:layer")
+    assert layer.value == "block8" and "block3 · strokes & textures" in layer.options
+    layer.set_value("block3").run()
+    at.number_input(key="palette:add:filter:lite0:block3").set_value(7).run()
+    assert at.caption[0].value.startswith("strokes & textures")  # what the chosen filter paints
+    at.button(key="palette:add:pick").click().run()
+    assert not at.exception
+    assert entries(at) == [("block3", 7, 1.0)]
+    assert at.button(key="palette:add:pick").disabled  # already in: no duplicate
+    assert at.button(key="palette:add:pick").label == "In your palette"
 
 
 def test_surprise_me_differs_between_visits_and_is_seeded_within_one():
@@ -97,13 +125,25 @@ def test_thumbnails_come_from_the_gallery_when_there_is_one(monkeypatch):
 def test_load_a_palette_file_and_refuse_a_bad_one():
     at = palette_page()
     text = palette_json([PaletteFilter("block3", 4, 0.7), PaletteFilter("block10", 2, -0.3)], "lite0")
-    at.file_uploader(key="palette:load").set_value(("sea.json", text.encode(), "application/json")).run()
+    at.file_uploader(key="palette:load:0").set_value(("sea.json", text.encode(), "application/json")).run()
     assert not at.exception
     assert entries(at) == [("block3", 4, 0.7), ("block10", 2, -0.3)]
     assert [s.value for s in at.slider if s.label == "Weight"] == [0.7, -0.3]
-    at.file_uploader(key="palette:load").set_value(("cat.json", b"not json at all", "application/json")).run()
+    assert any("Loaded **sea.json**: 2 filter(s)" in s.value for s in at.success)
+    # The file does not linger: a fresh, empty uploader takes the next one (no list piling up).
+    assert [u.key for u in at.get("file_uploader") if "palette:load" in u.key] == ["palette:load:1"]
+    at.file_uploader(key="palette:load:1").set_value(("cat.json", b"not json at all", "application/json")).run()
     assert any("not a DreamLab palette" in e.value for e in at.error)
     assert entries(at) == [("block3", 4, 0.7), ("block10", 2, -0.3)]  # unchanged
+
+
+def test_a_second_stop_equal_to_the_last_is_not_kept():
+    at = add(palette_page(), "block5:3")
+    at.button(key="palette:stop:add").click().run()
+    assert len(at.session_state["palette:stops"]) == 1
+    assert at.button(key="palette:stop:add").disabled  # the same palette again: nothing to add
+    add(at, "block10:20")
+    assert not at.button(key="palette:stop:add").disabled
 
 
 def test_painting_on_noise_gives_a_picture_and_a_download():
@@ -156,7 +196,10 @@ def test_journey_of_two_stops_gives_a_gif():
     assert not at.exception
     result = at.session_state["palette:result"]
     assert len(result["recipe"]["palettes"]) == 2 and result["gif"][:6] == b"GIF89a"
-    assert any(d.label == "Download GIF" for d in at.download_button)
+    gif = Image.open(io.BytesIO(result["gif"]))
+    assert gif.size == (512, 512) and gif.n_frames >= 2  # the 256 px painting, enlarged to share
+    [label] = [d.label for d in at.download_button if d.label.startswith("Download GIF")]
+    assert label.startswith("Download GIF (512 × 512 px, ") and label.endswith("B)")
 
 
 def test_variations_side_by_side_and_keep_one():
@@ -171,3 +214,50 @@ def test_variations_side_by_side_and_keep_one():
     at.button(key="palette:keep:1").click().run()
     assert at.session_state["palette:result"]["recipe"]["seed"] == 1
     assert not at.session_state["palette:variations"]
+
+
+def test_settings_survive_a_page_change_and_a_png_of_the_result_restores_them():
+    at = add(palette_page(), "block5:3:0.5")
+    start_from(at, "Noise")
+    at.slider(key="palette:steps:canvas").set_value(8).run()
+    at.number_input(key="palette:number").set_value(5).run()
+    at.button(key="run-palette").click().run()
+    result = at.session_state["palette:result"]
+    settings = result["recipe"]["settings"]
+    assert settings["palette:start"] == "Noise" and settings["palette:number"] == 5
+    assert "block5" in settings["palette:filters"]
+    assert result["recipe"]["label"] == "On noise" and at.session_state["_history"][0].recipe is result["recipe"]
+
+    at.switch_page("app_pages/deep_dream.py").run()
+    at.switch_page("app_pages/hybrid_palette.py").run()
+    assert at.segmented_control(key="palette:start").value == "Noise"
+    assert at.slider(key="palette:steps:canvas").value == 8 and at.number_input(key="palette:number").value == 5
+
+    # Everything changed, then the result's PNG is dropped on the photo picker.
+    at.button(key="palette:remove:palette:weight:lite0:block5:3").click().run()
+    add(at, "block9:1")
+    start_from(at, "Photo")
+    at.segmented_control(key="palette:source").set_value("Upload").run()
+    at.file_uploader(key="palette:upload:0").set_value(("mine.png", png_bytes(result["after"], result["recipe"]),
+                                                         "image/png")).run()
+    at.button(key="palette:restore-recipe").click().run()
+    assert not at.exception
+    assert at.segmented_control(key="palette:start").value == "Noise"
+    assert at.slider(key="palette:steps:canvas").value == 8 and at.number_input(key="palette:number").value == 5
+    assert entries(at) == [("block5", 3, 0.5)]
+    assert [s.value for s in at.slider if s.label == "Weight"] == [0.5]
+
+
+def test_a_restored_journey_brings_its_stops_back_and_a_bad_value_is_ignored():
+    import json
+    stops = [{"model": "lite0", "filters": [{"model": "lite0", "layer": "block5", "channel": 3, "weight": 1.0}]},
+             {"model": "lite0", "filters": [{"model": "lite0", "layer": "block10", "channel": 20, "weight": 1.0},
+                                            {"model": "lite0", "layer": "nolayer", "channel": 1, "weight": 1.0}]}]
+    at = palette_page()
+    at.session_state["palette:filters"] = json.dumps({"palette": stops[1]["filters"], "stops": stops})
+    at.run()
+    assert entries(at) == [("block10", 20, 1.0)]  # the unknown layer is dropped, not an error
+    assert [len(s["filters"]) for s in at.session_state["palette:stops"]] == [1, 1]
+    at.session_state["palette:filters"] = "{not json"
+    at.run()
+    assert not at.exception and entries(at) == [("block10", 20, 1.0)]

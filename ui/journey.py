@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .persist import kept
+
 STOPS = "palette:stops"
 
 
@@ -12,9 +14,12 @@ def journey_stops(model: str, mine: list[dict]) -> tuple[list[dict], bool]:
     with st.expander("Journey through palettes", expanded=bool(stops)):  # a fixed label keeps it open
         st.write("Keep the current palette as a stop, change the palette, keep the next stop, and so on. "
                  "The painting then goes through the stops one after another, and you get an animated GIF.")
+        stop = {"model": model, "filters": [dict(e) for e in mine if e["weight"]]}
+        same_as_last = bool(stops) and stops[-1] == stop  # a second press keeps no duplicate stop
         if st.button("Keep this palette as a stop", icon=":material/add_location:", key="palette:stop:add",
-                     disabled=not any(e["weight"] for e in mine)):
-            stops.append({"model": model, "filters": [dict(e) for e in mine if e["weight"]]})
+                     disabled=not stop["filters"] or same_as_last,
+                     help="Change the palette first: this one is the last stop already." if same_as_last else None):
+            stops.append(stop)
             st.rerun()
         for i, stop in enumerate(stops):
             line, remove = st.columns([6, 1], vertical_alignment="center")
@@ -23,7 +28,7 @@ def journey_stops(model: str, mine: list[dict]) -> tuple[list[dict], bool]:
                 stops.pop(i)
                 st.rerun()
         use_journey = bool(stops) and st.toggle("Paint the journey instead of the palette", value=True,
-                                                key="palette:journey")
+                                                **kept("palette:journey"))
     return stops, use_journey
 
 

@@ -1,5 +1,6 @@
-"""The Hybrid Palette's editor: the filters as chips with weights, adding by name or by surprise,
-saving and loading. The palette itself lives in ``ui.state`` (shared with the Filter Gallery)."""
+"""The Hybrid Palette's editor: the filters as chips with weights, adding one by picking its layer and
+number (or typing several), by surprise, saving and loading. The palette itself lives in ``ui.state``
+(shared with the Filter Gallery)."""
 from __future__ import annotations
 
 import random
@@ -7,15 +8,17 @@ import random
 import streamlit as st
 
 from engine.models import get_spec
-from engine.palette import (as_palette, check_palette, load_palette_json, palette_json, parse_filters,
-                            surprise_palette)
+from engine.palette import as_palette, check_palette, load_palette_json, palette_json, read_typed_filters, surprise_palette
 
-from .state import add_to_palette, palette
+from .persist import kept
+from .state import add_to_palette, in_palette, palette
 from .thumbnails import filter_info, filter_thumbnail
 
 MODEL_KEY, WEIGHT_KEY = "palette:model", "palette:weight"
 MIN_WEIGHT, MAX_WEIGHT = -1.0, 2.0
 SURPRISE_LAYERS = ["block3", "block8", "block12"]
+FIRST_LAYER = "block8"  # what the layer picker shows first: patterns, neither too plain nor too busy
+FILES_KEY = "palette:files"  # the Save or load expander's open state
 
 
 def palette_editor(model: str) -> list[dict]:
@@ -30,12 +33,17 @@ def palette_editor(model: str) -> list[dict]:
     if others:
         st.caption(f"{others} filter(s) from another network are in your palette too; "
                    "switch the network in Advanced settings to use them.")
-    add_col, surprise_col = st.columns(2)
-    with add_col:
+    pick_a_filter(model)
+    type_col, surprise_col = st.columns(2)
+    with type_col:
         add_by_name(model)
     with surprise_col:
         surprise_me(model)
-    with st.expander("Save or load a palette"):
+    # Tracked (a key and a rerun when toggled): it stays open or closed as the user left it, even when
+    # a load changes what is drawn above it (an untracked expander then started closed again).
+    files = st.expander("Save or load a palette", key=FILES_KEY,
+                        on_change="rerun", icon=":material/folder_open:")
+    with files:
         save_or_load(model, mine)
     return mine
 
@@ -83,16 +91,52 @@ def filter_chip(entry: dict) -> None:
             st.rerun()
 
 
+def pick_a_filter(model: str) -> None:
+    """Add one filter without typing: its layer in plain words, its number, and its picture."""
+    spec = get_spec(model)
+    names = spec.layer_names()
+    with st.container(border=True):
+        st.markdown("**Add a filter**")
+        layer_col, number_col, picture_col = st.columns([4, 2, 3], vertical_alignment="bottom")
+        layer = layer_col.selectbox("Layer", names, index=names.index(FIRST_LAYER) if FIRST_LAYER in names else 0,
+                                    format_func=lambda n: f"{n} · {spec.layer(n).hint}", **kept("palette:add:layer"),
+                                    help="Listed from low (edges and colours) to high (eyes and creatures).")
+        count = spec.layer(layer).channels
+        number = int(number_col.number_input(f"Filter (0 to {count - 1})", 0, count - 1, 0,
+                                              key=f"palette:add:filter:{model}:{layer}",
+                                              help="Every layer has many filters; the Filter Gallery shows them all."))
+        with picture_col:
+            picture = filter_thumbnail(model, layer, number)
+            if picture is not None:
+                st.image(picture, width=72)
+        st.caption(describe(model, layer, number))
+        already = in_palette(model, layer, number)
+        if st.button("In your palette" if already else "Add this filter", key="palette:add:pick",
+                     icon=":material/check:" if already else ":material/add:", disabled=already):
+            add_to_palette(model, layer, number)
+            st.rerun()
+        st.page_link("app_pages/filter_gallery.py", label="See every filter of a layer in the Filter Gallery",
+                     icon=":material/grid_view:")
+
+
+def as_sentence(err: Exception) -> str:
+    text = str(err).strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def add_by_name(model: str) -> None:
     with st.form("palette:add", clear_on_submit=True, border=False):
-        typed = st.text_input("Add filters by name", placeholder="block8:12, block10:3:0.5",
-                              help="LAYER:FILTER or LAYER:FILTER:WEIGHT, several separated by commas.")
+        typed = st.text_input("Or type filters", placeholder="block 8 filter 12, block 10 filter 3",
+                              help="A layer and a filter number, written as you like: block 8 filter 12, 8:12 or "
+                                   "block8 12. Add a weight after it (block8:12:0.5) for a softer touch. "
+                                   "Several: separate them with commas.")
         if st.form_submit_button("Add", icon=":material/add:") and typed.strip():
+            spec = get_spec(model)
             try:
-                new = parse_filters(typed)
-                check_palette(new, get_spec(model))
+                new = read_typed_filters(typed, spec.layer_names())
+                check_palette(new, spec)
             except ValueError as err:
-                st.error(f"Could not add that: {err}")
+                st.error(as_sentence(err), icon=":material/edit_note:")
             else:
                 for f in new:
                     add_to_palette(model, f.layer, f.channel, f.weight)
@@ -105,8 +149,8 @@ def surprise_me(model: str) -> None:
     layer_names = [n for n in spec.layer_names() if n != "head"]
     pick_from = st.multiselect("Surprise me from layers", layer_names,
                                default=[n for n in SURPRISE_LAYERS if n in layer_names] or layer_names[-3:],
-                               key="palette:surprise:layers")
-    count = st.slider("How many filters", 1, 8, 3, key="palette:surprise:count")
+                               **kept("palette:surprise:layers"))
+    count = st.slider("How many filters", 1, 8, 3, **kept("palette:surprise:count"))
     if st.button("Surprise me", icon=":material/casino:", key="palette:surprise"):
         # A new visit starts somewhere new (the same start every visit gave everyone the same palette).
         number = st.session_state.get("palette:surprise:seed", random.randrange(2**31)) + 1
@@ -125,15 +169,22 @@ def save_or_load(model: str, mine: list[dict]) -> None:
     current = as_palette(mine)
     st.download_button("Save palette (JSON)", data=palette_json(current, model), file_name="dreamlab-palette.json",
                        mime="application/json", icon=":material/save:", disabled=not current, key="palette:save")
-    loaded_file = st.file_uploader("Load a palette", type=["json"], key="palette:load",
-                                   help="A palette saved from this page.")
-    if loaded_file is not None and st.session_state.get("palette:loaded") != loaded_file.file_id:
-        st.session_state["palette:loaded"] = loaded_file.file_id
-        try:
-            loaded_model, filters = load_palette_json(loaded_file.getvalue())
-        except ValueError as err:
-            st.error(f"Could not load that file: {err}")
-        else:
-            replace_palette(loaded_model, filters)
-            st.session_state[MODEL_KEY] = loaded_model
-            st.rerun()
+    loaded_note = st.session_state.get("palette:loaded-note")  # stays until the next load
+    if loaded_note:
+        st.success(loaded_note, icon=":material/check:")
+    # A fresh uploader after each load: no file lingers in it, so nothing piles up and a file is read once.
+    uploader_round = st.session_state.get("palette:load-round", 0)
+    loaded_file = st.file_uploader("Load a palette", type=["json"], key=f"palette:load:{uploader_round}",
+                                   help="A palette saved from this page (it replaces the filters above).")
+    if loaded_file is None:
+        return
+    try:
+        loaded_model, filters = load_palette_json(loaded_file.getvalue())
+    except ValueError as err:
+        st.error(f"Could not load **{loaded_file.name}**: {err}.")
+        return
+    replace_palette(loaded_model, filters)
+    st.session_state[MODEL_KEY] = loaded_model
+    st.session_state["palette:load-round"] = uploader_round + 1
+    st.session_state["palette:loaded-note"] = f"Loaded **{loaded_file.name}**: {len(filters)} filter(s)."
+    st.rerun()

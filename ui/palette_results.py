@@ -1,8 +1,12 @@
 """The Hybrid Palette's results: variations to pick from, then the painting, its GIF and downloads."""
 from __future__ import annotations
 
-import streamlit as st
+import io
 
+import streamlit as st
+from PIL import Image
+
+from .history import filename
 from .journey import describe_filters
 from .results import show_result
 
@@ -27,7 +31,15 @@ def show_painting(result: dict) -> None:
     if result["gif"]:
         st.markdown("**The journey**")
         st.image(result["gif"], width="stretch")
-        st.download_button("Download GIF", data=result["gif"], file_name="dreamlab-journey.gif", mime="image/gif",
-                           key="palette:download:gif", icon=":material/animated_images:")
+        st.download_button(gif_label(result["gif"]), data=result["gif"], file_name=filename(result["recipe"], "gif"),
+                           mime="image/gif", key="palette:download:gif", icon=":material/animated_images:")
     filters = "; ".join(describe_filters(p) for p in result["recipe"]["palettes"])
     st.caption(f"Painted with {filters} · seed {result['recipe']['seed']}")
+
+
+def gif_label(gif: bytes) -> str:
+    """'Download GIF (512 × 512 px, 4.9 MB)': what people get before they press."""
+    width, height = Image.open(io.BytesIO(gif)).size
+    megabytes = len(gif) / 1e6
+    size = f"{megabytes:.1f} MB" if megabytes >= 0.1 else f"{len(gif) // 1000} kB"
+    return f"Download GIF ({width} × {height} px, {size})"

@@ -11,6 +11,7 @@ from engine.images import LoadedImage
 from engine.palette import Start
 
 from .inputs import image_input, shrink_to
+from .persist import kept
 
 STARTS = {"Photo": ":material/photo_camera:", "Noise": ":material/grain:", "Colour": ":material/format_color_fill:",
           "Gradient": ":material/gradient:"}
@@ -24,6 +25,7 @@ class StartChoice:
     side: int  # longest side of the painting, px
     photo: Optional[LoadedImage] = None  # "Photo": the picture chosen, if any
     start: Optional[Start] = None  # the other kinds
+    size_label: str = ""
 
     @property
     def is_photo(self) -> bool:
@@ -37,7 +39,7 @@ class StartChoice:
 
 
 def start_picker() -> StartChoice:
-    kind = st.segmented_control("Start from", list(STARTS), default="Photo", key="palette:seed",
+    kind = st.segmented_control("Start from", list(STARTS), default="Photo", **kept("palette:start"),
                                 format_func=lambda k: f"{STARTS[k]} {k}", label_visibility="collapsed") or "Photo"
     photo, start = None, None
     if kind == "Photo":
@@ -48,12 +50,13 @@ def start_picker() -> StartChoice:
         start = Start("noise")
         st.caption("Faint random noise: the filters paint everything. Change the random seed for another picture.")
     elif kind == "Colour":
-        start = Start("color", (st.color_picker("Colour", "#2f5fc4", key="palette:color"),))
+        start = Start("color", (st.color_picker("Colour", "#2f5fc4", **kept("palette:color")),))
     else:
         top, bottom = st.columns(2)
-        start = Start("gradient", (top.color_picker("Top", "#ff9a3c", key="palette:top"),
-                                   bottom.color_picker("Bottom", "#1b2a6b", key="palette:bottom")))
+        start = Start("gradient", (top.color_picker("Top", "#ff9a3c", **kept("palette:top")),
+                                   bottom.color_picker("Bottom", "#1b2a6b", **kept("palette:bottom"))))
     sizes = PHOTO_SIZES if kind == "Photo" else CANVAS_SIZES
     size_label = st.select_slider("Picture size", list(sizes), value="Small (fast)",
-                                  key=f"palette:size:{kind == 'Photo'}", help="Bigger pictures take longer.")
-    return StartChoice(kind, sizes[size_label], photo, start)
+                                  **kept(f"palette:size:{'photo' if kind == 'Photo' else 'canvas'}"),
+                                  help="Bigger pictures take longer.")
+    return StartChoice(kind, sizes[size_label], photo, start, size_label)
