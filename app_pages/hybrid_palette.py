@@ -33,7 +33,8 @@ if start.is_photo:
 stops, use_journey = journey_stops(model_name, mine)
 remember_palette(stops)
 
-with st.expander("Advanced settings"):
+# Tracked (key + rerun), so it stays open when the start (photo, noise, ...) changes what is drawn above it.
+with st.expander("Advanced settings", key="palette:advanced:open", on_change="rerun", icon=":material/tune:"):
     model_picker(MODEL_KEY)
     c1, c2, c3 = st.columns(3)
     if start.is_photo:

@@ -68,6 +68,7 @@ def test_bad_filter_text_gives_a_plain_message():
     [error] = at.error
     assert "There is no layer in" in error.value and "block 8 filter 12" in error.value  # says what to type
     assert "LAYER" not in error.value and "Error" not in error.value
+    assert at.text_input[0].value == "blok 8 filter 12"  # kept in the box, to correct it
     assert entries(at) == []
 
 
@@ -129,7 +130,7 @@ def test_load_a_palette_file_and_refuse_a_bad_one():
     assert not at.exception
     assert entries(at) == [("block3", 4, 0.7), ("block10", 2, -0.3)]
     assert [s.value for s in at.slider if s.label == "Weight"] == [0.7, -0.3]
-    assert any("Loaded **sea.json**: 2 filter(s)" in s.value for s in at.success)
+    assert any("Loaded **sea.json**: 2 filters" in s.value for s in at.success)
     # The file does not linger: a fresh, empty uploader takes the next one (no list piling up).
     assert [u.key for u in at.get("file_uploader") if "palette:load" in u.key] == ["palette:load:1"]
     at.file_uploader(key="palette:load:1").set_value(("cat.json", b"not json at all", "application/json")).run()

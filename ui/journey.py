@@ -6,12 +6,16 @@ import streamlit as st
 from .persist import kept
 
 STOPS = "palette:stops"
+OPEN_KEY = "palette:journey:open"
 
 
 def journey_stops(model: str, mine: list[dict]) -> tuple[list[dict], bool]:
     """The stops editor; returns the stops and whether to paint the journey instead of the palette."""
     stops = st.session_state.setdefault(STOPS, [])
-    with st.expander("Journey through palettes", expanded=bool(stops)):  # a fixed label keeps it open
+    if stops and OPEN_KEY not in st.session_state:  # back on the page (or restored) with stops: show them
+        st.session_state[OPEN_KEY] = True
+    # Tracked (key + rerun): it stays as the user left it when what is drawn above it changes.
+    with st.expander("Journey through palettes", key=OPEN_KEY, on_change="rerun", icon=":material/route:"):
         st.write("Keep the current palette as a stop, change the palette, keep the next stop, and so on. "
                  "The painting then goes through the stops one after another, and you get an animated GIF.")
         stop = {"model": model, "filters": [dict(e) for e in mine if e["weight"]]}

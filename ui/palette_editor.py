@@ -125,8 +125,11 @@ def as_sentence(err: Exception) -> str:
 
 
 def add_by_name(model: str) -> None:
-    with st.form("palette:add", clear_on_submit=True, border=False):
+    """Filters typed as people write them; a typo stays in the box, with what to type instead."""
+    typed_round = st.session_state.get("palette:typed-round", 0)  # a new box once added: it starts empty
+    with st.form("palette:add", border=False):
         typed = st.text_input("Or type filters", placeholder="block 8 filter 12, block 10 filter 3",
+                              key=f"palette:typed:{typed_round}",
                               help="A layer and a filter number, written as you like: block 8 filter 12, 8:12 or "
                                    "block8 12. Add a weight after it (block8:12:0.5) for a softer touch. "
                                    "Several: separate them with commas.")
@@ -140,6 +143,7 @@ def add_by_name(model: str) -> None:
             else:
                 for f in new:
                     add_to_palette(model, f.layer, f.channel, f.weight)
+                st.session_state["palette:typed-round"] = typed_round + 1
                 st.rerun()
 
 
@@ -186,5 +190,5 @@ def save_or_load(model: str, mine: list[dict]) -> None:
     replace_palette(loaded_model, filters)
     st.session_state[MODEL_KEY] = loaded_model
     st.session_state["palette:load-round"] = uploader_round + 1
-    st.session_state["palette:loaded-note"] = f"Loaded **{loaded_file.name}**: {len(filters)} filter(s)."
+    st.session_state["palette:loaded-note"] = f"Loaded **{loaded_file.name}**: {len(filters)} filter{'s' if len(filters) != 1 else ''}."
     st.rerun()
