@@ -33,11 +33,11 @@ from torch import nn
 
 from . import fast
 from .ascent import ascend
-from .images import contact_sheet, to_pil
+from .images import contact_sheet, to_pil, to_tensor
 from .models import FeatureNet
 from .objectives import Objective, batch_channels
 from .optimisers import Adam
-from .progress import STAGE_ENDS, ProgressFn, Reporter
+from .progress import Previews, ProgressFn, Reporter
 
 # Square root of the colour correlation of ImageNet pictures (the standard values used since
 # Olah et al. 2017), scaled so its largest column has norm 1.
@@ -267,17 +267,23 @@ def _check(net: FeatureNet, layer: str, channels: Sequence[int]) -> None:
 def render_batch(net: FeatureNet, layer: str, channels: Sequence[int], settings: Optional[FilterSettings] = None,
                  *, on_step: Optional[Callable[[int, FourierCanvas], None]] = None,
                  check_cancel: Optional[Callable[[], None]] = None,
-                 transforms: TransformSettings = TransformSettings()) -> FourierCanvas:
+                 transforms: TransformSettings = TransformSettings(),
+                 start: Optional[Image.Image] = None) -> FourierCanvas:
     """One ascent for a batch: picture i paints channel ``channels[i]``; returns the canvas.
 
     ``on_step(step, canvas)`` is called after every step, ``check_cancel()`` before every step.
+    ``start`` (one channel only): begin from this picture, resized, instead of from noise.
     """
     channels = [int(c) for c in channels]
     _check(net, layer, channels)
     settings = settings or FilterSettings()
     seed, size = settings.seed, settings.size
-    canvas = FourierCanvas.random([picture_generator(seed, c) for c in channels], size, size,
-                                  device=net.device, lr=settings.lr)
+    if start is not None:
+        first = to_tensor(start.convert("RGB").resize((size, size), Image.BICUBIC), net.device)
+        canvas = FourierCanvas.from_image(first, lr=settings.lr)
+    else:
+        canvas = FourierCanvas.random([picture_generator(seed, c) for c in channels], size, size,
+                                      device=net.device, lr=settings.lr)
     transform = RandomTransforms([picture_generator(seed, c) for c in channels], transforms)
     # ascend's own generator only feeds its shared jitter and tiling, both unused here
     ascend(canvas, LeakyNet(net, layer, channels), filter_objective(layer, channels, settings.rival_weight),
@@ -292,17 +298,19 @@ def visualize_filters(net: FeatureNet, layer: str, channels: Sequence[int],
                       ) -> list[Image.Image]:
     """Pictures of many filters of one layer, ``batch_size`` of them per forward/backward pass.
 
-    The progress stages are the batches; each finished batch comes as the preview (a strip).
+    The progress stages are the batches. Every few steps the batch being painted comes as the
+    preview: a strip of its pictures, left to right, whose ``info["channels"]`` lists their filters
+    (so a gallery can put each picture in its own place while it grows).
     """
     channels = [int(c) for c in channels]
     _check(net, layer, channels)
     settings = settings or FilterSettings()
     batches = [channels[i:i + batch_size] for i in range(0, len(channels), batch_size)]
-    reporter = Reporter(on_progress, cancel, "batch", [len(b) for b in batches], previews=STAGE_ENDS)
+    reporter = Reporter(on_progress, cancel, "batch", [len(b) for b in batches], previews=GRID_PREVIEWS)
     pictures: list[Image.Image] = []
     for index, batch in enumerate(batches):
-        def on_step(step: int, canvas: FourierCanvas, index=index) -> None:
-            reporter.watch(lambda: contact_sheet([to_pil(p) for p in canvas.pixels], columns=len(canvas.pixels)))
+        def on_step(step: int, canvas: FourierCanvas, index=index, batch=batch) -> None:
+            reporter.watch(lambda: _strip(canvas, batch))
             reporter.step(index, step, settings.steps)
 
         canvas = render_batch(net, layer, batch, settings, on_step=on_step, check_cancel=reporter.check_cancel)
@@ -310,15 +318,27 @@ def visualize_filters(net: FeatureNet, layer: str, channels: Sequence[int],
     return pictures
 
 
+GRID_PREVIEWS = Previews(every=4)  # thumbnails grow visibly within seconds
+
+
+def _strip(canvas: FourierCanvas, channels: Sequence[int]) -> Image.Image:
+    strip = contact_sheet([to_pil(p) for p in canvas.pixels], columns=len(channels))
+    strip.info["channels"] = list(channels)
+    return strip
+
+
 def visualize_filter(net: FeatureNet, layer: str, channel: int, settings: Optional[FilterSettings] = None, *,
-                     on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None) -> Image.Image:
-    """The picture of one filter, with a live preview every few steps."""
+                     on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
+                     start: Optional[Image.Image] = None) -> Image.Image:
+    """The picture of one filter, with a live preview every few steps. From ``start`` (e.g. its
+    thumbnail) it needs far fewer steps than from noise: the ascent only adds the finer detail."""
     settings = settings or FilterSettings()
-    reporter = Reporter(on_progress, cancel, "filter")
+    reporter = Reporter(on_progress, cancel, "filter", previews=Previews(every=2))
 
     def on_step(step: int, canvas: FourierCanvas) -> None:
         reporter.watch(lambda: to_pil(canvas.pixels))
         reporter.step(0, step, settings.steps)
 
-    canvas = render_batch(net, layer, [channel], settings, on_step=on_step, check_cancel=reporter.check_cancel)
+    canvas = render_batch(net, layer, [channel], settings, on_step=on_step, check_cancel=reporter.check_cancel,
+                          start=start)
     return to_pil(canvas.pixels)

@@ -76,10 +76,13 @@ def thumbnails(on_progress, cancel, model: str, by_layer: dict, settings: Filter
     return found
 
 
-def large_filter(on_progress, cancel, model: str, layer: str, channel: int, settings: FilterSettings) -> dict:
-    """One filter large and its top classes, keyed for the gallery's render cache."""
+def large_filter(on_progress, cancel, model: str, layer: str, channel: int, settings: FilterSettings,
+                 start: Optional[Image.Image] = None) -> dict:
+    """One filter large (grown from ``start``, its thumbnail, when given) and its top classes, keyed
+    for the gallery's render cache."""
     net = load_model(model)
-    big = filters.visualize_filter(net, layer, channel, settings, on_progress=on_progress, cancel=cancel)
+    big = filters.visualize_filter(net, layer, channel, settings, on_progress=on_progress, cancel=cancel,
+                                   start=start)
     key = (model, layer, channel, settings.size, settings.steps, settings.seed)
     return {key: big, ("top",) + key: classify(big, net, 3)}
 

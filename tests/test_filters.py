@@ -131,6 +131,9 @@ def test_progress_previews_and_cancel(lite0):
     assert [p.stage_index for p in seen] == [0, 0, 0, 1, 1, 1]
     assert seen[-1].fraction == pytest.approx(1.0) and seen[2].fraction == pytest.approx(2 / 3)
     assert seen[2].preview.size == (64, 32) and seen[5].preview.size == (32, 32)  # each batch as a strip
+    assert seen[2].preview.info["channels"] == [0, 1] and seen[5].preview.info["channels"] == [2]
+    visualize_filters(lite0, "block0", [4, 5], FilterSettings(size=32, steps=8), on_progress=seen.append)
+    assert [p.step for p in seen[6:] if p.preview is not None] == [4, 8]  # thumbnails grow visibly
 
     cancel = threading.Event()
 
@@ -141,6 +144,17 @@ def test_progress_previews_and_cancel(lite0):
         visualize_filter(lite0, "block0", 1, FilterSettings(size=32, steps=40), on_progress=stop_after_preview,
                          cancel=cancel)
     assert stopped.value.partial is not None and stopped.value.partial.size == (32, 32)
+
+
+def test_a_large_picture_grown_from_its_thumbnail_keeps_its_look(lite0):
+    thumb = visualize_filter(lite0, "block3", 2, FilterSettings(size=32, steps=12))
+    grown = visualize_filter(lite0, "block3", 2, FilterSettings(size=64, steps=3), start=thumb)
+    from_noise = visualize_filter(lite0, "block3", 2, FilterSettings(size=64, steps=3))
+    assert grown.size == (64, 64)
+    target = np.asarray(thumb.resize((64, 64)), dtype=np.float32)
+    def distance(picture):
+        return np.abs(np.asarray(picture, dtype=np.float32) - target).mean()
+    assert distance(grown) < distance(from_noise) / 2
 
 
 def test_bad_channel_is_refused(lite0):

@@ -1,4 +1,5 @@
 """The Filter Gallery page through Streamlit's AppTest (no browser)."""
+import json
 from dataclasses import replace
 
 import pytest
@@ -42,8 +43,25 @@ def gallery(state: dict | None = None) -> AppTest:
     return at
 
 
-def picks(at):
-    return [b.label for b in at.button if str(b.key).startswith("gallery:pick:")]
+def grid(at, model: str = "lite0") -> dict:
+    """The thumbnail grid's data: its layer and one item per filter (label, state, picture or not)."""
+    found = [e for e in at.main if getattr(e, "key", None) == f"gallery:grid:{model}"]
+    assert len(found) == 1, "no thumbnail grid on the page"
+    return json.loads(found[0].proto.json)
+
+
+def picks(at, model: str = "lite0"):
+    return [item["label"] for item in grid(at, model)["items"]]
+
+
+def pictures(at, model: str = "lite0") -> int:
+    return sum(1 for item in grid(at, model)["items"] if item["src"] and item["state"] == "done")
+
+
+def pick(at, layer: str, channel: int, model: str = "lite0"):
+    """What a click on a thumbnail does (the grid's callback, ui.gallery.select)."""
+    at.session_state["gallery:selected"] = (model, layer, channel)
+    return at.run()
 
 
 def test_precomputed_layer_shows_a_page_of_thumbnails_and_pages_on(fast_painting):
@@ -52,16 +70,17 @@ def test_precomputed_layer_shows_a_page_of_thumbnails_and_pages_on(fast_painting
     layer_box = at.selectbox(key="gallery:layer:lite0")
     assert layer_box.options[:3] == ["stem · edges & colours (32 filters)", "block0 · edges & colours (16 filters)",
                                      "block1 · edges & colours (24 filters)"]  # low to high, with hints
-    assert len(at.get("image")) == 16 and picks(at) == [f"#{c}" for c in range(16)]
+    assert pictures(at) == 16 and picks(at) == [f"#{c}" for c in range(16)]
+    assert grid(at)["layer"] == "block1" and grid(at)["cell"] == 128  # shown at most at their own size
     assert any("Page 1 of 2" in m.value for m in at.markdown)
     at.button(key="gallery:next").click().run()
-    assert picks(at) == [f"#{c}" for c in range(16, 24)] and len(at.get("image")) == 8
+    assert picks(at) == [f"#{c}" for c in range(16, 24)] and pictures(at) == 8
     assert fast_painting == []  # all precomputed: nothing was painted
 
 
 def test_enlarge_shows_number_classes_and_adds_to_palette(fast_painting):
     at = gallery({"gallery:layer:lite0": "block1"})
-    at.button(key="gallery:pick:5").click().run()
+    pick(at, "block1", 5)
     assert not at.exception, at.exception
     assert at.subheader[0].value == "block1 · filter 5"
     assert fast_painting == [("one", "lite0", "block1", 5)]  # painted large on demand
@@ -74,14 +93,14 @@ def test_enlarge_shows_number_classes_and_adds_to_palette(fast_painting):
     assert at.button(key="gallery:add").disabled  # no second copy
     assert any("in your palette" in s.value for s in at.success)
 
-    at.button(key="gallery:pick:5").click().run()  # opening it again: cached, not painted again
+    pick(at, "block1", 5)  # opening it again: cached, not painted again
     assert len(fast_painting) == 1
 
 
 def test_a_dead_filter_says_so_and_cannot_be_added(fast_painting):
     at = gallery({"gallery:layer:lite0": "stem"})
     assert "#11 · unused" in picks(at)
-    at.button(key="gallery:pick:11").click().run()
+    pick(at, "stem", 11)
     assert any("never fires" in i.value for i in at.info)
     assert at.button(key="gallery:add").disabled
 
@@ -112,6 +131,64 @@ def test_other_models_paint_on_demand_and_cache_per_process(fast_painting, monke
     layer = at.selectbox(key="gallery:layer:googlenet")
     assert layer.value == "conv1"
     assert fast_painting == [("many", "googlenet", "conv1", tuple(range(16)))]
-    assert len(at.get("image")) == 16
+    assert pictures(at, "googlenet") == 16
     again = gallery({"gallery:model": "googlenet"})  # a new session in the same process
-    assert len(again.get("image")) == 16 and len(fast_painting) == 1
+    assert pictures(again, "googlenet") == 16 and len(fast_painting) == 1
+
+
+def test_a_layer_that_is_painted_on_demand_replaces_the_grid_and_fills_it(fast_painting):
+    at = gallery({"gallery:layer:lite0": "block1"})
+    assert grid(at)["layer"] == "block1"
+    at.selectbox(key="gallery:layer:lite0").set_value("head").run()
+    assert not at.exception, at.exception
+    shown = grid(at)
+    assert shown["layer"] == "head" and picks(at) == [f"#{c}" for c in range(16)]
+    assert fast_painting == [("many", "lite0", "head", tuple(range(16)))]
+    assert pictures(at) == 16  # painted, then shown in their own cells
+
+
+def test_live_preview_pieces_go_to_their_own_filters():
+    from PIL import Image
+    from ui.thumbnails import preview_pieces
+    strip = Image.new("RGB", (3 * 8, 8))
+    for i, colour in enumerate([(255, 0, 0), (0, 255, 0), (0, 0, 255)]):
+        strip.paste(colour, (i * 8, 0, (i + 1) * 8, 8))
+    strip.info["channels"] = [7, 3, 9]
+    pieces = preview_pieces(strip)
+    assert sorted(pieces) == [3, 7, 9]
+    assert pieces[7].getpixel((4, 4)) == (255, 0, 0) and pieces[9].getpixel((4, 4)) == (0, 0, 255)
+    assert pieces[3].size == (8, 8)
+    assert preview_pieces(Image.new("RGB", (8, 8))) == {}  # a preview without its filters: nothing placed
+
+
+def test_settings_survive_a_page_round_trip(fast_painting):
+    at = gallery({"gallery:layer:lite0": "block1"})
+    at.selectbox(key="gallery:layer:lite0").set_value("block2").run()
+    at.selectbox(key="gallery:per-page").set_value("32").run()
+    pick(at, "block2", 3)
+    at.segmented_control(key="gallery:size").set_value("Extra large").run()
+    at.switch_page("app_pages/home.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="gallery:layer:lite0").value == "block2"
+    assert at.selectbox(key="gallery:per-page").value == "32"
+    assert at.segmented_control(key="gallery:size").value == "Extra large"
+    assert at.subheader[0].value == "block2 · filter 3"
+
+
+def test_extra_large_is_shown_bigger_and_goes_to_the_history(fast_painting):
+    at = gallery({"gallery:layer:lite0": "block1"})
+    pick(at, "block1", 5)
+    captions = []
+    for label in ("Large", "Extra large"):
+        at.segmented_control(key="gallery:size").set_value(label).run()
+        assert not at.exception, at.exception
+        captions += [i.proto.imgs[0].caption for i in at.get("image") if "Filter 5 of block1" in str(i.proto)]
+    # each painted at its size (shown at it: see the browser test); painted large from the thumbnail
+    assert captions == ["Filter 5 of block1, large: 320 px", "Filter 5 of block1, extra large: 512 px"]
+    history = at.session_state["_history"]
+    assert [e.page for e in history] == ["filter", "filter"]  # both sizes, newest first
+    recipe = history[0].recipe
+    assert recipe["size"] == 512 and recipe["settings"]["gallery:selected"] == ["lite0", "block1", 5]
+    assert recipe["settings"]["gallery:layer:lite0"] == "block1"
+    assert at.get("download_button")  # the full-size picture can be downloaded

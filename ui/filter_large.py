@@ -1,7 +1,12 @@
-"""One filter seen large: painted on demand at a higher size, its top classes, Add to palette."""
+"""One filter seen large: painted on demand at a higher size, its top classes, Add to palette.
+
+The large picture starts from the filter's thumbnail and only adds the finer detail of the larger
+size (a few steps, not a painting from noise), so it looks like the thumbnail that was clicked,
+grows in a live preview, and lands in the session's history with a full-size download."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import streamlit as st
 from PIL import Image
@@ -11,8 +16,9 @@ from engine.gallery import RENDER_CACHE
 from engine.models import get_spec
 from jobs.spec import JobSpec
 
-from . import models
-from .results import classes_table
+from . import history, models, persist
+from .persist import kept
+from .results import classes_table, show_actions
 from .runner import start_job
 from .state import add_to_palette, in_palette, palette
 from .thumbnails import THUMBS, estimate_s, filter_info, filter_thumbnail, follow_painting
@@ -20,13 +26,22 @@ from .thumbnails import THUMBS, estimate_s, filter_info, filter_thumbnail, follo
 LARGE_KIND = "gallery-large"
 SELECTED = "gallery:selected"  # (model, layer, channel) of the filter shown large
 ASKED = "gallery:large:asked"  # the render key last started, so a rerun does not start it again
-LARGE_SIZES = {"Large": 256, "Extra large": 384}
-LARGE_STEPS = 96
+SIZE_KEY = "gallery:size"
+LARGE_SIZES = {"Large": 320, "Extra large": 512}  # each shown at its own pixel size
+LARGE_STEPS = 24  # from the thumbnail; from noise it would take about 96 (engine.filters.visualize_filter)
+MS_PER_PIXEL_STEP_WARM = 0.8e-3
+
+
+def selected_filter() -> Optional[tuple]:
+    """(model, layer, channel) of the filter shown large (a restored one comes back as a list)."""
+    value = st.session_state.get(SELECTED)
+    return tuple(value) if isinstance(value, (list, tuple)) and len(value) == 3 else None
 # absolute, so the link works from any entrypoint (app.py, Community Cloud's deploy/community_cloud/)
 PALETTE_PAGE = Path(__file__).resolve().parent.parent / "app_pages" / "hybrid_palette.py"
 
 
 def enlarged_filter(model: str, layer: str, channel: int) -> None:
+    persist.kept(SELECTED)  # the filter shown large travels with the page's settings (history, links)
     with st.container(border=True, key="gallery-enlarged"):
         head, close = st.columns([6, 1], vertical_alignment="center")
         head.subheader(f"{layer} · filter {channel}")
@@ -38,39 +53,63 @@ def enlarged_filter(model: str, layer: str, channel: int) -> None:
         if dead:
             st.info("This filter never fires: the network does not use it (its weights are all zero), "
                     "so there is nothing to paint.")
-        size = LARGE_SIZES[st.segmented_control("Size", list(LARGE_SIZES), default="Large", key="gallery:size")
-                           or "Large"]
+        label = st.segmented_control("Size", list(LARGE_SIZES), default="Large", **kept(SIZE_KEY),
+                                     help="Large: 320 px. Extra large: 512 px, shown across the whole panel. "
+                                          "Both download at their full size.") or "Large"
+        size = LARGE_SIZES[label]
         key = (model, layer, channel, size, LARGE_STEPS, THUMBS.seed)
-        _paint_large(key)
+        _paint_large(key, label)
+        if size >= 512:  # the picture across the panel, the facts under it
+            _large_picture(key, label)
+            _about(model, layer, channel, info, key, dead)
+            return
         pic_col, text_col = st.columns([3, 2])
         with pic_col:
-            _large_picture(key)
+            _large_picture(key, label)
         with text_col:
             _about(model, layer, channel, info, key, dead)
 
 
-def _paint_large(key: tuple) -> None:
+def _paint_large(key: tuple, label: str) -> None:
     """Start painting the large picture once (unless it is cached) and follow the job."""
     model, layer, channel, size, steps, seed = key
     if RENDER_CACHE.get(key) is None and st.session_state.get(ASKED) != key:
         st.session_state[ASKED] = key
         if models.model_ready(model):
             settings = FilterSettings(size=size, steps=steps, seed=seed)
-            job = JobSpec("large_filter", {"model": model, "layer": layer, "channel": channel, "settings": settings})
-            start_job(LARGE_KIND, job, estimate_s(1, size, steps))
-    follow_painting(LARGE_KIND, f"Painting filter {channel} large")
+            job = JobSpec("large_filter", {"model": model, "layer": layer, "channel": channel, "settings": settings,
+                                           "start": filter_thumbnail(model, layer, channel)})
+            start_job(LARGE_KIND, job, max(2.0, size * size * steps * MS_PER_PIXEL_STEP_WARM / 1000))
+            st.session_state[f"{ASKED}:recipe"] = _recipe(key, label)
+    follow_painting(LARGE_KIND, f"Filter {channel} growing to {size} px", on_done=_to_history)
 
 
-def _large_picture(key: tuple) -> None:
+def _recipe(key: tuple, label: str) -> dict:
+    model, layer, channel, size, steps, seed = key
+    return {**FilterSettings(size=size, steps=steps, seed=seed).recipe(model, layer, channel),
+            "page": "filter", "label": f"{layer} filter {channel}", "size_label": label.lower(),
+            "settings": persist.snapshot(history.PAGES["filter"].prefix)}
+
+
+def _to_history(painted: dict) -> None:
+    """A finished large picture goes into the session's history (its settings restore the page with it open)."""
+    recipe = st.session_state.pop(f"{ASKED}:recipe", None)
+    key = st.session_state.get(ASKED)
+    picture = painted.get(key) if key else None
+    if recipe is not None and isinstance(picture, Image.Image):
+        history.add("filter", picture, None, recipe)
+
+
+def _large_picture(key: tuple, label: str) -> None:
     model, layer, channel, size, _, _ = key
     picture = RENDER_CACHE.get(key)
     if picture is not None:
-        st.image(picture, caption=f"Filter {channel} of {layer}, {size} px", width="stretch")
+        st.image(picture, caption=f"Filter {channel} of {layer}, {label.lower()}: {size} px", width=size)
+        show_actions(picture, _recipe(key, label), key="gallery:large")
         return
     small = filter_thumbnail(model, layer, channel)
     if small is not None:
-        st.image(small.resize((size, size), Image.LANCZOS), caption="Thumbnail (the large one was stopped)",
-                 width="stretch")
+        st.image(small, caption="The thumbnail (the large one was stopped)", width=small.width)
         if st.button("Paint it large", key="gallery:large:again", icon=":material/brush:"):
             st.session_state.pop(ASKED, None)
             st.rerun()

@@ -1,15 +1,21 @@
 """The Filter Gallery's two views: one layer as a grid of thumbnails (paged), or one filter per
-layer side by side. Clicking a filter shows it large (``ui.filter_large``)."""
+layer side by side. Clicking a filter shows it large (``ui.filter_large``). Every setting is kept
+for the session (``ui.persist.kept``)."""
 from __future__ import annotations
+
+from functools import partial
 
 import streamlit as st
 
 from engine.gallery import compare_picks, dead_filters
 from engine.models import get_spec
 
-from .filter_large import SELECTED, enlarged_filter
+from .filter_large import SELECTED, enlarged_filter, selected_filter
 from .pagination import page_count, page_items, pager
-from .thumbnails import filter_thumbnail, paint_missing
+from .persist import kept
+from .runner import scroll_here
+from .thumb_grid import Cell, thumb_grid
+from .thumbnails import THUMBS, filter_thumbnail, paint_missing, preview_pieces, stop_painting_except
 
 GRID_KIND, COMPARE_KIND = "gallery-grid", "gallery-compare"
 LAYER_KEY, VIEW_KEY, PER_PAGE_KEY = "gallery:layer", "gallery:view", "gallery:per-page"
@@ -24,8 +30,9 @@ def page_key(model: str, layer: str, per_page: int) -> str:
 
 
 def select(model: str, layer: str, channel: int, jump: bool = False) -> None:
-    """Button callback (runs before the page, so it may move the layer and view widgets)."""
+    """Click callback (runs before the page, so it may move the layer and view widgets)."""
     st.session_state[SELECTED] = (model, layer, channel)
+    st.session_state[SCROLL_TO_LARGE] = True
     if jump:
         st.session_state[f"{LAYER_KEY}:{model}"] = layer
         st.session_state[VIEW_KEY] = VIEWS[0]
@@ -33,38 +40,58 @@ def select(model: str, layer: str, channel: int, jump: bool = False) -> None:
         st.session_state[page_key(model, layer, per_page)] = channel // per_page
 
 
+SCROLL_TO_LARGE = "gallery:scroll-to-large"
+
+
 def one_layer(model: str) -> None:
-    """A layer picker, then a page of its filters as a grid; the selected filter opens under its row."""
+    """A layer picker, then a page of its filters as a grid; the selected filter opens under it.
+
+    The grid is drawn before anything is painted, so a new layer never shows the previous
+    layer's pictures: missing ones are placeholders that fill in as they are painted."""
     spec = get_spec(model)
     layers = spec.layer_names()
     layer = st.selectbox("Layer (low → high)", layers, index=layers.index("block8") if "block8" in layers else 0,
-                         key=f"{LAYER_KEY}:{model}",
+                         **kept(f"{LAYER_KEY}:{model}"),
                          format_func=lambda n: f"{n} · {spec.layer(n).hint} ({spec.layer(n).channels} filters)",
                          help="Low layers see colours and edges; high layers see parts of things and creatures.")
     count = spec.layer(layer).channels
     per_col, page_col = st.columns([1, 3], vertical_alignment="bottom")
-    per_page = PER_PAGE[per_col.selectbox("Per page", list(PER_PAGE), key=PER_PAGE_KEY)]
+    per_page = PER_PAGE[per_col.selectbox("Per page", list(PER_PAGE), **kept(PER_PAGE_KEY))]
     with page_col:
         page = pager(page_key(model, layer, per_page), page_count(count, per_page), key="gallery")
     channels = page_items(count, page, per_page)
     pictures = {c: filter_thumbnail(model, layer, c) for c in channels}
-    missing = [(layer, c) for c, p in pictures.items() if p is None]
-    if missing:
-        paint_missing(GRID_KIND, model, missing, f"filters {channels[0]}–{channels[-1]}")
-        pictures = {c: filter_thumbnail(model, layer, c) for c in channels}
+    missing = [c for c, p in pictures.items() if p is None]
     dead = dead_filters(model, layer)
-    selected = st.session_state.get(SELECTED)
-    for start in range(0, len(channels), COLUMNS):
-        row = channels[start:start + COLUMNS]
-        for column, c in zip(st.columns(COLUMNS), row):
-            with column:
-                if pictures.get(c) is not None:
-                    st.image(pictures[c], width="stretch")
-                st.button(f"#{c}" + (" · unused" if c in dead else ""), key=f"gallery:pick:{c}", width="stretch",
-                          type="primary" if selected == (model, layer, c) else "secondary",
-                          on_click=select, args=(model, layer, c), help=f"See filter {c} large")
-        if selected and selected[:2] == (model, layer) and selected[2] in row:
-            enlarged_filter(model, layer, selected[2])
+    selected = selected_filter()
+    job_area, grid_area = st.container(), st.empty()
+
+    def draw(live: dict | None = None) -> None:
+        cells = [Cell(c, pictures[c] if pictures[c] is not None else (live or {}).get(c),
+                      "done" if pictures[c] is not None else ("painting" if live is not None else "waiting"),
+                      c in dead, selected == (model, layer, c)) for c in channels]
+        with grid_area:
+            if live is None:
+                thumb_grid(layer, cells, THUMBS.size, key=f"gallery:grid:{model}", on_pick=partial(select, model, layer))
+            else:
+                thumb_grid(layer, cells, THUMBS.size)
+    draw()
+    if missing:
+        live: dict = {}
+
+        def grow(strip) -> None:
+            live.update(preview_pieces(strip))
+            draw(live)
+        with job_area:
+            st.caption(f"These {len(missing)} filters of **{layer}** are painted now: they appear as they grow.")
+            paint_missing(GRID_KIND, model, [(layer, c) for c in missing], f"filters {channels[0]}–{channels[-1]}",
+                          on_preview=grow)
+    else:
+        stop_painting_except(None)
+    if selected and selected[:2] == (model, layer):
+        if st.session_state.pop(SCROLL_TO_LARGE, False):
+            scroll_here(f"gallery:scroll:{selected}")
+        enlarged_filter(model, layer, selected[2])
 
 
 def compare_layers(model: str) -> None:
@@ -74,7 +101,7 @@ def compare_layers(model: str) -> None:
     spec = get_spec(model)
     layers = spec.layer_names()
     default = [n for n in COMPARE_DEFAULT if n in layers] or layers[:: max(1, len(layers) // 6)]
-    chosen = st.multiselect("Layers", layers, default=default, key=f"gallery:compare:{model}",
+    chosen = st.multiselect("Layers", layers, default=default, **kept(f"gallery:compare:{model}"),
                             format_func=lambda n: f"{n} · {spec.layer(n).hint}")
     if not chosen:
         st.info("Pick a few layers to compare.")

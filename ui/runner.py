@@ -80,8 +80,15 @@ def current_job(kind: str) -> Optional[Job]:
     return job_queue().get(st.session_state.get(f"job:{kind}"))
 
 
-def follow_job(kind: str, preview_caption: str = "Live preview") -> Optional[Job]:
+def scroll_here(key: str, block: str = "start") -> None:
+    """Bring the block this is drawn in into view (again for a second while the page settles)."""
+    _scroll_here(key=key, data={"block": block})
+
+
+def follow_job(kind: str, preview_caption: str = "Live preview",
+               on_preview: Optional[Callable[[Image.Image], None]] = None) -> Optional[Job]:
     """While this session's ``kind`` job is active, show it; return it once it has ended.
+    ``on_preview(picture)`` shows the live preview somewhere else than under the bar.
 
     Returns None when there is no job, or the finished job exactly once (then forgets it).
     """
@@ -89,12 +96,12 @@ def follow_job(kind: str, preview_caption: str = "Live preview") -> Optional[Job
     if job is None:
         return None
     if job.active:
-        _watch(job, preview_caption)
+        _watch(job, preview_caption, on_preview)
     st.session_state.pop(f"job:{kind}", None)
     return job
 
 
-def _watch(job: Job, preview_caption: str) -> None:
+def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.Image], None]] = None) -> None:
     queue = job_queue()
     panel = st.empty()
     with panel.container(border=True):
@@ -123,7 +130,11 @@ def _watch(job: Job, preview_caption: str) -> None:
                 wait = queue.wait_estimate_s(job)
                 status.info(f"Waiting for the machine: you are number {place} in the queue "
                             f"(about {max(1, round(wait))} s). Other people are painting right now.")
-            if job.preview is not None and job.preview is not shown_preview:
+            if on_preview is not None and job.preview is not None and job.preview is not shown_preview:
+                on_preview(job.preview)
+                shown_preview = job.preview
+                st.session_state.pop("_scroll_to_job", None)
+            elif job.preview is not None and job.preview is not shown_preview:
                 preview.image(job.preview, caption=preview_caption, width=_preview_width(job.preview))
                 if just_started and shown_preview is None:  # the first picture: all of it in view
                     with scroll_to_preview:

@@ -2,7 +2,7 @@
 painting the missing ones in the job queue."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 import streamlit as st
 from PIL import Image
@@ -12,7 +12,7 @@ from engine.gallery import RENDER_CACHE, GallerySettings
 from jobs.spec import JobSpec
 
 from . import models
-from .runner import follow_job, report_outcome, start_job
+from .runner import current_job, follow_job, report_outcome, start_job
 
 THUMBS = GallerySettings()  # the precomputed thumbnails' settings; on-demand ones use the same
 MS_PER_PIXEL_STEP = 1.2e-3  # rough CPU cost, for the queue's time estimates
@@ -53,25 +53,62 @@ def start_thumbnails(kind: str, model: str, pairs: list[tuple[str, int]]) -> Non
     start_job(kind, job, estimate_s(len(pairs), THUMBS.size, THUMBS.steps))
 
 
-def follow_painting(kind: str, caption: str) -> None:
+def follow_painting(kind: str, caption: str, on_preview: Optional[Callable[[Image.Image], None]] = None,
+                    on_done: Optional[Callable[[dict], None]] = None) -> None:
     """Show a painting job while it runs; once it has painted, keep its pictures (keyed like the
-    render cache: they were painted in a worker) and rerun the page to show them."""
-    finished = follow_job(kind, caption)
+    render cache: they were painted in a worker), tell ``on_done`` and rerun the page to show them."""
+    finished = follow_job(kind, caption, on_preview)
     if finished is not None:
         painted = report_outcome(finished)
         if isinstance(painted, dict):
             for key, value in painted.items():
                 RENDER_CACHE.put(key, value)
+            if on_done is not None:
+                on_done(painted)
             st.rerun()
 
 
-def paint_missing(kind: str, model: str, pairs: list[tuple[str, int]], what: str) -> None:
-    """Paint thumbnails that are neither precomputed nor cached: once by itself, then on request."""
-    tried = st.session_state.setdefault(f"{kind}:tried", set())
-    key = (model, tuple(pairs))
-    if key not in tried:
-        tried.add(key)
-        start_thumbnails(kind, model, pairs)
-    elif st.button(f"Paint {what}", key=f"{kind}:paint", icon=":material/brush:"):
-        start_thumbnails(kind, model, pairs)
-    follow_painting(kind, "The filters so far")
+def preview_pieces(strip: Image.Image) -> dict[int, Image.Image]:
+    """The pictures of a thumbnails job's live preview by filter (see ``engine.filters.visualize_filters``)."""
+    channels = strip.info.get("channels") or []
+    if not channels:
+        return {}
+    side = strip.width // len(channels)
+    return {int(c): strip.crop((i * side, 0, (i + 1) * side, side)) for i, c in enumerate(channels)}
+
+
+PAINTING = "gallery:painting"  # the kind of the thumbnails job this session follows
+
+
+def paint_missing(kind: str, model: str, pairs: list[tuple[str, int]], what: str,
+                  on_preview: Optional[Callable[[Image.Image], None]] = None) -> None:
+    """Paint thumbnails that are neither precomputed nor cached: at once, and again on request
+    after a stop.
+
+    One job per set of pictures (``kind`` + what they are): asking for other pictures (another
+    layer or page) stops the job still painting the previous ones, so the new ones start at once."""
+    job_kind = f"{kind}:{model}:{pairs[0][0]}:{pairs[0][1]}:{len(pairs)}"
+    stop_painting_except(job_kind)
+    tried = st.session_state.setdefault("gallery:tried", set())
+    if job_kind not in tried:
+        tried.add(job_kind)
+        start_thumbnails(job_kind, model, pairs)
+    elif current_job(job_kind) is None and st.button(f"Paint {what}", key=f"{kind}:paint", icon=":material/brush:"):
+        start_thumbnails(job_kind, model, pairs)
+    st.session_state[PAINTING] = job_kind
+    follow_painting(job_kind, "The filters so far", on_preview)
+
+
+def stop_painting_except(job_kind: Optional[str] = None) -> None:
+    """Stop the thumbnails job this session follows unless it paints ``job_kind``; its pictures
+    will be painted afresh when they are asked for again."""
+    previous = st.session_state.get(PAINTING)
+    if not previous or previous == job_kind:
+        return
+    job = current_job(previous)
+    if job is not None and job.active:
+        from jobs.queue import job_queue
+        job_queue().cancel(job)
+    st.session_state.pop(f"job:{previous}", None)
+    st.session_state.pop(PAINTING, None)
+    st.session_state.setdefault("gallery:tried", set()).discard(previous)
