@@ -12,6 +12,12 @@ Distill 2017), written for DreamLab's one ascent loop (``engine.ascent.ascend``)
 * A leaky objective for layers that end in a ReLU (``LeakyNet``): a filter that never fires on
   noise has no gradient through its ReLU, and would stay grey; we ascend the filter through a
   leaky ReLU6 instead, which always has a gradient.
+* Filters of a layer that is one convolution straight on the pixels (Lite0's ``stem``: 3x3
+  pixels) are *drawn*, not painted (``first_layer_pictures``): such a filter is linear up to its
+  activation, so the picture that excites it most is known exactly, its favourite colour plus the
+  colour grating of its strongest frequency, magnified so the stripes can be seen. An ascent on
+  them gave blotches of saturated colour with ragged edges: the mean of an almost linear filter
+  is indifferent to the picture's structure.
 * A rival term (``strongest_rival``): each picture also pushes down the strongest *other* filter
   of the layer a little, so it shows what sets its filter apart, not something that excites the
   whole layer (measured: the picture then excites its own filter most, as a photo).
@@ -237,6 +243,67 @@ def filter_objective(layer: str, channels: Sequence[int], rival_weight: float) -
     return objective
 
 
+# --- filters of the first layer: drawn ------------------------------------------------------
+
+GRATING_ZOOM = 4  # first-layer pictures are drawn at a quarter of their size, each pixel shown 4x4
+GRATING_MIN_FREQUENCY = 1 / 8  # cycles per pixel: slower waves are the filter's colour, not its stripes
+GRATING_MIN_SHARE = 0.3  # the stripes stay visible next to a strong colour preference
+_FFT_SIDE = 64
+
+
+def pixel_convolution(net: FeatureNet, layer: str) -> Optional[nn.Conv2d]:
+    """The convolution if ``layer`` is one convolution straight on the pixels (then an activation),
+    else None."""
+    if net.stage_names.index(layer) != 0:
+        return None
+    convs = [m for m in net.stages[0].modules() if isinstance(m, nn.Conv2d)]
+    return convs[0] if len(convs) == 1 and convs[0].in_channels == 3 and convs[0].groups == 1 else None
+
+
+def first_layer_pictures(net: FeatureNet, layer: str, channels: Sequence[int], size: int) -> list[Image.Image]:
+    """The picture that excites each filter of a pixel convolution most: its preferred colour (the
+    response to a flat picture) plus the colour grating of its strongest frequency above
+    GRATING_MIN_FREQUENCY (a filter's response to a grating is the Fourier transform of its
+    weights there), drawn at size / GRATING_ZOOM and magnified without blurring."""
+    conv = pixel_convolution(net, layer)
+    weights = conv.weight.detach().float().cpu() / net.std.detach().float().cpu().view(1, 3, 1, 1)
+    spectrum = torch.fft.fft2(weights, s=(_FFT_SIDE, _FFT_SIDE))  # [C, 3, n, n]
+    side = max(1, size // GRATING_ZOOM)
+    freqs = torch.fft.fftfreq(_FFT_SIDE)
+    too_slow = (freqs[:, None] ** 2 + freqs[None, :] ** 2).sqrt() < GRATING_MIN_FREQUENCY
+    y, x = torch.meshgrid(torch.arange(side).float(), torch.arange(side).float(), indexing="ij")
+    pictures = []
+    for c in channels:
+        per_colour = spectrum[int(c)]
+        strength = per_colour.abs().pow(2).sum(0).sqrt()  # [n, n]: response to the best unit grating
+        colour, colour_strength = per_colour[:, 0, 0].real, float(strength[0, 0])
+        stripes = strength.masked_fill(too_slow, 0)
+        iy, ix = divmod(int(stripes.argmax()), _FFT_SIDE)
+        stripes_strength = float(stripes[iy, ix])
+        if max(colour_strength, stripes_strength) < 1e-4:  # a filter without weights (unused): nothing to see
+            pictures.append(Image.new("RGB", (size, size), (128, 128, 128)))
+            continue
+        wave = torch.exp(2j * math.pi * (float(freqs[iy]) * y + float(freqs[ix]) * x))
+        grating = (per_colour[:, iy, ix, None, None] / max(stripes_strength, 1e-8) * wave).real
+        deviation = (colour[:, None, None] * (1.0 if colour_strength > 1e-8 else 0.0)
+                     + max(stripes_strength, GRATING_MIN_SHARE * colour_strength) * grating)
+        pixels = 0.5 + 0.5 * deviation / deviation.abs().max().clamp_min(1e-8)
+        pictures.append(to_pil(pixels).resize((size, size), Image.NEAREST))
+    return pictures
+
+
+def _drawn(net: FeatureNet, layer: str, channels: Sequence[int], settings: "FilterSettings",
+           reporter: Reporter, batches: int = 1) -> list[Image.Image]:
+    pictures = first_layer_pictures(net, layer, channels, settings.size)
+    strip = contact_sheet(pictures, columns=len(pictures))
+    strip.info["channels"] = list(channels)
+    reporter.watch(lambda: strip)
+    reporter.check_cancel()
+    for index in range(batches):
+        reporter.step(index, 1, 1)
+    return pictures
+
+
 # --- rendering filters ----------------------------------------------------------------------
 
 @dataclass
@@ -307,6 +374,8 @@ def visualize_filters(net: FeatureNet, layer: str, channels: Sequence[int],
     settings = settings or FilterSettings()
     batches = [channels[i:i + batch_size] for i in range(0, len(channels), batch_size)]
     reporter = Reporter(on_progress, cancel, "batch", [len(b) for b in batches], previews=GRID_PREVIEWS)
+    if pixel_convolution(net, layer) is not None:
+        return _drawn(net, layer, channels, settings, reporter, len(batches))
     pictures: list[Image.Image] = []
     for index, batch in enumerate(batches):
         def on_step(step: int, canvas: FourierCanvas, index=index, batch=batch) -> None:
@@ -334,6 +403,8 @@ def visualize_filter(net: FeatureNet, layer: str, channel: int, settings: Option
     thumbnail) it needs far fewer steps than from noise: the ascent only adds the finer detail."""
     settings = settings or FilterSettings()
     reporter = Reporter(on_progress, cancel, "filter", previews=Previews(every=2))
+    if pixel_convolution(net, layer) is not None:
+        return _drawn(net, layer, [channel], settings, reporter)[0]
 
     def on_step(step: int, canvas: FourierCanvas) -> None:
         reporter.watch(lambda: to_pil(canvas.pixels))

@@ -2,6 +2,7 @@
 import threading
 
 import numpy as np
+from PIL import Image
 import pytest
 import torch
 
@@ -157,6 +158,35 @@ def test_a_large_picture_grown_from_its_thumbnail_keeps_its_look(lite0):
     assert distance(grown) < distance(from_noise) / 2
 
 
+def test_first_layer_filters_are_drawn_as_the_grating_that_excites_them_most(lite0):
+    """Lite0's stem is one 3x3 convolution on the pixels: its pictures are drawn, magnified 4x; at
+    the network's own scale each excites its filter more than a grey picture, a photo-like picture
+    or (for an edge filter) the same grating turned by 90°."""
+    from tests.conftest import gradient_picture
+    channels = [0, 5, 7, 20]
+    pictures = visualize_filters(lite0, "stem", channels, FilterSettings(size=64))
+    assert [p.size for p in pictures] == [(64, 64)] * 4
+    with torch.no_grad():
+        def response(picture, c):
+            return lite0(to_tensor(picture), ["stem"])["stem"][0, c].mean().item()
+
+        def before_relu(picture, c):
+            pixels = (to_tensor(picture) - lite0.mean) / lite0.std
+            return lite0.stages[0][:-1](pixels.contiguous(memory_format=torch.channels_last))[0, c].float().mean().item()
+        for c, shown in zip(channels, pictures):
+            picture = shown.resize((16, 16), Image.NEAREST)  # what was drawn, before magnifying
+            assert shown == picture.resize((64, 64), Image.NEAREST)
+            own = response(picture, c)
+            assert own > response(gradient_picture(16, 16), c)
+            assert own > response(Image.new("RGB", (16, 16), (128, 128, 128)), c)
+            if c in (0, 5):  # edge filters, so strong that ReLU6 clips both: compared before it
+                assert before_relu(picture, c) > before_relu(picture.rotate(90), c) + 1.0
+    big = visualize_filter(lite0, "stem", 5, FilterSettings(size=128))
+    pixels = np.asarray(big, dtype=np.float32)
+    assert big.size == (128, 128) and pixels.std() > 20  # clear stripes, not a flat blotch
+    assert visualize_filter(lite0, "stem", 16, FilterSettings(size=32)).getextrema() == ((128, 128),) * 3  # unused
+
+
 def test_bad_channel_is_refused(lite0):
     with pytest.raises(ValueError, match="filters 0 to 15"):
         render_batch(lite0, "block0", [16], FilterSettings(steps=1))
@@ -232,9 +262,14 @@ def test_shipped_lite0_gallery_is_complete_and_never_flat():
             c = f["channel"]
             tile = sheet[(c // columns) * size:(c // columns + 1) * size, (c % columns) * size:(c % columns + 1) * size]
             edges = np.abs(np.diff(tile, axis=0)).mean() + np.abs(np.diff(tile, axis=1)).mean()
-            assert tile.std() > 10 and edges > 8, (layer, c, tile.std(), edges)  # visible structure
+            if layer == "stem":  # drawn colour gratings, magnified 4x: some stripes are wide, smooth, of one brightness
+                rgb = np.asarray(Image.open(folder / entry["sheet"]).convert("RGB"), dtype=np.float32)
+                tile = rgb[(c // columns) * size:(c // columns + 1) * size, (c % columns) * size:(c % columns + 1) * size]
+                assert tile.std(axis=(0, 1)).max() > 10 and edges > 1, (layer, c, tile.std(axis=(0, 1)), edges)
+            else:
+                assert tile.std() > 10 and edges > 8, (layer, c, tile.std(), edges)  # visible structure
             assert len(f["top"]) == 3
         if layer != "stem":  # stem filters saturate (ReLU6) and tie; see the benchmark's table
             assert sum(f["rank"] == 0 for f in live) >= 0.95 * len(live), layer
             assert len(live) == count  # only the stem has dead (all-zero) filters
-    assert total < 10_000_000  # 9.2 MB as built (WebP quality 60)
+    assert total < 10_000_000  # 9.1 MB as built (WebP quality 60)

@@ -42,7 +42,7 @@ def test_open_gallery_enlarge_a_filter_and_add_it_to_the_palette(page, app_url):
     assert panel.get_by_text("Filter 3 of block0, large: 320 px").count() == 1
 
     # Extra large: painted at 512 px and shown bigger than Large, with its own download
-    panel.get_by_role("button", name="Extra large").click()
+    panel.get_by_role("radio", name="Extra large").click()
     page.wait_for_function("() => document.querySelector(\".st-key-gallery-enlarged [data-testid='stImage'] img\")"
                            "?.naturalWidth === 512", timeout=180_000)
     wait_for_app(page)
@@ -69,12 +69,14 @@ def test_a_new_layer_never_shows_the_old_layers_thumbnails(page, app_url):
     # at once: the head layer's cells, waiting to be painted; none of block0's pictures
     page.locator("button[data-channel='15'] >> text=#15").wait_for(timeout=10_000)
     expect(page.locator("img[data-layer='block0']")).to_have_count(0, timeout=5_000)
-    page.get_by_text("These 16 filters of head are painted now").wait_for()
+    page.get_by_text("16 filters of head are being painted").wait_for()
     # then they grow in their cells while the job runs (a cold worker loads the network first)
     thumbnails(page, "head", "painting").first.wait_for(timeout=180_000)
     assert page.locator("img[data-layer='block0']").count() == 0
-    page.get_by_role("button", name="Stop").click()  # the test has seen enough; keep the machine free
+    page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop").click()  # the test has seen enough; keep the machine free
     page.get_by_role("button", name="Paint filters 0–15").wait_for(timeout=60_000)
+    page.get_by_text("Stopped. The filters not painted yet are left blank.").wait_for()
+    expect(page.locator("img[data-layer='head']")).to_have_count(0)
 
 
 def test_a_phone_wide_screen_keeps_several_sharp_columns(browser, app_url):

@@ -55,6 +55,9 @@ def one_layer(model: str) -> None:
                          format_func=lambda n: f"{n} · {spec.layer(n).hint} ({spec.layer(n).channels} filters)",
                          help="Low layers see colours and edges; high layers see parts of things and creatures.")
     count = spec.layer(layer).channels
+    if layer == layers[0]:
+        st.caption("Filters of the first layer look at a few pixels only: each is drawn as the colour and the "
+                   "stripes that excite it most, magnified 4× so that you can see them.")
     per_col, page_col = st.columns([1, 3], vertical_alignment="bottom")
     per_page = PER_PAGE[per_col.selectbox("Per page", list(PER_PAGE), **kept(PER_PAGE_KEY))]
     with page_col:
@@ -83,7 +86,6 @@ def one_layer(model: str) -> None:
             live.update(preview_pieces(strip))
             draw(live)
         with job_area:
-            st.caption(f"These {len(missing)} filters of **{layer}** are painted now: they appear as they grow.")
             paint_missing(GRID_KIND, model, [(layer, c) for c in missing], f"filters {channels[0]}–{channels[-1]}",
                           on_preview=grow)
     else:

@@ -12,6 +12,8 @@ from engine.gallery import RENDER_CACHE, GallerySettings
 from jobs.spec import JobSpec
 
 from . import models
+from jobs.queue import DONE, FAILED
+
 from .runner import current_job, follow_job, report_outcome, start_job
 
 THUMBS = GallerySettings()  # the precomputed thumbnails' settings; on-demand ones use the same
@@ -54,11 +56,14 @@ def start_thumbnails(kind: str, model: str, pairs: list[tuple[str, int]]) -> Non
 
 
 def follow_painting(kind: str, caption: str, on_preview: Optional[Callable[[Image.Image], None]] = None,
-                    on_done: Optional[Callable[[dict], None]] = None) -> None:
+                    on_done: Optional[Callable[[dict], None]] = None):
     """Show a painting job while it runs; once it has painted, keep its pictures (keyed like the
-    render cache: they were painted in a worker), tell ``on_done`` and rerun the page to show them."""
+    render cache: they were painted in a worker), tell ``on_done`` and rerun the page to show them.
+    Returns the job if it ended without pictures (stopped or failed), else None."""
     finished = follow_job(kind, caption, on_preview)
     if finished is not None:
+        if on_preview is not None and finished.state != DONE:
+            return finished  # the caller tells what happened, its live pictures are gone
         painted = report_outcome(finished)
         if isinstance(painted, dict):
             for key, value in painted.items():
@@ -66,6 +71,7 @@ def follow_painting(kind: str, caption: str, on_preview: Optional[Callable[[Imag
             if on_done is not None:
                 on_done(painted)
             st.rerun()
+    return finished
 
 
 def preview_pieces(strip: Image.Image) -> dict[int, Image.Image]:
@@ -78,6 +84,7 @@ def preview_pieces(strip: Image.Image) -> dict[int, Image.Image]:
 
 
 PAINTING = "gallery:painting"  # the kind of the thumbnails job this session follows
+ENDED = "gallery:painting-ended"  # how the last thumbnails job ended without pictures
 
 
 def paint_missing(kind: str, model: str, pairs: list[tuple[str, int]], what: str,
@@ -90,13 +97,24 @@ def paint_missing(kind: str, model: str, pairs: list[tuple[str, int]], what: str
     job_kind = f"{kind}:{model}:{pairs[0][0]}:{pairs[0][1]}:{len(pairs)}"
     stop_painting_except(job_kind)
     tried = st.session_state.setdefault("gallery:tried", set())
+    ended = st.session_state.pop(ENDED, None)
     if job_kind not in tried:
         tried.add(job_kind)
         start_thumbnails(job_kind, model, pairs)
-    elif current_job(job_kind) is None and st.button(f"Paint {what}", key=f"{kind}:paint", icon=":material/brush:"):
-        start_thumbnails(job_kind, model, pairs)
+    elif current_job(job_kind) is None:
+        if ended:
+            st.info(ended)
+        if st.button(f"Paint {what}", key=f"{kind}:paint", icon=":material/brush:"):
+            start_thumbnails(job_kind, model, pairs)
+    if current_job(job_kind) is not None:
+        st.caption(f"{len(pairs)} filters of **{pairs[0][0]}** are being painted: each appears in its place "
+                   "and grows.")
     st.session_state[PAINTING] = job_kind
-    follow_painting(job_kind, "The filters so far", on_preview)
+    stopped = follow_painting(job_kind, "The filters so far", on_preview)
+    if stopped is not None:  # draw the page again without the half-painted pictures, with a Paint button
+        st.session_state[ENDED] = (stopped.error or "Something went wrong.") if stopped.state == FAILED else \
+            "Stopped. The filters not painted yet are left blank."
+        st.rerun()
 
 
 def stop_painting_except(job_kind: Optional[str] = None) -> None:
