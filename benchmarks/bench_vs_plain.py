@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/bench_vs_plain.py --only dream --rounds 3
     .venv/bin/python benchmarks/bench_vs_plain.py --out /tmp/vs   # keep the pictures to look at
     .venv/bin/python benchmarks/bench_vs_plain.py --network       # one forward+backward per variant
+    .venv/bin/python benchmarks/bench_vs_plain.py --network --compile   # ... and under torch.compile
 
 Each row runs a fresh Python process, timed from start to exit (imports, model load, loading
 the photo, the work, writing the PNG), so start-up costs count on both sides:
@@ -192,8 +193,9 @@ def median(runs, index: int) -> float:
     return statistics.median(r[index] for r in runs)
 
 
-def network_variants(rounds: int) -> None:
-    """One Lite0 forward+backward to block10 at 1024x768 for each step of engine/fast.py, interleaved."""
+def network_variants(rounds: int, compile_too: bool = False) -> None:
+    """One Lite0 forward+backward to block10 at 1024x768 for each step of engine/fast.py, interleaved
+    (with ``compile_too``, also the prepared network under ``torch.compile``; its compile time apart)."""
     import torch
 
     sys.path.insert(0, str(ROOT))
@@ -204,27 +206,36 @@ def network_variants(rounds: int) -> None:
         net = get_spec("lite0").build(True, None)
         if fold:
             fast.fold_batchnorm(net)
+            fast.pad_inside_convolutions(net)
             net.requires_grad_(False)
         net.autocast_dtype, net.channels_last = dtype, channels_last
         return net.to(memory_format=torch.channels_last) if channels_last else net
 
-    variants = {"float32": build(False, False, None), "channels-last": build(False, True, None),
-                "+ folded batch norm": build(True, True, None),
-                "+ bfloat16": build(True, True, torch.bfloat16)}
+    def layer_of(net):
+        return lambda x: net(x, ["block10"])["block10"]
+
+    variants = {"float32": layer_of(build(False, False, None)),
+                "channels-last": layer_of(build(False, True, None)),
+                "+ folded batch norm, padding": layer_of(build(True, True, None)),
+                "+ bfloat16": layer_of(build(True, True, torch.bfloat16))}
     x0 = torch.rand(1, 3, 768, 1024)
 
-    def forward_backward(net) -> float:
+    def forward_backward(fn) -> float:
         start = time.perf_counter()
         x = x0.clone().requires_grad_(True)
-        torch.autograd.grad(net(x, ["block10"])["block10"].pow(2).mean(), x)
+        torch.autograd.grad(fn(x).pow(2).mean(), x)
         return time.perf_counter() - start
 
+    if compile_too:
+        compiled = torch.compile(variants["+ bfloat16"])
+        print(f"torch.compile: first call (compiling) {forward_backward(compiled):.1f} s")
+        variants["+ torch.compile"] = compiled
     times = {name: [] for name in variants}
     for _ in range(rounds + 1):  # the first round warms up
-        for name, net in variants.items():
-            times[name].append(forward_backward(net))
+        for name, fn in variants.items():
+            times[name].append(forward_backward(fn))
     for name, runs in times.items():
-        print(f"{name:<22} {min(runs[1:]):6.2f} s  ({min(runs[1:]) / min(times['float32'][1:]):.2f}x)")
+        print(f"{name:<30} {min(runs[1:]):6.2f} s  ({min(runs[1:]) / min(times['float32'][1:]):.2f}x)")
 
 
 def main() -> None:
@@ -235,9 +246,10 @@ def main() -> None:
     parser.add_argument("--engine-args", default="", help="extra arguments for the engine's command")
     parser.add_argument("--out", help="keep the pictures here")
     parser.add_argument("--network", action="store_true", help="time the network alone, per fast-path step")
+    parser.add_argument("--compile", action="store_true", help="with --network: also under torch.compile")
     args = parser.parse_args()
     if args.network:
-        return network_variants(args.rounds)
+        return network_variants(args.rounds, args.compile)
     out = Path(args.out or tempfile.mkdtemp(prefix="dreamlab_vs_"))
     out.mkdir(parents=True, exist_ok=True)
     # Both sides wait passively in OpenMP (the engine sets this itself; a plain script spinning
