@@ -11,7 +11,7 @@ from engine.dream import DreamSettings, deep_dream
 from engine.filters import COLOR_MATRIX, color_matrix
 from engine.images import to_tensor
 from engine.palette import CanvasSchedule, PaletteSettings, filter_rises, palette_dream, photo_schedule
-from engine.smoothing import fine_energy, smooth_gradient
+from engine.smoothing import CHROMA_BLUR, cascade_blur, fast_fft_length, fine_energy, smooth_gradient, split_luma
 
 PALETTE = [("block10", 12, 1.0), ("block12", 40, 0.5)]  # issue 17's case
 
@@ -35,6 +35,17 @@ def test_smoothing_removes_pixel_noise_and_keeps_broad_shapes():
     assert fine_energy(smooth_gradient(noise, 1.5)) < 0.02 * fine_energy(noise)
     smoothed = smooth_gradient(broad, 1.5)
     assert torch.nn.functional.cosine_similarity(smoothed.flatten(), broad.flatten(), dim=0) > 0.97
+
+
+def test_one_transform_blurs_brightness_and_colour_as_two_would():
+    grad = torch.randn(1, 3, 37, 53, generator=torch.Generator().manual_seed(0))
+    luma, chroma = split_luma(grad)
+    separately = cascade_blur(luma, 1.5) + cascade_blur(chroma, CHROMA_BLUR * 1.5)
+    torch.testing.assert_close(smooth_gradient(grad, 1.5), separately, rtol=0, atol=2e-3 * float(separately.abs().max()))
+
+
+def test_fft_lengths_have_only_small_prime_factors():
+    assert [fast_fft_length(n) for n in (1, 7, 11, 67, 804, 1060)] == [1, 8, 12, 72, 810, 1080]
 
 
 def test_smoothed_dream_has_less_grain_at_no_lower_gain(lite0, small_cat):
