@@ -71,12 +71,12 @@ export default function(component) {
     canvas.height = data.height;
     root.querySelector('img').src = data.photo;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
+    // Nothing is sent back here: until the first stroke Python uses the mask it sent (data.mask),
+    // and a value sent on every (re)mount made the page run a second time on each visit.
     if (data.mask) {
       const start = new Image();
-      start.onload = () => { ctx.drawImage(start, 0, 0, canvas.width, canvas.height); send(); };
+      start.onload = () => ctx.drawImage(start, 0, 0, canvas.width, canvas.height);
       start.src = data.mask;
-    } else {
-      send();
     }
   }
   const cssScale = () => stage.getBoundingClientRect().width / canvas.width || 1;

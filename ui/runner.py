@@ -86,9 +86,10 @@ def scroll_here(key: str, block: str = "start") -> None:
 
 
 def follow_job(kind: str, preview_caption: str = "Live preview",
-               on_preview: Optional[Callable[[Image.Image], None]] = None) -> Optional[Job]:
+               on_preview: Optional[Callable[[Image.Image], None]] = None, sticky: bool = False) -> Optional[Job]:
     """While this session's ``kind`` job is active, show it; return it once it has ended.
-    ``on_preview(picture)`` shows the live preview somewhere else than under the bar.
+    ``on_preview(picture)`` shows the live preview somewhere else than under the bar; ``sticky``:
+    the panel stays in view at the bottom of the window.
 
     Returns None when there is no job, or the finished job exactly once (then forgets it).
     """
@@ -96,15 +97,34 @@ def follow_job(kind: str, preview_caption: str = "Live preview",
     if job is None:
         return None
     if job.active:
-        _watch(job, preview_caption, on_preview)
+        _watch(job, preview_caption, on_preview, sticky)
     st.session_state.pop(f"job:{kind}", None)
     return job
 
 
-def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.Image], None]] = None) -> None:
+# The job panel sticks to the bottom of the window while its place in the page is below it, so
+# progress and live preview stay in view however long the settings above are (a scroll alone
+# was not enough: it ran before the picture had its height, or a rerun moved the page).
+PANEL_CLASS = "st-key-dl-job-"
+PANEL_CSS = """<style>
+div:has(> [class*="%(cls)s"]) { position: sticky; bottom: 0; z-index: 50; }
+[class*="%(cls)s"] { background: %(bg)s; box-shadow: 0 -4px 16px rgba(30, 27, 46, .14); }
+[class*="%(cls)s"] [data-testid="stImage"] img { max-height: 52vh; object-fit: contain; }
+</style>"""
+
+
+def _panel_css() -> str:
+    background = st.get_option("theme.backgroundColor") or "white"
+    return PANEL_CSS % {"cls": PANEL_CLASS, "bg": background}
+
+
+def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.Image], None]] = None,
+           sticky: bool = False) -> None:
     queue = job_queue()
+    if sticky:
+        st.html(_panel_css())
     panel = st.empty()
-    with panel.container(border=True):
+    with panel.container(border=True, key=f"dl-job-{job.kind}" if sticky else None):
         # Until its first picture was shown (even across reruns), a job just started brings itself into view.
         just_started = st.session_state.get("_scroll_to_job") == job.kind
         if just_started:
@@ -183,7 +203,7 @@ def keep_result(kind: str, result_key: str, preview_caption: str = "Live preview
     """Follow this session's ``kind`` job; when it ends, keep its result (anything but a picture) in
     session state under ``result_key`` and drop the results it ``replaces``, or show the last
     picture of a stopped job. Returns the kept result."""
-    finished = follow_job(kind, preview_caption)
+    finished = follow_job(kind, preview_caption, sticky=True)
     if finished is not None:
         made_with = st.session_state.pop(f"job:{kind}:made-with", {})
         outcome = report_outcome(finished)
