@@ -25,7 +25,7 @@ from . import persist
 HISTORY = "_history"
 OPEN = "_history_open"
 MAX_ENTRIES = 12
-MAX_PIXELS = 24_000_000  # before + after pictures of all entries together (about 72 MB of RGB)
+MAX_BYTES = 72_000_000  # all entries together: pictures as RGB (24 megapixels) plus the videos' MP4 bytes
 THUMB_SIDE = 96
 SHARE_PARAM = "recipe"
 
@@ -43,7 +43,9 @@ PAGES = {
     "style": PageInfo("app_pages/style_transfer.py", "style_transfer", "Style Transfer", "style"),
     "palette": PageInfo("app_pages/hybrid_palette.py", "hybrid_palette", "Hybrid Palette", "palette:"),
     "filter": PageInfo("app_pages/filter_gallery.py", "filter_gallery", "Filter Gallery", "gallery:"),
+    "motion": PageInfo("app_pages/motion.py", "motion", "Motion", "motion"),
 }
+KIND_PAGES = {"zoom": "motion", "video": "motion"}  # job kinds named otherwise than their page
 _ids = itertools.count(1)
 
 
@@ -54,6 +56,7 @@ class Entry:
     before: Optional[Image.Image]
     recipe: dict  # the engine's recipe plus "page", "label" and "settings" (the page's kept widgets)
     stopped: bool = False
+    video: Optional[bytes] = None  # a Motion result: its MP4 (``after`` is one frame of it)
     id: int = field(default_factory=lambda: next(_ids))
     made: float = field(default_factory=time.time)
     thumb: Image.Image = field(init=False)
@@ -63,8 +66,9 @@ class Entry:
         self.thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.LANCZOS)
 
     @property
-    def pixels(self) -> int:
-        return self.after.width * self.after.height + (self.before.width * self.before.height if self.before else 0)
+    def size_bytes(self) -> int:
+        pixels = self.after.width * self.after.height + (self.before.width * self.before.height if self.before else 0)
+        return 3 * pixels + len(self.video or b"")
 
     @property
     def title(self) -> str:
@@ -79,13 +83,15 @@ def entries() -> list[Entry]:
     return st.session_state.setdefault(HISTORY, [])
 
 
-def add(page: str, after: Image.Image, before: Optional[Image.Image], recipe: dict, stopped: bool = False) -> Entry:
-    """Keep a result; the oldest go once there are more than MAX_ENTRIES or MAX_PIXELS."""
-    entry = Entry(page, after, before, recipe, stopped)
+def add(page: str, after: Image.Image, before: Optional[Image.Image], recipe: dict, stopped: bool = False,
+        video: Optional[bytes] = None) -> Entry:
+    """Keep a result; the oldest go once there are more than MAX_ENTRIES or MAX_BYTES."""
+    entry = Entry(page, after, before, recipe, stopped, video)
     kept = entries()
     kept.insert(0, entry)
-    while len(kept) > 1 and (len(kept) > MAX_ENTRIES or sum(e.pixels for e in kept) > MAX_PIXELS):
-        kept.pop()
+    while len(kept) > 1 and (len(kept) > MAX_ENTRIES or sum(e.size_bytes for e in kept) > MAX_BYTES):
+        gone = kept.pop()
+        st.session_state.get("_history_thumbs", {}).pop(gone.id, None)
     return entry
 
 
@@ -149,17 +155,32 @@ def restorable(recipe: dict) -> bool:
     return recipe.get("page") in PAGES and isinstance(recipe.get("settings"), dict) and bool(recipe["settings"])
 
 
-def restore(recipe: dict, photo: Optional[Image.Image] = None) -> None:
+def restore(recipe: dict, photo: Optional[Image.Image] = None, via: str = "history") -> None:
     """Put a recipe's settings (and, when given, the photo it was made from) back into its page and
-    open it. Call from a button's on_click (before any widget of the next run exists)."""
+    open it. Call from a button's on_click (before any widget of the next run exists).
+
+    ``via`` says where the recipe came from ("history", "link" or "picture"): a link or a PNG
+    carries settings only, so a result made from the person's own photo says to upload it again."""
+    from .inputs import forget_photo_values, restored_photo_values
     page = PAGES[recipe["page"]]
-    extra = {}
+    st.session_state.pop(f"{page.prefix.rstrip(':')}:missing", None)  # a note from an earlier restore
     if photo is not None:
-        from .inputs import restored_photo_values
         extra = restored_photo_values(page.prefix, photo, recipe)
+        missing = []
+    else:
+        extra, missing = forget_photo_values(page.prefix, recipe, _CARRIER.get(via, "the link"))
     persist.request_restore(recipe["settings"], page.prefix, extra)
     st.session_state["_restore_goto"] = page.file
-    st.session_state["_restore_note"] = "The settings of that picture are back. Press the button to make it again."
+    if missing:
+        one = missing == ["photo"]
+        st.session_state["_restore_note"] = (f"Settings restored. Your own {' and '.join(missing)} "
+                                             f"{'was' if one else 'were'} not part of {_CARRIER.get(via, 'the link')}: "
+                                             f"upload {'it' if one else 'them'} again.")
+    else:
+        st.session_state["_restore_note"] = "The settings of that picture are back. Press the button to make it again."
+
+
+_CARRIER = {"link": "the link", "picture": "the picture's recipe", "history": "the history"}
 
 
 def restore_from_link() -> None:
@@ -172,7 +193,7 @@ def restore_from_link() -> None:
     if data is None:
         st.session_state["_restore_note"] = "That link's settings could not be read; here are the usual ones."
         return
-    restore(data)
+    restore(data, via="link")
 
 
 def goto_restored_page(current) -> None:
@@ -292,10 +313,18 @@ def _entry_dialog(entry: Entry) -> None:
     from .results import show_actions, show_picture
     picture, actions = st.columns([3, 2])
     with picture:
-        show_picture(entry.before, entry.after, key=f"history:{entry.id}")
+        if entry.video is not None:
+            st.video(entry.video, format="video/mp4", loop=True, autoplay=True, muted=True)
+        else:
+            show_picture(entry.before, entry.after, key=f"history:{entry.id}")
     with actions:
         st.markdown(f"**{entry.title}**")
-        show_actions(entry.after, entry.recipe, key=f"history:{entry.id}")
+        if entry.video is not None:
+            st.download_button("Download MP4", data=entry.video, file_name=filename(entry.recipe, "mp4"),
+                               mime="video/mp4", key=f"history:{entry.id}:mp4", icon=":material/movie:",
+                               type="primary")
+        else:
+            show_actions(entry.after, entry.recipe, key=f"history:{entry.id}")
         if restorable(entry.recipe):
             if st.button("Restore these settings", icon=":material/settings_backup_restore:",
                          key=f"history:restore:{entry.id}", on_click=restore, args=(entry.recipe, entry.before),

@@ -65,11 +65,15 @@ def _uploaded(key: str) -> Optional[LoadedImage]:
                                 help="JPEG, PNG, WebP, GIF, TIFF or BMP. Big photos are scaled down. "
                                      "A picture made by DreamLab can bring back its settings.")
     if uploaded is not None:
+        st.session_state.pop(f"{key}:missing", None)
         loaded = _decode(key, uploaded)
         if loaded is not None:
             st.session_state[f"{key}:kept"] = (uploaded.name, loaded)
             _offer_recipe(key, uploaded)
         return loaded
+    missing = st.session_state.get(f"{key}:missing")
+    if missing:  # settings came back from a link or a PNG, the photo could not
+        st.warning(missing, icon=":material/add_photo_alternate:")
     kept_photo = st.session_state.get(f"{key}:kept")
     if kept_photo and fresh:
         name, loaded = kept_photo
@@ -154,7 +158,7 @@ def cache_prefix(uploaded) -> str:
 def _restore_recipe(key: str, recipe: dict) -> None:
     from .history import restore
     _new_uploader(key)  # the PNG was a way to carry settings, not the photo to dream on
-    restore(recipe)
+    restore(recipe, via="picture")
 
 
 def _new_uploader(key: str) -> None:
@@ -171,3 +175,24 @@ def restored_photo_values(prefix: str, photo: Image.Image, recipe: dict) -> dict
         return {}
     _new_uploader(key)
     return {f"{key}:source": "Upload", f"{key}:kept": (RESTORED, LoadedImage(photo, []))}
+
+
+UPLOADED_SOURCES = ("Upload", "Camera")
+
+
+def forget_photo_values(prefix: str, recipe: dict, carrier: str) -> tuple[dict, list[str]]:
+    """For settings restored without their photo (a link or a PNG carries settings only): session
+    values that leave the page's photo picker empty with a plain note, instead of using an older
+    upload or a sample, and what the person has to give again ("photo", "paintings")."""
+    key = prefix.rstrip(":")
+    settings = recipe.get("settings", {})
+    missing, extra = [], {}
+    if settings.get(f"{key}:source") in UPLOADED_SOURCES:
+        _new_uploader(key)
+        missing.append("photo")
+        extra = {f"{key}:source": "Upload",
+                 f"{key}:missing": f"Your own photo was not part of {carrier}: upload it again "
+                                   "(the settings are back), then press the button."}
+    if any(k.endswith("painting-source") and v == "Upload" for k, v in settings.items()):
+        missing.append("paintings")
+    return extra, missing

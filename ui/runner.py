@@ -43,6 +43,7 @@ _scroll_here = st.components.v2.component("dreamlab_scroll_here", js=SCROLL_JS)
 def page_of(kind: str) -> Optional[str]:
     """The history's page for a job kind: 'palette-variations' -> 'palette'."""
     page = kind.split("-")[0].split(":")[0]
+    page = history.KIND_PAGES.get(page, page)
     return page if page in history.PAGES else None
 
 
@@ -236,6 +237,9 @@ def _with_settings(kind: str, result: Any, made_with: dict) -> Any:
     page = page_of(kind)
     if page and result.get("after") is not None:
         history.add(page, result["after"], result.get("before"), recipe)
+    elif page and result.get("mp4") is not None and result.get("last") is not None:  # a Motion video
+        history.add(page, result["last"], made_with.get("before"), recipe, stopped=bool(result.get("stopped")),
+                    video=result["mp4"])  # (before: the zoom's photo, so Restore brings it back too)
     return result
 
 

@@ -67,6 +67,9 @@ def show_animation(result: dict, name: str, key: str) -> None:
     if result["stopped"]:
         st.info(f"Stopped after {result['frames']} frames: here is the video of them.")
     st.video(result["mp4"], format="video/mp4", loop=True)
+    if result["recipe"].get("page"):  # the page, the preset and the seed in the name
+        from .history import filename
+        name = filename(result["recipe"], "mp4")[: -len(".mp4")]
     left, right = st.columns(2)
     left.download_button("Download MP4", data=result["mp4"], file_name=f"{name}.mp4", mime="video/mp4",
                          key=f"{key}:mp4", icon=":material/movie:", type="primary", width="stretch")

@@ -1,0 +1,42 @@
+"""The studio's restore paths through Streamlit's AppTest (no browser): a shared link brings back
+a result's settings, and says plainly when the person's own photo was not part of it."""
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from ui.history import share_token
+
+
+def open_link(settings: dict, page: str = "dream") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["recipe"] = share_token({"page": page, "settings": settings})
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_link_brings_back_the_settings_of_a_sample_photo():
+    at = open_link({"dream:source": "Sample", "dream:sample": "coffee.jpg", "dream:seed": 5,
+                    "dream:preset": "creatures"})
+    assert at.title[0].value == "Deep Dream"
+    assert at.number_input(key="dream:seed").value == 5
+    assert at.radio(key="dream:preset").value == "creatures"
+    assert at.selectbox(key="dream:sample").value == "coffee.jpg"
+    assert not at.warning
+
+
+def test_a_link_made_from_an_own_photo_asks_for_it_again_instead_of_using_a_sample():
+    at = open_link({"dream:source": "Upload", "dream:seed": 9})
+    assert at.number_input(key="dream:seed").value == 9
+    assert at.session_state["dream:source"] == "Upload"  # not silently a sample
+    notes = [w.value for w in at.warning]
+    assert any("Your own photo was not part of the link" in n and "upload it again" in n for n in notes), notes
+    assert "Using" not in " ".join(c.value for c in at.caption)  # no older upload stands in for it
+    assert any("Your own photo was not part of the link: upload it again" in t.value for t in at.toast)
+
+
+def test_a_link_made_from_own_paintings_says_so():
+    at = open_link({"style:source": "Sample", "style-painting-source": "Upload"}, page="style")
+    assert at.title[0].value == "Style Transfer"
+    assert at.session_state["style-painting-source"] == "Upload"
+    toasts = [t.value for t in at.toast]
+    assert any("Your own paintings were not part of the link: upload them again" in t for t in toasts), toasts
