@@ -195,7 +195,9 @@ def test_journey_gif_size_settings_round_trip_and_restore_from_history(page, app
         press_until(page, page.get_by_role("button", name="Keep this palette as a stop"),
                     page.get_by_text(f"Stop {1 if typed == 'block5:3' else 2}:"))
         wait_for_app(page)
-    press_until(page, page.get_by_role("button", name="Paint", exact=True), page.get_by_text("Your painting"))
+    press_until(page, page.get_by_role("button", name="Paint", exact=True),
+                page.get_by_role("button", name="Stop").or_(page.get_by_text("Your painting")).first)
+    page.get_by_text("Your painting").wait_for(timeout=180_000)  # a fresh worker loads the network first
     gif_button = page.get_by_role("button", name=re.compile(r"^Download GIF \(512 × 512 px, [\d.]+ [kM]B\)"))
     gif_button.wait_for(timeout=120_000)
     wait_for_app(page)
