@@ -192,3 +192,19 @@ def test_extra_large_is_shown_bigger_and_goes_to_the_history(fast_painting):
     assert recipe["size"] == 512 and recipe["settings"]["gallery:selected"] == ["lite0", "block1", 7]
     assert recipe["settings"]["gallery:layer:lite0"] == "block1"
     assert at.get("download_button")  # the full-size picture can be downloaded
+
+
+def test_restoring_a_large_filter_from_the_history_reopens_it(fast_painting):
+    at = gallery({"gallery:layer:lite0": "block2"})
+    pick(at, "block2", 9)  # no other test paints this one large
+    at.segmented_control(key="gallery:size").set_value("Extra large").run()
+    entry = at.session_state["_history"][0]
+    assert entry.recipe["page"] == "filter"
+    fresh = gallery({"gallery:layer:lite0": "block1"})  # another visit: what the history's Restore puts back
+    fresh.session_state["_restore_pending"] = entry.recipe["settings"]
+    fresh.session_state["_restore_goto"] = "app_pages/filter_gallery.py"
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    assert fresh.selectbox(key="gallery:layer:lite0").value == "block2"
+    assert fresh.subheader[0].value == "block2 · filter 9"
+    assert fresh.segmented_control(key="gallery:size").value == "Extra large"
