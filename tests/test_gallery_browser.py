@@ -21,8 +21,13 @@ def thumbnails(page, layer: str, state: str = "done"):
     return page.locator(f"img[data-layer='{layer}'][data-state='{state}']")
 
 
-def large_picture(page):
-    return page.locator(".st-key-gallery-enlarged [data-testid='stImage'] img").first
+def shown_width(page, natural_width: int) -> float:
+    """The on-screen width of the enlarged picture, once the finished one (of that many pixels) is loaded."""
+    wait_for_app(page)
+    picture = ".st-key-gallery-enlarged [data-testid='stImage'] img"
+    page.wait_for_function(f"() => {{ const i = document.querySelector(\"{picture}\"); return i && i.complete && "
+                           f"i.naturalWidth === {natural_width} && i.getBoundingClientRect().width > 0; }}")
+    return page.locator(picture).first.evaluate("i => i.getBoundingClientRect().width")
 
 
 def test_open_gallery_enlarge_a_filter_and_add_it_to_the_palette(page, app_url):
@@ -34,19 +39,14 @@ def test_open_gallery_enlarge_a_filter_and_add_it_to_the_palette(page, app_url):
     page.locator("button[data-channel='3']").click()
     panel = page.locator(".st-key-gallery-enlarged")
     panel.get_by_role("heading", name="block0 · filter 3").wait_for()
-    panel.get_by_text("Pushes the picture towards").wait_for(timeout=180_000)  # after the large painting
-    wait_for_app(page)
-    page.wait_for_function("() => document.querySelector(\".st-key-gallery-enlarged [data-testid='stImage'] img\")"
-                           ".naturalWidth === 320")
-    large_width = large_picture(page).evaluate("i => i.getBoundingClientRect().width")
-    assert panel.get_by_text("Filter 3 of block0, large: 320 px").count() == 1
+    panel.get_by_text("Filter 3 of block0, large: 320 px").wait_for(timeout=180_000)  # the finished picture
+    panel.get_by_text("Pushes the picture towards").wait_for()
+    large_width = shown_width(page, 320)
 
     # Extra large: painted at 512 px and shown bigger than Large, with its own download
     panel.get_by_role("radio", name="Extra large").click()
-    page.wait_for_function("() => document.querySelector(\".st-key-gallery-enlarged [data-testid='stImage'] img\")"
-                           "?.naturalWidth === 512", timeout=180_000)
-    wait_for_app(page)
-    assert large_picture(page).evaluate("i => i.getBoundingClientRect().width") > large_width * 1.3
+    panel.get_by_text("Filter 3 of block0, extra large: 512 px").wait_for(timeout=180_000)
+    assert shown_width(page, 512) > large_width * 1.3
     assert panel.get_by_role("button", name="Download PNG").count() == 1
 
     panel.get_by_role("button", name="Add to palette").click()
