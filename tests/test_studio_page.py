@@ -2,7 +2,7 @@
 a result's settings, and says plainly when the person's own photo was not part of it."""
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_page
 from ui.history import share_token
 
 
@@ -40,3 +40,19 @@ def test_a_link_made_from_own_paintings_says_so():
     assert at.session_state["style-painting-source"] == "Upload"
     toasts = [t.value for t in at.toast]
     assert any("Your own paintings were not part of the link: upload them again" in t for t in toasts), toasts
+
+
+def test_a_press_that_came_before_its_photo_is_not_lost():
+    """The browser can send a press before the rerun that brings a photo just chosen: the press is
+    kept for a few seconds and the job starts once the photo is there."""
+    at = open_page("deep_dream.py")
+    at.select_slider(key="dream:size").set_value("Small (fast)").run()
+    at.segmented_control(key="dream:source").set_value("Upload").run()
+    at.button(key="run-dream").click().run()
+    assert any("Choose a photo first" in w.value for w in at.warning)
+    assert "dream:result" not in at.session_state
+    at.segmented_control(key="dream:source").set_value("Sample").run()  # the photo arrives: no new press
+    assert not at.exception, at.exception
+    assert at.session_state["dream:result"]["after"].size == at.session_state["dream:result"]["before"].size
+    at.radio(key="dream:preset").set_value("creatures").run()
+    assert "run-dream:waiting" not in at.session_state  # one press, one job

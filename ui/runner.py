@@ -157,9 +157,10 @@ def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.
                 st.session_state.pop("_scroll_to_job", None)
             elif job.preview is not None and job.preview is not shown_preview:
                 preview.image(job.preview, caption=preview_caption, width=_preview_width(job.preview))
-                if just_started and shown_preview is None:  # the first picture: all of it in view
+                if just_started and shown_preview is None and not sticky:  # the first picture: all of it in view
                     with scroll_to_preview:
                         _scroll_here(key=f"scroll-preview-{job.kind}-{job.id}", data={"block": "end"})
+                if shown_preview is None:
                     st.session_state.pop("_scroll_to_job", None)
                 shown_preview = job.preview
             time.sleep(POLL_S)
@@ -188,15 +189,28 @@ def report_outcome(job: Job) -> Any:
     return None
 
 
+# A press that could not start its job yet (say the photo just chosen was still on its way to
+# the server: the browser sends the press before the upload's own rerun) is tried again on the
+# next runs for this long, so the click is not lost once the photo has arrived.
+PRESS_KEPT_S = 8.0
+
+
 def run_button(label: str, kind: str, make_fn: Callable[[], Union[JobSpec, JobFn, None]],
                estimate_s: float = 10.0, type: str = "primary", **button_args) -> None:
     """A button (primary unless ``type`` says otherwise) that starts the job ``make_fn()`` returns:
-    a JobSpec (None: nothing to start)."""
+    a JobSpec (None: nothing to start, after a message to the user)."""
     # Not disabled while busy: a second press just finds the job already running (see JobQueue.submit).
-    if st.button(label, type=type, key=f"run-{kind}", **button_args):
+    pressed = st.button(label, type=type, key=f"run-{kind}", **button_args)
+    waiting_since = st.session_state.get(f"run-{kind}:waiting")
+    if pressed or (waiting_since is not None and time.monotonic() - waiting_since < PRESS_KEPT_S):
         fn = make_fn()
         if fn is not None:
+            st.session_state.pop(f"run-{kind}:waiting", None)
             start_job(kind, fn, estimate_s)
+        elif pressed:
+            st.session_state[f"run-{kind}:waiting"] = time.monotonic()
+    elif waiting_since is not None:
+        st.session_state.pop(f"run-{kind}:waiting", None)
 
 
 def keep_result(kind: str, result_key: str, preview_caption: str = "Live preview",
@@ -206,6 +220,8 @@ def keep_result(kind: str, result_key: str, preview_caption: str = "Live preview
     picture of a stopped job. Returns the kept result."""
     finished = follow_job(kind, preview_caption, sticky=True)
     if finished is not None:
+        with st.container():  # the panel stuck to the window's bottom is gone: show where the result is
+            _scroll_here(key=f"scroll-result-{kind}-{finished.id}")
         made_with = st.session_state.pop(f"job:{kind}:made-with", {})
         outcome = report_outcome(finished)
         if isinstance(outcome, Image.Image):
