@@ -105,7 +105,7 @@ def test_history_keeps_the_last_results_and_restores_one(page, app_url):
     dream(page)
     page.wait_for_timeout(1500)  # the page scrolls to the result once the job panel is gone
     top = page.locator(".dl-compare").first.bounding_box()
-    assert top is not None and 0 <= top["y"] < 500, top  # the new picture is in the window, not below it
+    assert top is not None and 0 <= top["y"] < 600, top  # the new picture is in the window, not below it
     choose(page, "Soft strokes")
     dream(page)
     thumbs = history_buttons(page)

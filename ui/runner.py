@@ -29,8 +29,11 @@ export default function(component) {
   const anchor = root.host || parentElement;  // the component may live in a shadow root
   const panel = anchor.closest('[data-testid="stVerticalBlock"]') || anchor;
   const block = (component.data && component.data.block) || 'start';
+  const ifHidden = component.data && component.data.if_hidden;
   let tries = 0;
   const scroll = () => {
+    const top = panel.getBoundingClientRect().top;
+    if (ifHidden && top >= 0 && top < window.innerHeight / 2) return;  // in view: leave the page still
     panel.scrollIntoView({ block });
     if (++tries < 6) setTimeout(scroll, 250);  // again while the page above is still settling
   };
@@ -221,7 +224,7 @@ def keep_result(kind: str, result_key: str, preview_caption: str = "Live preview
     finished = follow_job(kind, preview_caption, sticky=True)
     if finished is not None:
         with st.container():  # the panel stuck to the window's bottom is gone: show where the result is
-            _scroll_here(key=f"scroll-result-{kind}-{finished.id}")
+            _scroll_here(key=f"scroll-result-{kind}-{finished.id}", data={"if_hidden": True})
         made_with = st.session_state.pop(f"job:{kind}:made-with", {})
         outcome = report_outcome(finished)
         if isinstance(outcome, Image.Image):
