@@ -28,9 +28,9 @@ def add_from_gallery(page, wanted: int = 2) -> int:
     """Open filters in the Filter Gallery and press "Add to palette"; how many were added (0 if the
     gallery page has no such button)."""
     nav(page, "Filter Gallery")
-    picks = page.get_by_role("button", name=re.compile(r"^#\d+$"))
+    picks = page.locator("button[data-channel]")  # the gallery grid's filters
     try:
-        picks.first.wait_for(timeout=150_000)  # thumbnails not precomputed are painted first
+        picks.first.wait_for(timeout=60_000)  # thumbnails not precomputed are painted first
     except PlaywrightTimeout:
         return 0
     added = 0
@@ -41,7 +41,7 @@ def add_from_gallery(page, wanted: int = 2) -> int:
             add.wait_for(timeout=90_000)
             wait_for_app(page)
             add.click()
-            page.get_by_text("is in your palette").wait_for(timeout=30_000)
+            page.get_by_text("is in your palette").first.wait_for(timeout=30_000)
         except PlaywrightTimeout:
             break
         wait_for_app(page)
