@@ -30,7 +30,7 @@ size_label = st.select_slider("Picture size", list(SIZES), value="Medium", **kep
                               help="Bigger pictures take longer: Medium dreams in a few seconds.")
 region = region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
 
-with st.expander("Advanced settings"):
+with st.expander("Advanced settings", key="dream:advanced:open", on_change="rerun", icon=":material/tune:"):
     model_name = model_picker("dream:model")
     # Knobs are kept per style and network: a new style starts from its own values, and going back
     # to a style finds its knobs as they were left.

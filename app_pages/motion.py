@@ -48,7 +48,7 @@ def zoom_section() -> None:
     size = ZOOM_SIZES[size_label]
     settings = ZoomSettings(legs=[layers], frames=st.slider("Frames", 6, 240, 36, **kept("motion:zoom:frames"),
                                                             help="12 frames make one second of video."))
-    with st.expander("Advanced settings"):
+    with st.expander("Advanced settings", key="motion:zoom:advanced:open", on_change="rerun", icon=":material/tune:"):
         model_name = model_picker("motion:zoom:model")
         settings.model = model_name
         own = f"motion:zoom:{preset}:{model_name}"
@@ -99,7 +99,7 @@ def video_section() -> None:
     model_name = st.session_state.get("motion:video:model", "lite0")
     preset, layers = style_and_layers("motion:video", model_name)
     settings = VideoSettings(layers=layers)
-    with st.expander("Advanced settings"):
+    with st.expander("Advanced settings", key="motion:video:advanced:open", on_change="rerun", icon=":material/tune:"):
         settings.model = model_picker("motion:video:model")
         own = f"motion:video:{preset}:{settings.model}"
         settings.layers = layer_picker(f"{own}:layers", settings.model, list(layers)) or layers

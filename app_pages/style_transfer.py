@@ -81,7 +81,7 @@ quality = st.radio("Quality", list(QUALITIES), index=1, horizontal=True, **kept(
                    captions=[f"{side} px" for side, _, _ in QUALITIES.values()])
 size, steps, scales = QUALITIES[quality]
 
-with st.expander("Advanced settings"):
+with st.expander("Advanced settings", key="style:advanced:open", on_change="rerun", icon=":material/tune:"):
     model_name = model_picker("style-model")
     settings = StyleSettings(model=model_name)
     c1, c2, c3 = st.columns(3)

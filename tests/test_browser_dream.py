@@ -80,3 +80,20 @@ def test_stop_ends_the_dream_and_keeps_where_it_got_to(page, app_url, tmp_path):
     page.locator(".st-key-stop-dream button").click()
     page.get_by_text("Stopped").first.wait_for(timeout=60_000)
     assert page.locator("text=Traceback").count() == 0
+
+
+def test_advanced_settings_stay_open_while_the_page_above_changes(page, app_url):
+    """An expander without a key is drawn anew, closed, when the widgets above it change."""
+    page.goto(f"{app_url}/deep_dream")
+    wait_for_app(page)
+    advanced = page.locator("details").filter(has_text="Advanced settings")
+    advanced.locator("summary").click()
+    page.wait_for_function("() => [...document.querySelectorAll('details')]"
+                           ".some(d => d.open && d.textContent.includes('Advanced settings'))")
+    page.get_by_role("radio", name="Upload").click()
+    page.locator("[data-testid='stFileUploaderDropzone']").wait_for()
+    wait_for_app(page)
+    page.get_by_role("radio", name="Sample").click()
+    page.locator("[data-testid='stImage']").first.wait_for()
+    wait_for_app(page)
+    assert advanced.evaluate("d => d.open")

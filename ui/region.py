@@ -199,7 +199,8 @@ def _quick_start(state: _State, display: Image.Image, kind: str) -> None:
 
 def region_picker(key: str, photo: Optional[Image.Image], help_text: str = "") -> Optional[Region]:
     """An optional "Paint a region" expander over ``photo``; returns the region (None: everywhere)."""
-    with st.expander("Paint a region (optional)", icon=":material/format_paint:"):
+    with st.expander("Paint a region (optional)", key=f"{key}:open", on_change="rerun",
+                     icon=":material/format_paint:"):
         if photo is None:
             st.caption("Choose a photo first; then you can paint where the effect should go.")
             return None
