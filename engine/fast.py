@@ -8,7 +8,7 @@
 * channels-last memory layout on the CPU and CUDA (oneDNN and cuDNN run convolutions about twice
   as fast that way; Apple's MPS keeps the default layout);
 * reduced precision where the hardware computes it natively: bfloat16 on CPUs with AVX-512 BF16 or
-  AMX (for pictures of at least 256x256 pixels: smaller ones are faster in float32), bfloat16 on
+  AMX (for pictures of at least 320x320 pixels: smaller ones are faster in float32), bfloat16 on
   CUDA GPUs that have it, float16 on older ones. Elsewhere (other CPUs, MPS) everything stays
   float32. Activations handed out are float32 whatever ran inside.
 
@@ -28,9 +28,10 @@ import torch
 from torch import nn
 
 PRECISIONS = {"float": None, "bfloat16": torch.bfloat16, "float16": torch.float16}
-# Below about 256x256 pixels a CPU computes Lite0's forward+backward faster in float32: the cost
-# of converting to bfloat16 outweighs its faster convolutions (``benchmarks/bench_precision.py``).
-CPU_REDUCED_MIN_PIXELS = 256 * 256
+# Below about 320x320 pixels a CPU computes Lite0's forward+backward faster in float32: the cost
+# of converting to bfloat16 outweighs its faster convolutions (``benchmarks/bench_precision.py``:
+# bfloat16 1.07-1.13x float32's time at 256x256, 0.94-1.02x at 384x288, 0.42-0.45x at 1024x768).
+CPU_REDUCED_MIN_PIXELS = 320 * 320
 # Pairs (convolution, batch norm) that follow each other inside a module's forward, by attribute
 # name: EfficientNet-Lite's blocks and torchvision's BasicConv2d (GoogLeNet).
 CONV_BN_PAIRS = (("_expand_conv", "_bn0"), ("_depthwise_conv", "_bn1"), ("_project_conv", "_bn2"),
