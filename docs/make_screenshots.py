@@ -38,6 +38,10 @@ def shoot(page, url: str, path: str, name: str, button: str | None, done_selecto
         page.get_by_role("button", name=button, exact=True).first.click()
         page.locator(done_selector).first.wait_for(timeout=300_000)
         wait_idle(page)
+    # The page scrolls a new result into view; the README shows each page from its top.
+    page.evaluate("() => document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stAppScrollToBottomContainer\"]')"
+                  ".forEach(e => e.scrollTo(0, 0))")
+    page.wait_for_timeout(300)
     page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
     print(OUT / f"{name}.png")
 
@@ -51,7 +55,7 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 2000})
+            page = browser.new_page(viewport={"width": 1280, "height": 2300})
             page.set_default_timeout(120_000)
             shoot(page, url, "", "home", None, None)
             shoot(page, url, "deep_dream", "deep_dream", "Dream", ".dl-compare")
