@@ -56,3 +56,11 @@ def test_a_press_that_came_before_its_photo_is_not_lost():
     assert at.session_state["dream:result"]["after"].size == at.session_state["dream:result"]["before"].size
     at.radio(key="dream:preset").set_value("creatures").run()
     assert "run-dream:waiting" not in at.session_state  # one press, one job
+
+
+def test_a_job_past_its_last_step_says_it_is_finishing():
+    from engine.progress import Progress
+    from ui.runner import working_text
+    assert working_text(None) == "**Starting…**"
+    assert "octave 2 of 4, step 3 of 10" in working_text(Progress("octave", 1, 4, 3, 10, 0.4))
+    assert "Almost done" in working_text(Progress("palette", 2, 3, 40, 40, 1.0))

@@ -18,6 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from jobs.queue import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn, job_queue
 from jobs.spec import JobSpec
+from engine.progress import Progress
 
 from . import history, persist
 
@@ -147,7 +148,7 @@ def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.
                 status.info("Stopping after the current step…")
             elif job.state == RUNNING:
                 p = job.progress
-                status.write(f"**Working:** {p.describe()}" if p else "**Starting…**")
+                status.write(working_text(p))
                 bar.progress(p.fraction if p else 0.0)
             else:
                 place = queue.position(job)
@@ -168,6 +169,16 @@ def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.
                 shown_preview = job.preview
             time.sleep(POLL_S)
     panel.empty()
+
+
+def working_text(p: Optional[Progress]) -> str:
+    """What a running job is doing, in words. After the last step a job may still encode a video
+    or a GIF, or name what the picture shows: seconds in which the bar stands full."""
+    if p is None:
+        return "**Starting…**"
+    if p.fraction >= 1.0:
+        return "**Almost done:** putting the result together (a video or a GIF takes a few seconds)…"
+    return f"**Working:** {p.describe()}"
 
 
 def _preview_width(picture) -> int:
