@@ -41,7 +41,7 @@ PALETTE_PAGE = Path(__file__).resolve().parent.parent / "app_pages" / "hybrid_pa
 
 
 def enlarged_filter(model: str, layer: str, channel: int) -> None:
-    persist.kept(SELECTED)  # the filter shown large travels with the page's settings (history, links)
+    persist.register(SELECTED)  # the filter shown large travels with the page's settings (history, links)
     with st.container(border=True, key="gallery-enlarged"):
         head, close = st.columns([6, 1], vertical_alignment="center")
         head.subheader(f"{layer} · filter {channel}")

@@ -16,14 +16,14 @@ from engine.models import MODELS, get_spec
 from engine.palette import MAX_FILTERS
 
 from .journey import STOPS
-from .persist import kept
+from . import persist
 from .state import palette
 
 PALETTE_SETTING = "palette:filters"
 _WRITTEN = "_palette:filters-written"  # what this page wrote last: anything else was restored
 WEIGHT_KEY = "palette:weight"
 
-kept(PALETTE_SETTING)  # only to be part of the page's settings snapshot: it is no widget
+persist.register(PALETTE_SETTING)  # part of the page's settings snapshot: it is no widget
 
 
 def take_restored_palette() -> None:

@@ -7,7 +7,8 @@ result can take a snapshot of its page's settings.
 
 ``request_restore`` does the same with a result's settings (from the history, a DreamLab PNG or
 a shared link): they are written into the widget keys at the start of the next run, before any
-widget exists, and the page is opened.
+widget exists, and the page is opened. Settings that are no widget (the palette, the filter
+shown large) are ``register``-ed instead.
 """
 from __future__ import annotations
 
@@ -17,14 +18,20 @@ import streamlit as st
 
 PENDING = "_restore_pending"
 JSON_TYPES = (str, int, float, bool, type(None))
-_KEYS: set[str] = set()  # widget keys pages asked to keep (static strings; the same for every session)
+_KEYS: set[str] = set()  # keys of a page's settings (static strings; the same for every session)
 
 
 def kept(key: str) -> dict[str, Any]:
     """Widget arguments that keep its value for the whole session (Streamlit's own
     ``persist_state="session"``) and register it for snapshots: ``st.slider(..., **kept("dream:steps"))``."""
-    _KEYS.add(key)
+    register(key)
     return {"key": key, "persist_state": "session"}
+
+
+def register(key: str) -> None:
+    """A setting that is no widget (kept in session state by the page itself) but travels with the
+    page's settings: history snapshots, PNG recipes, share links."""
+    _KEYS.add(key)
 
 
 def carry_over() -> None:
