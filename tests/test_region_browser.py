@@ -4,6 +4,7 @@ import re
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from engine.images import read_recipe
 from engine.region import region_from_recipe
@@ -17,6 +18,15 @@ def open_painter(page, app_url, photo):
     wait_for_app(page)
     page.get_by_role("radio", name="Upload").click()
     upload(page, photo)
+    open_region_expander(page)
+    stage = page.locator(".dl-region .dl-stage")
+    picture = page.locator(".dl-region img").element_handle()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture)
+    stage.wait_for()
+    return stage
+
+
+def open_region_expander(page) -> None:
     expander = page.locator("details").filter(has_text="Paint a region (optional)")
     for _ in range(3):  # a click while the page re-runs can be lost
         wait_for_app(page)
@@ -24,14 +34,9 @@ def open_painter(page, app_url, photo):
             expander.locator("summary").click()
         try:
             page.locator(".dl-region .dl-tools").wait_for(timeout=10_000)
-            break
+            return
         except Exception:
             continue
-    stage = page.locator(".dl-region .dl-stage")
-    picture = page.locator(".dl-region img").element_handle()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture)
-    stage.wait_for()
-    return stage
 
 
 def paint_stroke(page, stage, points):
@@ -104,3 +109,29 @@ def test_quick_start_invert_erase_and_clear(page, app_url, tmp_path):
     page.get_by_role("button", name="Clear").click()
     page.get_by_text("Nothing painted: the whole photo changes.").wait_for()
     assert page.locator("text=Traceback").count() == 0
+
+
+def test_a_painted_region_is_still_there_after_visiting_another_page(page, app_url, tmp_path):
+    photo = tmp_path / "meadow.png"
+    gradient_picture(320, 240, seed=7).save(photo)
+    stage = open_painter(page, app_url, photo)
+    page.get_by_role("slider", name="Brush size").fill("120")
+    for y in (0.2, 0.5, 0.8):
+        paint_stroke(page, stage, [(0.05, y), (0.4, y)])
+    page.get_by_role("slider", name="Soft edge").press("Home")  # "None"
+    page.wait_for_timeout(1000)  # every stroke re-runs the page: read the caption once they are all in
+    wait_for_app(page)
+    painted = coverage(page)
+
+    for name in ("Style Transfer", "Deep Dream"):
+        page.locator("[data-testid='stSidebarNav']").get_by_text(name, exact=True).click()
+        page.locator("h1", has_text=name).wait_for()
+        wait_for_app(page)
+    open_region_expander(page)
+    wait_for_app(page)
+    assert abs(coverage(page) - painted) <= 1  # the strokes, not an empty canvas or the quick start
+    expect(page.get_by_role("slider", name="Soft edge")).to_have_attribute("aria-valuetext", "None")
+    canvas = page.locator(".dl-region canvas").element_handle()
+    page.wait_for_function("c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                           " for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; }",
+                           arg=canvas)  # the canvas shows them too

@@ -64,3 +64,31 @@ def test_a_job_past_its_last_step_says_it_is_finishing():
     assert working_text(None) == "**Starting…**"
     assert "octave 2 of 4, step 3 of 10" in working_text(Progress("octave", 1, 4, 3, 10, 0.4))
     assert "Almost done" in working_text(Progress("palette", 2, 3, 40, 40, 1.0))
+
+
+def test_an_uploaded_photo_stays_after_a_page_round_trip_and_the_next_change():
+    """Coming back showed the photo once; the first change after that (any re-run) lost it."""
+    import io
+
+    from tests.conftest import gradient_picture
+    photo = io.BytesIO()
+    gradient_picture(96, 64, seed=1).save(photo, format="PNG")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("app_pages/deep_dream.py").run()
+    at.segmented_control(key="dream:source").set_value("Upload").run()
+    at.file_uploader(key="dream:upload:0").set_value(("holiday.png", photo.getvalue(), "image/png")).run()
+    assert not at.exception, at.exception
+    at.switch_page("app_pages/style_transfer.py").run()
+    at.switch_page("app_pages/deep_dream.py").run()
+
+    def using_the_upload() -> bool:
+        return any("Using **holiday.png** from before" in c.value for c in at.caption)
+
+    assert using_the_upload()
+    at.radio(key="dream:preset").set_value("creatures").run()
+    assert using_the_upload()
+    assert not any("Choose a photo first" in w.value for w in at.warning)
+    uploader = at.file_uploader(key="dream:upload:0")
+    uploader.set_value(("beach.png", photo.getvalue(), "image/png")).run()
+    at.file_uploader(key="dream:upload:0").set_value(None).run()  # removed by the person
+    assert not using_the_upload() and not any("beach.png" in c.value for c in at.caption)

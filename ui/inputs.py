@@ -60,11 +60,14 @@ def _uploader_key(key: str) -> str:
 
 def _uploaded(key: str) -> Optional[LoadedImage]:
     uploader_key = _uploader_key(key)
-    fresh = uploader_key not in st.session_state  # not drawn last run: the page was left, or restored
+    had_file = f"{key}:had-file"  # the uploader held a file since the page was (re)opened
+    if uploader_key not in st.session_state:  # not drawn last run: the page was left, or restored
+        st.session_state[had_file] = False
     uploaded = st.file_uploader("Choose a photo", type=UPLOAD_TYPES, key=uploader_key,
                                 help="JPEG, PNG, WebP, GIF, TIFF or BMP. Big photos are scaled down. "
                                      "A picture made by DreamLab can bring back its settings.")
     if uploaded is not None:
+        st.session_state[had_file] = True
         st.session_state.pop(f"{key}:missing", None)
         loaded = _decode(key, uploaded)
         if loaded is not None:
@@ -75,11 +78,12 @@ def _uploaded(key: str) -> Optional[LoadedImage]:
     if missing:  # settings came back from a link or a PNG, the photo could not
         st.warning(missing, icon=":material/add_photo_alternate:")
     kept_photo = st.session_state.get(f"{key}:kept")
-    if kept_photo and fresh:
+    if kept_photo and not st.session_state.get(had_file):
         name, loaded = kept_photo
         st.caption(f"Using **{name}** from before. Choose a file to use another.")
         return loaded
     st.session_state.pop(f"{key}:kept", None)  # the user removed the file
+    st.session_state[had_file] = False
     return None
 
 

@@ -19,6 +19,7 @@ from PIL import Image
 from engine.region import AUTO_KINDS, MAX_SIDE, Region, auto_region
 
 from .compare import png_data_url
+from .persist import kept
 
 TINT = (255, 64, 129)  # the colour the painted region is shown in
 FEATHERS = {"None": 0.0, "A little": 0.02, "Soft": 0.05, "Very soft": 0.1}
@@ -230,7 +231,7 @@ def _painter_panel(key: str, photo: Image.Image, help_text: str) -> Optional[Reg
         "mask": state["start"], "revision": state["revision"], "tint": list(TINT),
         "feather": FEATHERS[st.session_state.get(f"{key}:feather", "Soft")]},
         default={"mask": None}, on_mask_change=lambda: None)
-    feather = st.select_slider("Soft edge", list(FEATHERS), value="Soft", key=f"{key}:feather",
+    feather = st.select_slider("Soft edge", list(FEATHERS), value="Soft", **kept(f"{key}:feather"),
                                help="How gently the effect fades out at the region's edge.")
     painted = _current_mask(result, state)
     region = Region.from_mask(painted, FEATHERS[feather]) if painted is not None else None
@@ -242,10 +243,13 @@ def _painter_panel(key: str, photo: Image.Image, help_text: str) -> Optional[Reg
 
 
 def _current_mask(result, state: _State) -> Optional[np.ndarray]:
+    """The browser's latest mask. It also becomes what the canvas starts from, so coming back to
+    the page (a new canvas) shows the strokes, not only the quick start. The canvas redraws its
+    start only when the revision changes, so painting on is never interrupted."""
     sent = getattr(result, "mask", None)
-    if isinstance(sent, dict) and sent.get("revision") == state["revision"]:
-        return mask_from_data_url(sent.get("png"))
-    return mask_from_data_url(state["start"])  # the browser has not answered yet
+    if isinstance(sent, dict) and sent.get("revision") == state["revision"] and sent.get("png"):
+        state["start"] = sent["png"]
+    return mask_from_data_url(state["start"])  # until the browser answers: the mask it was sent
 
 
 def outside_painting_picker(key: str, choices: dict[str, str],
