@@ -50,8 +50,9 @@ def cpu_has_native_bf16() -> bool:
 
 def reduced_dtype(device: torch.device) -> Optional[torch.dtype]:
     """The autocast dtype for ``device``, or None for float32."""
-    if _forced():
-        return PRECISIONS[os.environ["DREAMLAB_PRECISION"].strip().lower()]
+    forced = _forced()
+    if forced:
+        return PRECISIONS[forced]
     if device.type == "cpu":
         return torch.bfloat16 if cpu_has_native_bf16() else None
     if device.type == "cuda":
@@ -100,8 +101,10 @@ def _worth_reducing(device: torch.device, pixels: Optional[int]) -> bool:
     return pixels >= CPU_REDUCED_MIN_PIXELS
 
 
-def _forced() -> bool:
-    return os.environ.get("DREAMLAB_PRECISION", "auto").strip().lower() in PRECISIONS
+def _forced() -> Optional[str]:
+    """The precision ``DREAMLAB_PRECISION`` asks for ("float", "bfloat16", "float16"), or None."""
+    name = os.environ.get("DREAMLAB_PRECISION", "auto").strip().lower()
+    return name if name in PRECISIONS else None
 
 
 def fold_batchnorm(model: nn.Module) -> int:

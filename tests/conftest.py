@@ -200,6 +200,15 @@ def upload(page, path, uploader_index: int = 0, attempts: int = 3) -> None:
     raise AssertionError(f"the app never received {path}")
 
 
+def open_dream_with_upload(page, app_url, photo) -> None:
+    """The Deep Dream page with ``photo`` uploaded and shown."""
+    page.goto(f"{app_url}/deep_dream")
+    wait_for_app(page)
+    page.get_by_role("radio", name="Upload").click()
+    upload(page, photo)
+    page.locator("[data-testid='stImage']").first.wait_for()
+
+
 def press_until(page, button, shown, attempts: int = 3) -> None:
     """Click ``button`` until ``shown`` appears: a click that lands while the page re-runs can be lost."""
     for _ in range(attempts):

@@ -3,25 +3,16 @@ import pytest
 from PIL import Image
 
 from engine.images import read_recipe
-from tests.conftest import gradient_picture, upload, wait_for_app
+from tests.conftest import gradient_picture, open_dream_with_upload, upload, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-
-def open_with_upload(page, app_url, photo):
-    """The Deep Dream page with ``photo`` uploaded and shown."""
-    page.goto(f"{app_url}/deep_dream")
-    wait_for_app(page)
-    page.get_by_role("radio", name="Upload").click()
-    upload(page, photo)
-    page.locator("[data-testid='stImage']").first.wait_for()
 
 
 def test_upload_dream_slider_and_download(page, app_url, tmp_path):
     photo = tmp_path / "holiday.jpg"
     gradient_picture(320, 240, seed=5).save(photo, quality=92)
 
-    open_with_upload(page, app_url, photo)
+    open_dream_with_upload(page, app_url, photo)
     page.get_by_role("button", name="Dream", exact=True).click()
 
     page.get_by_text("Your dream").wait_for(timeout=120_000)
@@ -71,7 +62,7 @@ def test_a_decompression_bomb_after_a_result_gets_a_message_and_keeps_the_result
 def test_stop_ends_the_dream_and_keeps_where_it_got_to(page, app_url, tmp_path):
     big = tmp_path / "big.jpg"
     gradient_picture(1600, 1200, seed=2).save(big, quality=90)
-    open_with_upload(page, app_url, big)
+    open_dream_with_upload(page, app_url, big)
     page.get_by_role("slider", name="Picture size").press("End")  # "Full size (slow)"
     wait_for_app(page)
     # One press: a press that came before the photo's own rerun is kept by the app (ui/runner.run_button).

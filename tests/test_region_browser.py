@@ -8,16 +8,13 @@ from playwright.sync_api import expect
 
 from engine.images import read_recipe
 from engine.region import region_from_recipe
-from tests.conftest import gradient_picture, upload, wait_for_app
+from tests.conftest import gradient_picture, open_dream_with_upload, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 
 def open_painter(page, app_url, photo):
-    page.goto(f"{app_url}/deep_dream")
-    wait_for_app(page)
-    page.get_by_role("radio", name="Upload").click()
-    upload(page, photo)
+    open_dream_with_upload(page, app_url, photo)
     open_region_expander(page)
     stage = page.locator(".dl-region .dl-stage")
     picture = page.locator(".dl-region img").element_handle()
