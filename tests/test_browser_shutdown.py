@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, _free_port, gradient_picture
-from tests.test_browser_dream import open_with_upload
+from tests.conftest import ROOT, _free_port, gradient_picture, open_dream_with_upload
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +63,7 @@ def test_the_server_shuts_down_cleanly_with_a_job_running(page, own_server, tmp_
     proc, url, log = own_server
     big = tmp_path / "big.jpg"
     gradient_picture(1600, 1200, seed=3).save(big, quality=90)
-    open_with_upload(page, url, big)
+    open_dream_with_upload(page, url, big)
     page.get_by_role("slider", name="Picture size").press("End")  # "Full size (slow)": a long job
     page.get_by_role("button", name="Dream").click()
     page.get_by_text("Working:").wait_for(timeout=90_000)
