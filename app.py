@@ -3,10 +3,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from jobs.queue import job_queue
+from dreamlab.jobs.queue import job_queue
 
 HERE = Path(__file__).resolve().parent  # page paths from this file, so another entrypoint can run it
-from ui import history
+from dreamlab.studio import history
 
 st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout="centered")
 

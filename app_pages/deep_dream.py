@@ -1,16 +1,16 @@
 import streamlit as st
 
-from engine.dream import DreamSettings
-from engine.images import ImageError, load_image
-from engine.models import get_spec
-from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
-from ui.inputs import UPLOAD_TYPES, image_input, missing_photo_message, shrink_to
-from jobs.spec import JobSpec
-from ui.models import model_picker, model_ready
-from ui.persist import kept
-from ui.region import region_picker
-from ui.results import classes_table, show_result
-from ui.runner import describe_job, keep_result, run_button
+from engine.dreaming.dream import DreamSettings
+from engine.images.pictures import ImageError, load_image
+from engine.network.models import get_spec
+from engine.dreaming.presets import DEFAULT_PRESET, PRESETS, preset_settings
+from dreamlab.studio.inputs import UPLOAD_TYPES, image_input, missing_photo_message, shrink_to
+from dreamlab.jobs.spec import JobSpec
+from dreamlab.studio.models import model_picker, model_ready
+from dreamlab.studio.persist import kept
+from dreamlab.studio.region import region_picker
+from dreamlab.studio.results import classes_table, show_result
+from dreamlab.studio.runner import describe_job, keep_result, run_button
 
 KIND = "dream"
 RESULT = "dream:result"

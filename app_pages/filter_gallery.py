@@ -1,8 +1,8 @@
 import streamlit as st
 
-from ui.gallery import VIEW_KEY, VIEWS, compare_layers, one_layer
-from ui.models import model_picker
-from ui.persist import kept
+from dreamlab.studio.gallery import VIEW_KEY, VIEWS, compare_layers, one_layer
+from dreamlab.studio.models import model_picker
+from dreamlab.studio.persist import kept
 
 st.title("Filter Gallery")
 st.write("Every layer of the network has filters, each looking for one thing. Starting from noise, DreamLab "

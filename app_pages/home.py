@@ -3,8 +3,8 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image
 
-from ui.compare import before_after
-from ui.inputs import SAMPLES_DIR
+from dreamlab.studio.compare import before_after
+from dreamlab.studio.inputs import SAMPLES_DIR
 
 PAGES_DIR = Path(__file__).resolve().parent  # absolute, so links work from any entrypoint
 ASSETS = PAGES_DIR.parent / "assets"

@@ -1,17 +1,17 @@
 import streamlit as st
 
-from engine.models import get_spec
-from engine.palette import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, as_palette, check_palette, photo_schedule
-from ui.journey import journey_stops
-from jobs.spec import JobSpec
-from ui.models import model_picker, model_ready
-from ui.palette_editor import MODEL_KEY, palette_editor
-from ui.palette_results import pick_variation, show_painting
-from ui.palette_settings import remember_palette, take_restored_palette
-from ui.palette_start import start_picker
-from ui.persist import kept
-from ui.region import region_picker
-from ui.runner import describe_job, keep_result, run_button
+from engine.network.models import get_spec
+from engine.dreaming.palette import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, as_palette, check_palette, photo_schedule
+from dreamlab.studio.journey import journey_stops
+from dreamlab.jobs.spec import JobSpec
+from dreamlab.studio.models import model_picker, model_ready
+from dreamlab.studio.palette_editor import MODEL_KEY, palette_editor
+from dreamlab.studio.palette_results import pick_variation, show_painting
+from dreamlab.studio.palette_settings import remember_palette, take_restored_palette
+from dreamlab.studio.palette_start import start_picker
+from dreamlab.studio.persist import kept
+from dreamlab.studio.region import region_picker
+from dreamlab.studio.runner import describe_job, keep_result, run_button
 
 KIND, VARIATIONS_KIND = "palette", "palette-variations"
 RESULT, VARIATIONS = "palette:result", "palette:variations"

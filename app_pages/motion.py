@@ -1,16 +1,16 @@
 import streamlit as st
 from PIL import Image
 
-from engine.images import fit_side
-from engine.models import get_spec
-from engine.motion import VideoSettings, ZoomSettings, video_work, zoom_work
-from engine.presets import DEFAULT_PRESET, PRESETS, preset_settings
-from ui.inputs import image_input
-from ui.persist import kept
-from jobs.spec import JobSpec
-from ui.models import model_picker, model_ready
-from ui.runner import describe_job, keep_result, run_button
-from ui.video import clip_input, show_animation, show_estimate
+from engine.images.pictures import fit_side
+from engine.network.models import get_spec
+from engine.motion.animate import VideoSettings, ZoomSettings, video_work, zoom_work
+from engine.dreaming.presets import DEFAULT_PRESET, PRESETS, preset_settings
+from dreamlab.studio.inputs import image_input
+from dreamlab.studio.persist import kept
+from dreamlab.jobs.spec import JobSpec
+from dreamlab.studio.models import model_picker, model_ready
+from dreamlab.studio.runner import describe_job, keep_result, run_button
+from dreamlab.studio.video import clip_input, show_animation, show_estimate
 
 ZOOM, VIDEO = "zoom", "video"  # job kinds; every kept setting of this page starts with "motion"
 ZOOM_SIZES = {"Small (fast)": 384, "Medium": 512, "Large (slow)": 768}

@@ -1,16 +1,16 @@
 import streamlit as st
 from PIL import Image
 
-from engine.images import ImageError, load_image
-from engine.models import get_spec
-from engine.style import BUILTIN_STYLES, QUALITIES, StyleSettings, builtin_style_path
-from ui.inputs import UPLOAD_TYPES, image_input, missing_photo_message
-from jobs.spec import JobSpec
-from ui.models import model_picker, model_ready
-from ui.persist import kept
-from ui.region import outside_painting_picker, region_picker
-from ui.results import show_result
-from ui.runner import describe_job, keep_result, run_button
+from engine.images.pictures import ImageError, load_image
+from engine.network.models import get_spec
+from engine.style.transfer import BUILTIN_STYLES, QUALITIES, StyleSettings, builtin_style_path
+from dreamlab.studio.inputs import UPLOAD_TYPES, image_input, missing_photo_message
+from dreamlab.jobs.spec import JobSpec
+from dreamlab.studio.models import model_picker, model_ready
+from dreamlab.studio.persist import kept
+from dreamlab.studio.region import outside_painting_picker, region_picker
+from dreamlab.studio.results import show_result
+from dreamlab.studio.runner import describe_job, keep_result, run_button
 
 KIND = "style"
 RESULT = "style:result"

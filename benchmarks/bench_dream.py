@@ -18,10 +18,10 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from engine.dream import deep_dream, dream_objective, octave_sizes
-from engine.images import resize, to_tensor
-from engine.models import load_model
-from engine.presets import preset_settings
+from engine.dreaming.dream import deep_dream, dream_objective, octave_sizes
+from engine.images.pictures import resize, to_tensor
+from engine.network.models import load_model
+from engine.dreaming.presets import preset_settings
 
 SAMPLE = Path(__file__).resolve().parent.parent / "assets" / "samples" / "cat.jpg"
 

@@ -31,9 +31,9 @@ def load() -> str:
 def speed(args) -> None:
     import torch
 
-    from engine.filters import visualize_filters
-    from engine.gallery import GallerySettings
-    from engine.models import load_model
+    from engine.dreaming.filters import visualize_filters
+    from engine.dreaming.gallery import GallerySettings
+    from engine.network.models import load_model
 
     if args.threads:
         torch.set_num_threads(args.threads)

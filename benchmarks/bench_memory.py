@@ -58,9 +58,9 @@ def child(args) -> None:
     if args.threads:
         import torch
         torch.set_num_threads(args.threads)
-    from engine.dream import deep_dream
-    from engine.models import load_model
-    from engine.presets import preset_settings
+    from engine.dreaming.dream import deep_dream
+    from engine.network.models import load_model
+    from engine.dreaming.presets import preset_settings
 
     settings = preset_settings("classic")
     if args.tile:

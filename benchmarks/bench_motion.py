@@ -18,11 +18,11 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from engine.images import fit_side
-from engine.models import load_model
-from engine.motion import VideoSettings, ZoomSettings, dream_video, guided_start, zoom_journey
-from engine.presets import preset_settings
-from engine.video import gif_bytes, mp4_bytes
+from engine.images.pictures import fit_side
+from engine.network.models import load_model
+from engine.motion.animate import VideoSettings, ZoomSettings, dream_video, guided_start, zoom_journey
+from engine.dreaming.presets import preset_settings
+from engine.motion.clips import gif_bytes, mp4_bytes
 from tests.make_clips import moving_frames
 
 SAMPLE = Path(__file__).resolve().parent.parent / "assets" / "samples" / "cat.jpg"

@@ -16,9 +16,9 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from engine.images import fit_side, to_tensor
-from engine.models import load_model
-from engine.palette import CanvasSchedule, PaletteSettings, as_palette, palette_dream, palette_objective
+from engine.images.pictures import fit_side, to_tensor
+from engine.network.models import load_model
+from engine.dreaming.palette import CanvasSchedule, PaletteSettings, as_palette, palette_dream, palette_objective
 
 SAMPLE = Path(__file__).resolve().parent.parent / "assets" / "samples" / "cat.jpg"
 PALETTE = as_palette([("block8", 12, 1.0), ("block12", 40, 0.5)])

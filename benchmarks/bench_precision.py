@@ -15,8 +15,8 @@ import time
 
 import torch
 
-from engine import fast
-from engine.models import load_model
+from engine.network import fast
+from engine.network.models import load_model
 
 SIZES = [(96, 128), (144, 192), (192, 256), (256, 256), (288, 384), (384, 512), (768, 1024)]
 

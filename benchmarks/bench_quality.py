@@ -10,10 +10,10 @@ wheel fetched with ``pip download`` into a temporary folder; never copied into t
 
 * Dream: the "Classic dream" preset with smoothness 0 (old) and the default (new). *gain* is the
   target layer's energy on the result over the photo's; *grain* the energy of the finest
-  Laplacian level of the result over the photo's (``engine.smoothing.fine_energy``).
+  Laplacian level of the result over the photo's (``engine.ascent.smoothing.fine_energy``).
 * Palette on a photo: ``block10:12`` weight 1 + ``block12:40`` weight 0.5, seed 0 (the case of
   issue 17). *rise*: each filter's mean activation above its level on the photo, in spatial
-  standard deviations on the photo (``engine.palette.filter_rises``); *kept*: correlation of the
+  standard deviations on the photo (``engine.dreaming.palette.filter_rises``); *kept*: correlation of the
   blurred brightness of photo and result (1 = the photo's shapes fully there).
   Old settings: smoothness 0, jitter 16, step 0.012.
 * Palette on noise / colour: mean HSV saturation and brightness contrast (std), old = the
@@ -37,12 +37,12 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from engine.dream import deep_dream
-from engine.images import fit_side, to_tensor
-from engine.models import load_model
-from engine.palette import CanvasSchedule, PaletteSettings, filter_rises, palette_dream
-from engine.presets import preset_settings
-from engine.smoothing import blur, fine_energy
+from engine.dreaming.dream import deep_dream
+from engine.images.pictures import fit_side, to_tensor
+from engine.network.models import load_model
+from engine.dreaming.palette import CanvasSchedule, PaletteSettings, filter_rises, palette_dream
+from engine.dreaming.presets import preset_settings
+from engine.ascent.smoothing import blur, fine_energy
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "assets" / "samples").glob("*.jpg"))

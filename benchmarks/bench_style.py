@@ -7,7 +7,7 @@
 
 The baseline is the textbook recipe: start from the photo, run L-BFGS for 150 loss evaluations at
 the full size. DreamLab's ``stylize`` solves coarse to fine instead. Both are scored with the same
-loss (``engine.style.StyleLoss``, same layers, strength and smoothing) at the same size.
+loss (``engine.style.transfer.StyleLoss``, same layers, strength and smoothing) at the same size.
 """
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ import torch
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-from engine.images import fit_side, to_pil, to_tensor
-from engine.models import load_model
-from engine.style import StyleLoss, StyleSettings, _style_tensor, stylize
+from engine.images.pictures import fit_side, to_pil, to_tensor
+from engine.network.models import load_model
+from engine.style.transfer import StyleLoss, StyleSettings, _style_tensor, stylize
 
 CONTENT = ROOT / "assets" / "samples" / "cat.jpg"
 STYLE = ROOT / "assets" / "styles" / "swirling_night.jpg"

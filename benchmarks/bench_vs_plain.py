@@ -9,7 +9,7 @@
 Each row runs a fresh Python process, timed from start to exit (imports, model load, loading
 the photo, the work, writing the PNG), so start-up costs count on both sides:
 
-* engine: ``python -m cli dream`` / ``python -m cli style``, exactly as a user types it;
+* engine: ``python -m dreamlab.cli dream`` / ``python -m dreamlab.cli style``, exactly as a user types it;
 * plain: the ~30-line loops in ``PLAIN_DREAM`` / ``PLAIN_STYLE`` below, written the way the public
   PyTorch Deep Dream and Gatys scripts are (same Lite0 weights and blocks, same settings, same photo).
 
@@ -148,7 +148,7 @@ def run(argv: list[str], env: dict) -> tuple[float, float]:
 
 
 def dream_pair(photo: str, out: Path, engine_args: list[str]):
-    engine = [sys.executable, "-m", "cli", "dream", photo, str(out / "dream_engine.png"), "--layers", "block10",
+    engine = [sys.executable, "-m", "dreamlab.cli", "dream", photo, str(out / "dream_engine.png"), "--layers", "block10",
               "--octaves", "4", "--steps", "10", "--octave-scale", "1.4", "--step-size", "0.015",
               "--jitter", "24", *engine_args]
     plain = [sys.executable, "-c", PLAIN_DREAM, photo, str(out / "dream_plain.png"), "10"]
@@ -156,7 +156,7 @@ def dream_pair(photo: str, out: Path, engine_args: list[str]):
 
 
 def style_pair(photo: str, side: int, out: Path, engine_args: list[str]):
-    engine = [sys.executable, "-m", "cli", "style", photo, str(STYLE), str(out / f"style_engine_{side}.png"),
+    engine = [sys.executable, "-m", "dreamlab.cli", "style", photo, str(STYLE), str(out / f"style_engine_{side}.png"),
               "--size", str(side), *engine_args]
     plain = [sys.executable, "-c", PLAIN_STYLE, photo, str(STYLE), str(out / f"style_plain_{side}.png"),
              str(side)]
@@ -199,11 +199,11 @@ def network_variants(rounds: int, compile_too: bool = False) -> None:
     import torch
 
     sys.path.insert(0, str(ROOT))
-    from engine import fast
-    from engine.models import get_spec
+    from engine.network import fast
+    from engine.network.models import build_model
 
     def build(fold: bool, channels_last: bool, dtype):
-        net = get_spec("lite0").build(True, None)
+        net = build_model("lite0")
         if fold:
             fast.fold_batchnorm(net)
             fast.pad_inside_convolutions(net)

@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.profile_cli dream PHOTO OUT.png --layers block10 --octaves 4 --steps 10
     .venv/bin/python -m benchmarks.profile_cli style PHOTO assets/styles/swirling_night.jpg OUT.png --size 384
 
-Runs the command exactly as ``python -m cli`` would, with a stopwatch around each phase: imports,
+Runs the command exactly as ``python -m dreamlab.cli`` would, with a stopwatch around each phase: imports,
 reading the photo, loading the model, the network's forward and backward passes, the smoothing
 blur, writing the PNG; "everything else" is what is left (tiles, jitter, optimiser updates,
 rescaling between octaves, progress). Wall seconds: run it on a quiet machine.
@@ -47,20 +47,20 @@ def main(argv: list[str]) -> None:
     start = time.perf_counter()
     with phase("import (torch, engine, command line)"):
         import torch
-        import cli.common
-        import cli.dream
-        import cli.main
-        import cli.style
-        import engine.ascent
-        import engine.models
-    patch(engine.models.FeatureNet, "forward", "network forward")
+        import dreamlab.cli.common
+        import dreamlab.cli.dream
+        import dreamlab.cli.main
+        import dreamlab.cli.style
+        import engine.ascent.loop
+        import engine.network.models
+    patch(engine.network.models.FeatureNet, "forward", "network forward")
     patch(torch.autograd, "grad", "network backward")
-    patch(engine.ascent, "smooth_gradient", "smoothing blur")
-    for module in (cli.dream, cli.style):
+    patch(engine.ascent.loop, "smooth_gradient", "smoothing blur")
+    for module in (dreamlab.cli.dream, dreamlab.cli.style):
         patch(module, "save_png", "write PNG")
         patch(module, "open_image", "read photo")
         patch(module, "model_for", "load model")
-    status = cli.main.main(argv)
+    status = dreamlab.cli.main.main(argv)
     total = time.perf_counter() - start
     print(f"\n{'phase':<40} {'seconds':>8} {'share':>6}")
     for name, seconds in sorted(SPENT.items(), key=lambda item: -item[1]):

@@ -20,11 +20,11 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.images import contact_sheet, fit_side  # noqa: E402
-from engine.models import load_model  # noqa: E402
-from engine.motion import (VideoSettings, ZoomSettings, dream_video, flicker, optical_flow, warp,  # noqa: E402
+from engine.images.pictures import contact_sheet, fit_side  # noqa: E402
+from engine.network.models import load_model  # noqa: E402
+from engine.motion.animate import (VideoSettings, ZoomSettings, dream_video, flicker, optical_flow, warp,  # noqa: E402
                            zoom_journey)
-from engine.presets import preset_settings  # noqa: E402
+from engine.dreaming.presets import preset_settings  # noqa: E402
 
 SAMPLES = ROOT / "assets" / "samples"
 

@@ -16,13 +16,13 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.dream import deep_dream  # noqa: E402
-from engine.images import fit_side  # noqa: E402
-from engine.models import load_model  # noqa: E402
-from engine.palette import PaletteSettings, palette_dream  # noqa: E402
-from engine.presets import preset_settings  # noqa: E402
-from engine.region import Region, auto_region  # noqa: E402
-from engine.style import StyleSettings, builtin_style_path, stylize  # noqa: E402
+from engine.dreaming.dream import deep_dream  # noqa: E402
+from engine.images.pictures import fit_side  # noqa: E402
+from engine.network.models import load_model  # noqa: E402
+from engine.dreaming.palette import PaletteSettings, palette_dream  # noqa: E402
+from engine.dreaming.presets import preset_settings  # noqa: E402
+from engine.images.region import Region, auto_region  # noqa: E402
+from engine.style.transfer import StyleSettings, builtin_style_path, stylize  # noqa: E402
 
 OUT = ROOT / "docs" / "regions"
 SIDE = 448

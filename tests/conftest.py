@@ -33,17 +33,17 @@ def one_torch_thread():
 @pytest.fixture
 def jobs_here():
     """Jobs run inside this test process (not in worker processes), so monkeypatches reach them."""
-    import jobs.queue
-    saved = jobs.queue._QUEUE
-    jobs.queue._QUEUE = jobs.queue.JobQueue(max_running=1)
-    yield jobs.queue._QUEUE
-    jobs.queue._QUEUE.close()
-    jobs.queue._QUEUE = saved
+    import dreamlab.jobs.queue
+    saved = dreamlab.jobs.queue._QUEUE
+    dreamlab.jobs.queue._QUEUE = dreamlab.jobs.queue.JobQueue(max_running=1)
+    yield dreamlab.jobs.queue._QUEUE
+    dreamlab.jobs.queue._QUEUE.close()
+    dreamlab.jobs.queue._QUEUE = saved
 
 
 @pytest.fixture(scope="session")
 def lite0():
-    from engine.models import load_model
+    from engine.network.models import load_model
     return load_model("lite0", device="cpu")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from engine.video import ffmpeg, mp4_bytes
+from engine.motion.clips import ffmpeg, mp4_bytes
 from tests.conftest import gradient_picture
 
 

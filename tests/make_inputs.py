@@ -1,7 +1,7 @@
 """Every kind of file a user may hand DreamLab, made on the fly (no binary test files in git).
 
 Each maker returns the file's bytes. ``python tests/make_inputs.py DIR`` writes them all to DIR
-to look at or to try with ``python -m cli classify DIR/<name>``.
+to look at or to try with ``python -m dreamlab.cli classify DIR/<name>``.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 import pytest
 from PIL import Image
 
-from engine.images import read_recipe
+from engine.images.pictures import read_recipe
 from tests.conftest import gradient_picture, open_dream_with_upload, upload, wait_for_app
 
 pytestmark = pytest.mark.browser

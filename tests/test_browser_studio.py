@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from engine.images import read_recipe
+from engine.images.pictures import read_recipe
 from tests.conftest import gradient_picture, upload, wait_for_app
 
 # These drive Streamlit re-runs hard (page changes, restores, four fresh visitors): a click that lands

@@ -1,15 +1,15 @@
-"""``python -m cli`` as a user types it: real processes, small pictures."""
+"""``python -m dreamlab.cli`` as a user types it: real processes, small pictures."""
 import subprocess
 import sys
 
 from PIL import Image
 
-from engine.images import read_recipe
+from engine.images.pictures import read_recipe
 from tests.conftest import ROOT, gradient_picture
 
 
 def run(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "dreamlab.cli", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout)
 
 

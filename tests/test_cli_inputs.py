@@ -1,4 +1,4 @@
-"""``python -m cli`` with every awkward input: refusals are exit status 2 and exactly one line on
+"""``python -m dreamlab.cli`` with every awkward input: refusals are exit status 2 and exactly one line on
 stderr (never a traceback); odd but valid pictures just work. All runs start at once (a few at a
 time) in a module fixture, so the file costs a handful of interpreter start-ups, not dozens."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from engine.images import read_recipe
+from engine.images.pictures import read_recipe
 
 try:
     from . import make_inputs as mi  # tests/ as a package
@@ -39,7 +39,7 @@ ACCEPTED = {  # name: (maker, command)
 
 def engine(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONWARNINGS": ""}  # several run at once
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "dreamlab.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=180)
 
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from cli.early import FLAGS, PICTURE_COMMANDS, first_positional
-from cli.main import build_parser
+from dreamlab.cli.early import FLAGS, PICTURE_COMMANDS, first_positional
+from dreamlab.cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK = """
 import sys
-from cli.main import main
+from dreamlab.cli.main import main
 code = main(sys.argv[1:])
 print(code, "torch" in sys.modules)
 """

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from engine.ascent import cuts, tile_slices
-from engine.classify import classify
-from engine.dream import DreamSettings, deep_dream, octave_sizes
-from engine.images import to_tensor
+from engine.ascent.loop import cuts, tile_slices
+from engine.network.classify import classify
+from engine.dreaming.dream import DreamSettings, deep_dream, octave_sizes
+from engine.images.pictures import to_tensor
 from engine.progress import Cancelled
 from tests.conftest import gradient_picture
 
@@ -42,8 +42,8 @@ def test_tile_cuts_cover_the_axis_with_as_few_equal_tiles_as_fit():
 def test_tiles_keep_one_shape_and_the_seams_move_between_steps(lite0):
     assert len({(ys.stop - ys.start, xs.stop - xs.start) for ys, xs in tile_slices(768, 1024, 512)}) == 1
     # the picture moves under the fixed grid, differently for each random state
-    from engine.ascent import pixel_gradient
-    from engine.objectives import layer_energy
+    from engine.ascent.loop import pixel_gradient
+    from engine.ascent.objectives import layer_energy
     pixels = torch.rand(1, 3, 96, 128, generator=torch.Generator().manual_seed(0))
     grads = [pixel_gradient(lite0, layer_energy("block3"), pixels, tile=64,
                             generator=torch.Generator().manual_seed(seed)) for seed in (1, 2)]

@@ -7,11 +7,11 @@ import pytest
 import torch
 from PIL import Image
 
-from engine import fast
-from engine.dream import DreamSettings, deep_dream
-from engine.images import to_tensor
-from engine.models import get_spec
-from engine.style import StyleLoss, StyleSettings, _style_tensor, stylize
+from engine.network import fast
+from engine.dreaming.dream import DreamSettings, deep_dream
+from engine.images.pictures import to_tensor
+from engine.network.models import build_model, get_spec
+from engine.style.transfer import StyleLoss, StyleSettings, _style_tensor, stylize
 
 SAMPLE = "assets/samples/cat.jpg"
 STYLE = "assets/styles/swirling_night.jpg"
@@ -29,8 +29,8 @@ def reduced_precision_at_any_size():
 @pytest.fixture(scope="module")
 def nets(one_torch_thread):
     """(plain float32 Lite0, the same network prepared the way load_model prepares it)."""
-    reference = get_spec("lite0").build(True, None)
-    prepared = get_spec("lite0").build(True, None)
+    reference = build_model("lite0")
+    prepared = build_model("lite0")
     fast.prepare(prepared)
     return reference, prepared
 
@@ -134,8 +134,8 @@ def test_small_pictures_run_in_float32_on_the_cpu(nets, monkeypatch):
 
 
 def test_float16_gradients_are_scaled_and_scaled_back(nets, photo, monkeypatch):
-    from engine.ascent import _gradient
-    from engine.objectives import layer_energy
+    from engine.ascent.loop import _gradient
+    from engine.ascent.objectives import layer_energy
     _, prepared = nets
     x = to_tensor(photo)
     generator = torch.Generator().manual_seed(0)

@@ -6,12 +6,12 @@ from PIL import Image
 import pytest
 import torch
 
-from engine.ascent import ascend
-from cli.main import main
-from engine.filters import (FilterSettings, FourierCanvas, LeakyNet, RandomTransforms, TransformSettings,
+from engine.ascent.loop import ascend
+from dreamlab.cli.main import main
+from engine.dreaming.filters import (FilterSettings, FourierCanvas, LeakyNet, RandomTransforms, TransformSettings,
                             picture_generator, render_batch, visualize_filter, visualize_filters)
-from engine.images import read_recipe, to_tensor
-from engine.objectives import channel
+from engine.images.pictures import read_recipe, to_tensor
+from engine.ascent.objectives import channel
 from engine.progress import Cancelled
 
 
@@ -209,7 +209,7 @@ def test_cli_filter_writes_png_with_recipe(tmp_path, capsys):
 # --- the gallery: build, read back, cache ---------------------------------------------------
 
 def test_gallery_build_writes_a_sheet_and_manifest_and_resumes(lite0, tmp_path):
-    from engine.gallery import GallerySettings, build_gallery, filter_info, thumbnail
+    from engine.dreaming.gallery import GallerySettings, build_gallery, filter_info, thumbnail
     settings = GallerySettings(size=32, steps=2, columns=8)
     lines = []
     manifest = build_gallery(lite0, tmp_path, settings, layers=["block0"], batch_size=8, log=lines.append)
@@ -229,7 +229,7 @@ def test_gallery_build_writes_a_sheet_and_manifest_and_resumes(lite0, tmp_path):
 
 def test_render_cache_keeps_the_most_recent_pictures_within_its_budget():
     from PIL import Image
-    from engine.gallery import RenderCache
+    from engine.dreaming.gallery import RenderCache
     cache = RenderCache(max_pixels=3 * 16 * 16)
     for i in range(3):
         cache.put(("m", "l", i), Image.new("RGB", (16, 16)))
@@ -243,8 +243,8 @@ def test_shipped_lite0_gallery_is_complete_and_never_flat():
     """The precomputed gallery: every filter of stem..block15, measured on the shipped pictures."""
     import json
     from PIL import Image
-    from engine.gallery import GALLERY_DIR
-    from engine.models import get_spec
+    from engine.dreaming.gallery import GALLERY_DIR
+    from engine.network.models import get_spec
     folder = GALLERY_DIR / "lite0"
     manifest = json.loads((folder / "manifest.json").read_text())
     spec = get_spec("lite0")

@@ -5,9 +5,9 @@ from dataclasses import replace
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import engine.filters
-import engine.gallery
-from engine.models import load_model
+import engine.dreaming.filters
+import engine.dreaming.gallery
+from engine.network.models import load_model
 from tests.conftest import ROOT
 
 PAGE = "app_pages/filter_gallery.py"
@@ -18,7 +18,7 @@ FAST = {"size": 40, "steps": 3}  # the real engine, painting tiny pictures so th
 def fast_painting(monkeypatch, jobs_here):
     """Large views and on-demand thumbnails are painted for real, but tiny; count the calls."""
     calls = []
-    real_one, real_many = engine.filters.visualize_filter, engine.gallery.visualize_filters
+    real_one, real_many = engine.dreaming.filters.visualize_filter, engine.dreaming.gallery.visualize_filters
 
     def one(net, layer, channel, settings, **kw):
         calls.append(("one", net.spec.name, layer, channel))
@@ -27,8 +27,8 @@ def fast_painting(monkeypatch, jobs_here):
     def many(net, layer, channels, settings, **kw):
         calls.append(("many", net.spec.name, layer, tuple(channels)))
         return real_many(net, layer, channels, replace(settings, **FAST), **kw)
-    monkeypatch.setattr(engine.filters, "visualize_filter", one)
-    monkeypatch.setattr(engine.gallery, "visualize_filters", many)
+    monkeypatch.setattr(engine.dreaming.filters, "visualize_filter", one)
+    monkeypatch.setattr(engine.dreaming.gallery, "visualize_filters", many)
     return calls
 
 
@@ -59,7 +59,7 @@ def pictures(at, model: str = "lite0") -> int:
 
 
 def pick(at, layer: str, channel: int, model: str = "lite0"):
-    """What a click on a thumbnail does (the grid's callback, ui.gallery.select)."""
+    """What a click on a thumbnail does (the grid's callback, dreamlab.studio.gallery.select)."""
     at.session_state["gallery:selected"] = (model, layer, channel)
     return at.run()
 
@@ -123,10 +123,10 @@ def test_compare_layers_low_to_high_and_open_one(fast_painting):
 
 
 def test_other_models_paint_on_demand_and_cache_per_process(fast_painting, monkeypatch):
-    import jobs.tasks
-    import ui.models
-    monkeypatch.setattr(ui.models, "model_ready", lambda name: True)
-    monkeypatch.setattr(jobs.tasks, "load_model", lambda name: load_model(name, pretrained=False, device="cpu"))
+    import dreamlab.jobs.tasks
+    import dreamlab.studio.models
+    monkeypatch.setattr(dreamlab.studio.models, "model_ready", lambda name: True)
+    monkeypatch.setattr(dreamlab.jobs.tasks, "load_model", lambda name: load_model(name, pretrained=False, device="cpu"))
     at = gallery({"gallery:model": "googlenet"})
     layer = at.selectbox(key="gallery:layer:googlenet")
     assert layer.value == "conv1"
@@ -149,7 +149,7 @@ def test_a_layer_that_is_painted_on_demand_replaces_the_grid_and_fills_it(fast_p
 
 def test_live_preview_pieces_go_to_their_own_filters():
     from PIL import Image
-    from ui.thumbnails import preview_pieces
+    from dreamlab.studio.thumbnails import preview_pieces
     strip = Image.new("RGB", (3 * 8, 8))
     for i, colour in enumerate([(255, 0, 0), (0, 255, 0), (0, 0, 255)]):
         strip.paste(colour, (i * 8, 0, (i + 1) * 8, 8))

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile, features
 
-from engine import images
-from engine.images import ImageError, LoadedImage, load_image
+from engine.images import pictures as images
+from engine.images.pictures import ImageError, LoadedImage, load_image
 
 try:
     from . import make_inputs as mi  # tests/ as a package
@@ -340,7 +340,7 @@ for package in ("engine", "ui"):
         except Exception as err:
             failed.append(f"{package}.{info.name}: {type(err).__name__}")
 import tests.make_inputs as mi  # the subprocess runs in the repository root
-from engine.images import ImageError, load_image
+from engine.images.pictures import ImageError, load_image
 for make in [*mi.ACCEPTED.values(), *mi.REFUSED.values()]:
     try:
         load_image(make())
@@ -385,7 +385,7 @@ def _guard_switches(path: Path) -> list[str]:
 # --- the app's upload limit matches the loader -------------------------------------------------
 
 def test_streamlit_config_matches_the_loader_and_suits_the_public():
-    from ui.inputs import MAX_UPLOAD_MB
+    from dreamlab.studio.inputs import MAX_UPLOAD_MB
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
     assert config["client"]["showErrorDetails"] in ("none", "type")  # never a traceback in the browser

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from engine.progress import Cancelled, Progress
-from jobs.queue import CANCELLED, DONE, FAILED, QUEUED, RUNNING, JobQueue
+from dreamlab.jobs.queue import CANCELLED, DONE, FAILED, QUEUED, RUNNING, JobQueue
 
 
 def wait_until(condition, timeout=10.0):
@@ -143,7 +143,7 @@ def test_a_failing_job_gives_one_plain_sentence_and_frees_the_machine():
 
 @pytest.mark.parametrize("message", ["The file is empty."])
 def test_a_refused_picture_inside_a_job_is_shown_as_is(message):
-    from engine.images import ImageError
+    from engine.images.pictures import ImageError
     queue = JobQueue(max_running=1)
 
     def refuses(on_progress, cancel):
@@ -155,7 +155,7 @@ def test_a_refused_picture_inside_a_job_is_shown_as_is(message):
 
 def test_several_sessions_dream_for_real_one_at_a_time(lite0, small_picture):
     """Real engine jobs from three sessions share one slot and all finish."""
-    from engine.dream import DreamSettings, deep_dream
+    from engine.dreaming.dream import DreamSettings, deep_dream
     queue = JobQueue(max_running=1)
     settings = DreamSettings(layers={"block3": 1.0}, octaves=1, steps=2)
     overlap, active = [0], [0]

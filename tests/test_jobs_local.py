@@ -6,10 +6,10 @@ import time
 import pytest
 from PIL import Image
 
-from engine.dream import DreamSettings
-from jobs.local import HUNG_AFTER_S, ProcessQueue
-from jobs.queue import CANCELLED, DONE, FAILED, QUEUED, RUNNING
-from jobs.spec import JobSpec
+from engine.dreaming.dream import DreamSettings
+from dreamlab.jobs.local import HUNG_AFTER_S, ProcessQueue
+from dreamlab.jobs.queue import CANCELLED, DONE, FAILED, QUEUED, RUNNING
+from dreamlab.jobs.spec import JobSpec
 from tests.conftest import gradient_picture
 
 MEMORY_CAP_MB = 6000  # address space per worker: torch alone maps about 3.3 GB of it
@@ -126,8 +126,8 @@ def test_a_busy_worker_ends_when_the_app_is_killed_outright(tmp_path):
     script = tmp_path / "app.py"
     script.write_text("import sys, time\n"
                       f"sys.path.insert(0, {str(__import__('tests.conftest').conftest.ROOT)!r})\n"
-                      "from jobs.local import ProcessQueue\n"
-                      "from jobs.spec import JobSpec\n"
+                      "from dreamlab.jobs.local import ProcessQueue\n"
+                      "from dreamlab.jobs.spec import JobSpec\n"
                       "if __name__ == '__main__':\n"
                       "    queue = ProcessQueue(1)\n"
                       "    job = queue.submit('a', 'x', JobSpec('tests.fake_tasks:hang'))\n"

@@ -5,7 +5,7 @@ import time
 import pytest
 from PIL import Image
 
-from jobs.queue import CANCELLED, DONE, FAILED, QUEUED, RUNNING
+from dreamlab.jobs.queue import CANCELLED, DONE, FAILED, QUEUED, RUNNING
 from tests.test_jobs_local import fake, finish, wait_until
 
 pytestmark = pytest.mark.ray
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.ray
 
 @pytest.fixture(scope="module")
 def queue(ray_cluster):
-    from jobs.ray_backend import RayQueue
+    from dreamlab.jobs.ray_backend import RayQueue
     queue = RayQueue(ray_cluster.address)
     yield queue
     queue.close()

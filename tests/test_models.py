@@ -4,8 +4,8 @@ import urllib.error
 import pytest
 import torch
 
-from engine import models
-from engine.models import MODELS, ModelUnavailable, load_model
+from engine.network import models
+from engine.network.models import MODELS, ModelUnavailable, load_model
 
 FAST = ["lite0", "googlenet"]
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.motion import (Animation, VideoSettings, ZoomSettings, describe_duration, dream_video,
+from engine.motion.animate import (Animation, VideoSettings, ZoomSettings, describe_duration, dream_video,
                            estimate_seconds, flicker, guided_start, optical_flow, seconds_per_step, video_work,
                            warp, zoom_into, zoom_journey, zoom_work)
 from engine.progress import Cancelled

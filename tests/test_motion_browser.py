@@ -2,7 +2,7 @@
 test generates, then play both videos in the page."""
 import pytest
 
-from engine.video import probe
+from engine.motion.clips import probe
 from tests import make_clips
 from tests.conftest import upload, wait_for_app
 

@@ -1,11 +1,11 @@
-"""``python -m cli zoom`` and ``python -m cli video`` as a user types them: real processes, tiny clips."""
+"""``python -m dreamlab.cli zoom`` and ``python -m dreamlab.cli video`` as a user types them: real processes, tiny clips."""
 import signal
 import subprocess
 import sys
 
 from PIL import Image
 
-from engine.video import probe
+from engine.motion.clips import probe
 from tests import make_clips
 from tests.conftest import ROOT, gradient_picture
 from tests.test_cli import run
@@ -54,7 +54,7 @@ def test_ctrl_c_keeps_the_frames_made_so_far(tmp_path):
     photo = tmp_path / "photo.png"
     gradient_picture(96, 64).save(photo)
     out = tmp_path / "zoom.mp4"
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "zoom", str(photo), str(out), "--frames", "400",
+    proc = subprocess.Popen([sys.executable, "-m", "dreamlab.cli", "zoom", str(photo), str(out), "--frames", "400",
                              "--steps", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     seen = b""
     while b"frame 3 of" not in seen:

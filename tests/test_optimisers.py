@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from engine.optimisers import LBFGS, Adam
+from engine.ascent.optimisers import LBFGS, Adam
 
 
 def problem(seed: int = 0, n: int = 40):

@@ -9,6 +9,7 @@ import base64
 import hashlib
 import http.server
 import json
+import importlib.util
 import os
 import shutil
 import socket
@@ -28,10 +29,21 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from deploy import install
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOUD = ROOT / "deploy" / "community_cloud"
+
+
+def _load_install():
+    """deploy/install.py is a script (standard library only, run before anything is installed), not a package."""
+    spec = importlib.util.spec_from_file_location("dreamlab_install", ROOT / "deploy" / "install.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+install = _load_install()
 
 
 def pyproject() -> dict:
@@ -315,12 +327,14 @@ def installed_wheel(tmp_path_factory):
 def test_wheel_holds_the_packages_and_the_pictures_but_not_the_pages_or_tests(installed_wheel):
     wheel, _ = installed_wheel
     names = zipfile.ZipFile(wheel).namelist()
-    for expected in ("engine/ascent.py", "cli/main.py", "jobs/queue.py", "ui/runner.py",
-                     "assets/gallery/lite0/manifest.json", "assets/styles/great_wave.jpg", "assets/samples/cat.jpg"):
+    for expected in ("engine/ascent/loop.py", "dreamlab/cli/main.py", "dreamlab/jobs/queue.py",
+                     "dreamlab/studio/runner.py", "engine/assets/gallery/lite0/manifest.json",
+                     "engine/assets/styles/great_wave.jpg", "engine/assets/samples/cat.jpg"):
         assert expected in names, expected
-    assert not [n for n in names if n.startswith(("tests/", "app_pages/", "benchmarks/", "deploy/"))]
+    top_level = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
+    assert top_level == {"engine", "dreamlab"}, top_level
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "dreamlab = cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "dreamlab = dreamlab.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_dreamlab_command_runs_from_outside_the_repository(installed_wheel, tmp_path):
@@ -330,9 +344,9 @@ def test_installed_dreamlab_command_runs_from_outside_the_repository(installed_w
                           timeout=300, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "lite0" in done.stdout and "block15" in done.stdout
-    probe = ("import os, engine, engine.gallery, engine.style; print(engine.__file__); "
-             "print(engine.gallery.GALLERY_DIR.is_dir(), "
-             "sum(os.path.isfile(engine.style.builtin_style_path(n)) for n in engine.style.BUILTIN_STYLES))")
+    probe = ("import os, engine, engine.dreaming.gallery, engine.style.transfer; print(engine.__file__); "
+             "print(engine.dreaming.gallery.GALLERY_DIR.is_dir(), "
+             "sum(os.path.isfile(engine.style.transfer.builtin_style_path(n)) for n in engine.style.transfer.BUILTIN_STYLES))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
                           cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr[-2000:]

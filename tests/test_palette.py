@@ -10,10 +10,10 @@ import pytest
 import torch
 from PIL import Image, ImageFilter
 
-from cli.main import main
-from engine.images import read_recipe, to_tensor
-from engine.models import get_spec
-from engine.palette import (CanvasSchedule, PaletteFilter, PaletteSettings, Start, as_palette, check_palette,
+from dreamlab.cli.main import main
+from engine.images.pictures import read_recipe, to_tensor
+from engine.network.models import get_spec
+from engine.dreaming.palette import (CanvasSchedule, PaletteFilter, PaletteSettings, Start, as_palette, check_palette,
                             journey_gif, load_palette_json, palette_dream, palette_journey, palette_json,
                             palette_objective, palette_variations, parse_filter, parse_filters, parse_start,
                             photo_schedule, read_typed_filters, shares, start_pixels, surprise_palette)
@@ -317,7 +317,7 @@ def test_stop_gives_the_picture_so_far(lite0, small_cat):
 
 def test_cli_paints_noise_with_recipe(tmp_path):
     out = tmp_path / "p.png"
-    done = subprocess.run([sys.executable, "-m", "cli", "palette", "noise", str(out), "--filter", "block5:3",
+    done = subprocess.run([sys.executable, "-m", "dreamlab.cli", "palette", "noise", str(out), "--filter", "block5:3",
                            "--filter", "block8:7:-0.5", "--steps", "4", "--size", "64", "--seed", "2"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

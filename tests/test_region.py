@@ -6,11 +6,11 @@ import pytest
 import torch
 from PIL import Image
 
-from engine.dream import DreamSettings, deep_dream
-from engine.images import load_image, read_recipe, save_png, to_tensor
-from engine.palette import CanvasSchedule, PaletteSettings, palette_dream, photo_schedule
-from engine.region import Region, auto_region, region_from_recipe, region_recipe
-from engine.style import StyleSettings, builtin_style_path, gram, masked_gram, stylize
+from engine.dreaming.dream import DreamSettings, deep_dream
+from engine.images.pictures import load_image, read_recipe, save_png, to_tensor
+from engine.dreaming.palette import CanvasSchedule, PaletteSettings, palette_dream, photo_schedule
+from engine.images.region import Region, auto_region, region_from_recipe, region_recipe
+from engine.style.transfer import StyleSettings, builtin_style_path, gram, masked_gram, stylize
 from tests.conftest import gradient_picture
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -167,7 +167,7 @@ def test_palette_on_a_photo_paints_only_inside_and_keeps_the_region_in_its_recip
     photo = gradient_picture(128, 96, seed=2)
     region = Region.from_mask(left_half()).inverted()  # the right half
     settings = PaletteSettings(photo=replace(photo_schedule(), steps=6, octaves=2))
-    from engine.palette import palette_journey
+    from engine.dreaming.palette import palette_journey
     journey = palette_journey(photo, [[("block5", 3, 1.0)]], settings, lite0, region=region)
     moved = change(photo, journey.image)
     assert moved[:, :64].max() == 0.0 and moved[:, 64:].mean() > 0.02
@@ -246,7 +246,7 @@ def run_cli(*args):
     import subprocess
     import sys
     from tests.conftest import ROOT
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "dreamlab.cli", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
 
 

@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from engine.images import read_recipe
-from engine.region import region_from_recipe
+from engine.images.pictures import read_recipe
+from engine.images.region import region_from_recipe
 from tests.conftest import gradient_picture, open_dream_with_upload, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -1,5 +1,5 @@
 """The "Paint a region" expander through AppTest: quick starts feed the jobs and their recipes."""
-from engine.region import region_from_recipe
+from engine.images.region import region_from_recipe
 from tests.conftest import open_page
 
 

@@ -3,7 +3,7 @@ a result's settings, and says plainly when the person's own photo was not part o
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, open_page
-from ui.history import share_token
+from dreamlab.studio.history import share_token
 
 
 def open_link(settings: dict, page: str = "dream") -> AppTest:
@@ -60,7 +60,7 @@ def test_a_press_that_came_before_its_photo_is_not_lost():
 
 def test_a_job_past_its_last_step_says_it_is_finishing():
     from engine.progress import Progress
-    from ui.runner import working_text
+    from dreamlab.studio.runner import working_text
     assert working_text(None) == "**Starting…**"
     assert "octave 2 of 4, step 3 of 10" in working_text(Progress("octave", 1, 4, 3, 10, 0.4))
     assert "Almost done" in working_text(Progress("palette", 2, 3, 40, 40, 1.0))

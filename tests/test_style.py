@@ -7,12 +7,12 @@ import pytest
 import torch
 from PIL import Image
 
-from engine import style as style_module
-from cli.main import main
-from engine.images import read_recipe, to_tensor
-from engine.models import MODELS
+from engine.style import transfer as style_module
+from dreamlab.cli.main import main
+from engine.images.pictures import read_recipe, to_tensor
+from engine.network.models import MODELS
 from engine.progress import Cancelled
-from engine.style import (DEFAULT_LAYERS, StyleLoss, StyleSettings, _style_tensor, gram, luminance,
+from engine.style.transfer import (DEFAULT_LAYERS, StyleLoss, StyleSettings, _style_tensor, gram, luminance,
                           recolour, scale_sizes, steps_per_scale, stylize, to_yuv)
 from tests.conftest import gradient_picture
 

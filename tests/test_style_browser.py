@@ -2,8 +2,8 @@
 import pytest
 from PIL import Image
 
-from engine.images import read_recipe
-from engine.style import QUALITIES
+from engine.images.pictures import read_recipe
+from engine.style.transfer import QUALITIES
 from tests.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,7 @@
 """The Style Transfer page through Streamlit's AppTest (no browser)."""
 import pytest
 
-from engine.style import BUILTIN_STYLES, QUALITIES
+from engine.style.transfer import BUILTIN_STYLES, QUALITIES
 from tests.conftest import open_page
 
 

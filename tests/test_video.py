@@ -4,8 +4,8 @@ import tempfile
 import numpy as np
 import pytest
 
-from engine import video
-from engine.video import VideoError, gif_bytes, load_clip, mp4_bytes, probe
+from engine.motion import clips as video
+from engine.motion.clips import VideoError, gif_bytes, load_clip, mp4_bytes, probe
 from tests import make_clips
 
 

@@ -1,0 +1,5 @@
+import sys
+
+from dreamlab.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,59 @@
+"""``dreamlab filter`` and ``dreamlab gallery-build``: one filter's picture, the precomputed gallery."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from engine.dreaming.filters import FilterSettings, visualize_filter
+from engine.dreaming.gallery import GALLERY_DIR, GallerySettings, build_gallery
+from engine.images.pictures import save_png
+from engine.network.models import MODELS
+
+from dreamlab.cli.common import model_for, positive_int, progress_bar
+
+
+def cmd_filter(args) -> None:
+
+    net = model_for(args.model, [args.layer])
+    settings = FilterSettings(size=args.size, steps=args.steps, seed=args.seed)
+    picture = visualize_filter(net, args.layer, args.channel, settings, on_progress=progress_bar())
+    save_png(picture, args.out, settings.recipe(args.model, args.layer, args.channel))
+    print(args.out)
+
+
+def cmd_gallery_build(args) -> None:
+
+    net = model_for(args.model, args.layers or [])
+    settings = GallerySettings(model=args.model, size=args.size, steps=args.steps, seed=args.seed)
+    started = time.monotonic()
+    build_gallery(net, args.out, settings, args.layers, batch_size=args.batch_size, force=args.force,
+                  log=lambda line: print(line, flush=True), on_progress=progress_bar() if args.progress else None)
+    print(f"done in {time.monotonic() - started:.0f} s: {Path(args.out) / args.model}", flush=True)
+
+
+def add_parser(commands) -> None:
+    """Register ``filter`` and ``gallery-build`` with the command line."""
+
+    defaults = FilterSettings()
+    p = commands.add_parser("filter", help="paint what one filter of one layer detects")
+    p.add_argument("out")
+    p.add_argument("--layer", required=True)
+    p.add_argument("--channel", required=True, type=int, help="the filter's number within the layer")
+    p.add_argument("--model", default="lite0", choices=list(MODELS))
+    p.add_argument("--size", type=positive_int, default=256, help="picture side in pixels")
+    p.add_argument("--steps", type=positive_int, default=defaults.steps)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(run=cmd_filter)
+
+    gallery = GallerySettings()
+    p = commands.add_parser("gallery-build", help="precompute the Filter Gallery's thumbnails")
+    p.add_argument("--model", default="lite0", choices=list(MODELS))
+    p.add_argument("--out", default=str(GALLERY_DIR), help="folder (the model gets a subfolder)")
+    p.add_argument("--layers", type=lambda t: [s for s in t.split(",") if s], help="LAYER,... (default: all but head)")
+    p.add_argument("--size", type=positive_int, default=gallery.size)
+    p.add_argument("--steps", type=positive_int, default=gallery.steps)
+    p.add_argument("--seed", type=int, default=gallery.seed)
+    p.add_argument("--batch-size", type=positive_int, default=16)
+    p.add_argument("--force", action="store_true", help="rebuild the chosen layers even if already built")
+    p.add_argument("--progress", action="store_true", help="show a progress bar per layer")
+    p.set_defaults(run=cmd_gallery_build)

@@ -1,0 +1,212 @@
+"""A process-wide queue for heavy jobs, so a small shared machine is shared fairly.
+
+At most ``max_running`` jobs run at once (default 1 on a CPU); the rest wait in order and
+can see their position and an estimate. Each job is followed by a thread of this process so it
+survives the page's reruns; a job that nobody has looked at for ``abandon_after`` seconds (its
+browser tab was closed) is cancelled. Pure Python: no Streamlit here, so it is easy to test.
+
+Where the work itself runs is the back end's business (``_execute``): this class runs it in the
+following thread; ``dreamlab.jobs.local.ProcessQueue`` in worker processes; ``dreamlab.jobs.ray_backend.RayQueue``
+on a Ray cluster. ``job_queue()`` picks one from the environment (see ``dreamlab.jobs.service``).
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from engine.progress import Cancelled, Progress
+from dreamlab.jobs.spec import JobFailed, JobSpec, plain_error
+
+log = logging.getLogger(__name__)
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+JobFn = Callable[[Callable[[Progress], None], threading.Event], Any]
+
+
+@dataclass
+class Job:
+    id: int
+    owner: str
+    kind: str
+    fn: Any = field(repr=False)  # a JobSpec, or a closure fn(on_progress, cancel_event)
+    estimate_s: float = 10.0
+    state: str = QUEUED
+    progress: Optional[Progress] = None
+    preview: Any = None  # the last preview picture the job reported
+    result: Any = None
+    error: Optional[str] = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    created: float = field(default_factory=time.monotonic)
+    started: Optional[float] = None
+    finished: Optional[float] = None
+    last_seen: float = field(default_factory=time.monotonic)
+
+    @property
+    def active(self) -> bool:
+        return self.state in (QUEUED, RUNNING)
+
+    def touch(self) -> None:
+        """Someone is still watching this job."""
+        self.last_seen = time.monotonic()
+
+    def remaining_s(self) -> float:
+        if self.state != RUNNING or not self.progress or self.progress.fraction <= 0.02:
+            return self.estimate_s
+        elapsed = time.monotonic() - (self.started or time.monotonic())
+        return elapsed * (1 - self.progress.fraction) / self.progress.fraction
+
+
+def default_max_running() -> int:
+    configured = os.environ.get("DREAMLAB_MAX_JOBS")
+    if configured:
+        return max(1, int(configured))
+    import torch
+    return 2 if torch.cuda.is_available() else 1
+
+
+class JobQueue:
+    def __init__(self, max_running: Optional[int] = None, abandon_after: float = 60.0, keep_finished: int = 200):
+        self.max_running = max_running or default_max_running()
+        self.abandon_after = abandon_after
+        self.keep_finished = keep_finished
+        self._jobs: dict[int, Job] = {}
+        self._waiting: list[int] = []
+        self._running = 0
+        self._ids = itertools.count(1)
+        self._lock = threading.Condition()
+
+    # --- public API -------------------------------------------------------------------------
+    def submit(self, owner: str, kind: str, fn: Any, estimate_s: float = 10.0) -> Job:
+        """Queue a ``JobSpec`` or ``fn(on_progress, cancel_event)``. One active job per (owner, kind): a second
+        submit while the first is queued or running returns the first (no double runs)."""
+        with self._lock:
+            current = self.active_job(owner, kind)
+            if current is not None:
+                return current
+            job = Job(next(self._ids), owner, kind, fn, estimate_s)
+            self._jobs[job.id] = job
+            self._waiting.append(job.id)
+            self._forget_old()
+        self._admit(job)
+        threading.Thread(target=self._run, args=(job,), name=f"dreamlab-job-{job.id}", daemon=True).start()
+        return job
+
+    def get(self, job_id: Optional[int]) -> Optional[Job]:
+        return self._jobs.get(job_id) if job_id is not None else None
+
+    def active_job(self, owner: str, kind: str) -> Optional[Job]:
+        with self._lock:
+            for job in self._jobs.values():
+                if job.owner == owner and job.kind == kind and job.active:
+                    return job
+        return None
+
+    def cancel(self, job: Job) -> None:
+        job.cancel.set()
+        with self._lock:
+            self._lock.notify_all()
+
+    def position(self, job: Job) -> int:
+        """1 = next to run; 0 = not waiting."""
+        with self._lock:
+            return self._waiting.index(job.id) + 1 if job.id in self._waiting else 0
+
+    def wait_estimate_s(self, job: Job) -> float:
+        """Rough seconds until ``job`` starts: work left in running jobs plus the jobs ahead."""
+        with self._lock:
+            running = [j for j in self._jobs.values() if j.state == RUNNING]
+            ahead = [self._jobs[i] for i in self._waiting[: max(0, self.position(job) - 1)]]
+        work = sum(j.remaining_s() for j in running) + sum(j.estimate_s for j in ahead)
+        return work / self.max_running
+
+    def running_count(self) -> int:
+        with self._lock:
+            return self._running
+
+    # --- worker -----------------------------------------------------------------------------
+    def _run(self, job: Job) -> None:
+        if not self._wait_for_turn(job):
+            return
+        try:
+            result = self._execute(job, lambda p: self._on_progress(job, p))
+            job.result, job.state = result, DONE
+        except Cancelled as stopped:
+            job.result = stopped.partial if stopped.partial is not None else job.preview
+            job.state = CANCELLED
+        except JobFailed as err:  # already in plain words (the worker logged any traceback)
+            log.warning("%s job failed: %s", job.kind, err)
+            job.error, job.state = str(err), FAILED
+        except Exception as err:  # the user sees one plain line; the traceback goes to the server log
+            log.exception("%s job failed", job.kind)
+            job.error, job.state = plain_error(err), FAILED
+        finally:
+            job.finished = time.monotonic()
+            with self._lock:
+                self._running -= 1
+                self._lock.notify_all()
+
+    def _admit(self, job: Job) -> None:
+        """A new job has arrived (back ends that queue elsewhere record its place here, in order)."""
+
+    def _execute(self, job: Job, on_progress: Callable[[Progress], None]) -> Any:
+        """Run the job's work here, in this thread. Back ends override this."""
+        if isinstance(job.fn, JobSpec):
+            return job.fn.run(on_progress, job.cancel)
+        return job.fn(on_progress, job.cancel)
+
+    def close(self) -> None:
+        """Cancel what is active (back ends also stop their workers)."""
+        with self._lock:
+            for job in self._jobs.values():
+                if job.active:
+                    job.cancel.set()
+            self._lock.notify_all()
+
+    def _wait_for_turn(self, job: Job) -> bool:
+        with self._lock:
+            while True:
+                if job.cancel.is_set() or self._abandoned(job):
+                    self._waiting.remove(job.id)
+                    job.state, job.finished = CANCELLED, time.monotonic()
+                    self._lock.notify_all()
+                    return False
+                if self._running < self.max_running and self._waiting[0] == job.id:
+                    self._waiting.pop(0)
+                    self._running += 1
+                    job.state, job.started = RUNNING, time.monotonic()
+                    self._lock.notify_all()
+                    return True
+                self._lock.wait(timeout=0.5)
+
+    def _on_progress(self, job: Job, progress: Progress) -> None:
+        job.progress = progress
+        if progress.preview is not None:
+            job.preview = progress.preview
+        if self._abandoned(job):
+            job.cancel.set()
+
+    def _abandoned(self, job: Job) -> bool:
+        return time.monotonic() - job.last_seen > self.abandon_after
+
+    def _forget_old(self) -> None:
+        finished = [j for j in self._jobs.values() if not j.active]
+        for job in sorted(finished, key=lambda j: j.finished or 0)[: max(0, len(finished) - self.keep_finished)]:
+            del self._jobs[job.id]
+
+
+_QUEUE: Optional[JobQueue] = None
+_QUEUE_LOCK = threading.Lock()
+
+
+def job_queue() -> JobQueue:
+    """The process-wide queue every session shares, with the back end the environment asks for."""
+    global _QUEUE
+    with _QUEUE_LOCK:
+        if _QUEUE is None:
+            from dreamlab.jobs.service import make_queue
+            _QUEUE = make_queue()
+        return _QUEUE

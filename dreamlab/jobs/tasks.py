@@ -1,0 +1,121 @@
+"""The jobs the pages ask for, as engine calls. Runs wherever the job runs (thread, worker process,
+Ray task); each process loads a model once (``engine.network.models.load_model`` caches it).
+
+Every task is ``task(on_progress, cancel, **params)`` and returns plain, picklable values.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from PIL import Image
+
+from engine.dreaming import filters
+from engine.dreaming.filters import FilterSettings
+from engine.network.classify import classify
+from engine.dreaming.dream import DreamSettings, deep_dream
+from engine.dreaming.gallery import RenderCache
+from engine.network.models import load_model
+from engine.motion.animate import Animation, dream_video, zoom_journey
+from engine.progress import Cancelled
+from engine.images.region import Region, region_recipe
+from engine.dreaming.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
+from engine.style.transfer import StyleSettings, stylize
+from engine.motion.clips import gif_bytes, mp4_bytes
+
+
+def dream(on_progress, cancel, image: Image.Image, settings: DreamSettings,
+          guide: Optional[Image.Image] = None, region: Optional[Region] = None) -> dict:
+    net = load_model(settings.model)
+    result = deep_dream(image, settings, net, guide=guide, on_progress=on_progress, cancel=cancel, region=region)
+    recipe = {**settings.recipe(), "guide": guide is not None, **region_recipe(region)}
+    return {"before": image, "after": result, "recipe": recipe,
+            "seen_before": classify(image, net), "seen_after": classify(result, net)}
+
+
+def style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
+          settings: StyleSettings, extra_recipe: dict, region: Optional[Region] = None,
+          outside_styles: Sequence[Image.Image] = ()) -> dict:
+    """With a ``region``, ``styles`` paint its inside and ``outside_styles`` (or the photo) its outside."""
+    net = load_model(settings.model)
+    result = stylize(image, list(styles), list(weights), settings, net, on_progress=on_progress, cancel=cancel,
+                     region=region, outside_styles=list(outside_styles))
+    return {"before": image, "after": result, "recipe": {**settings.recipe(), **extra_recipe, **region_recipe(region)}}
+
+
+def _before(start) -> Optional[Image.Image]:
+    return start if isinstance(start, Image.Image) else None
+
+
+def palette(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
+            region: Optional[Region] = None) -> dict:
+    journey = len(palettes) > 1
+    done = palette_journey(start, palettes, settings, load_model(settings.model), on_progress, cancel,
+                           keep_frames=journey, region=region)
+    return {"before": _before(start), "after": done.image, "recipe": done.recipe,
+            "gif": journey_gif(done.frames) if journey else None}
+
+
+def variations(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
+               numbers: Sequence[int], region: Optional[Region] = None) -> list[dict]:
+    done = palette_variations(start, palettes, settings, load_model(settings.model), list(numbers),
+                              on_progress, cancel, region=region)
+    return [{"before": _before(start), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]
+
+
+_PAINTED = RenderCache(max_pixels=20_000_000)  # this worker's filter pictures, for the next visitor
+
+
+def thumbnails(on_progress, cancel, model: str, by_layer: dict, settings: FilterSettings) -> dict:
+    """Filter pictures keyed like the gallery's render cache: (model, layer, channel, size, steps, seed)."""
+    net = load_model(model)
+    found = {}
+    for layer, channels in by_layer.items():
+        pictures = _PAINTED.render(net, layer, channels, settings, on_progress=on_progress, cancel=cancel)
+        found.update({(model, layer, c, settings.size, settings.steps, settings.seed): p
+                      for c, p in pictures.items()})
+    return found
+
+
+def large_filter(on_progress, cancel, model: str, layer: str, channel: int, settings: FilterSettings,
+                 start: Optional[Image.Image] = None) -> dict:
+    """One filter large (grown from ``start``, its thumbnail, when given) and its top classes, keyed
+    for the gallery's render cache."""
+    net = load_model(model)
+    big = filters.visualize_filter(net, layer, channel, settings, on_progress=on_progress, cancel=cancel,
+                                   start=start)
+    key = (model, layer, channel, settings.size, settings.steps, settings.seed)
+    return {key: big, ("top",) + key: classify(big, net, 3)}
+
+
+def _encoded(animation: Animation) -> dict:
+    return {"mp4": mp4_bytes(animation.frames, animation.fps, animation.audio),
+            "gif": gif_bytes(animation.frames, animation.fps), "frames": len(animation.frames),
+            "last": animation.frames[-1], "recipe": animation.recipe, "stopped": animation.stopped}
+
+
+def _animation(make) -> dict:
+    """Run ``make()`` and encode the MP4 and GIF; a stopped job still encodes the frames made so far."""
+    try:
+        return _encoded(make())
+    except Cancelled as stopped:
+        raise Cancelled(_encoded(stopped.partial) if isinstance(stopped.partial, Animation) else None) from None
+
+
+def zoom(on_progress, cancel, image: Image.Image, settings) -> dict:
+    return _animation(lambda: zoom_journey(image, settings, load_model(settings.model), on_progress, cancel))
+
+
+def video(on_progress, cancel, frames: Sequence[Image.Image], fps: float, settings,
+          audio: Optional[bytes] = None) -> dict:
+    return _animation(lambda: dream_video(list(frames), fps, settings, load_model(settings.model),
+                                          on_progress, cancel, audio))
+
+
+def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
+    """Load a model into this process's cache (workers do this before their first job)."""
+    load_model(model)
+    return True
+
+
+TASKS = {f.__name__: f for f in (dream, style, palette, variations, thumbnails, large_filter, zoom, video,
+                                  warm_up)}

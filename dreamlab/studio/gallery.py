@@ -1,0 +1,125 @@
+"""The Filter Gallery's two views: one layer as a grid of thumbnails (paged), or one filter per
+layer side by side. Clicking a filter shows it large (``dreamlab.studio.filter_large``). Every setting is kept
+for the session (``dreamlab.studio.persist.kept``)."""
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from engine.dreaming.gallery import compare_picks, dead_filters
+from engine.network.models import get_spec
+
+from dreamlab.studio.filter_large import SELECTED, enlarged_filter, selected_filter
+from dreamlab.studio.pagination import page_count, page_items, pager
+from dreamlab.studio.persist import kept
+from dreamlab.studio.runner import scroll_here
+from dreamlab.studio.thumb_grid import Cell, thumb_grid
+from dreamlab.studio.thumbnails import THUMBS, filter_thumbnail, paint_missing, preview_pieces, stop_painting_except
+
+GRID_KIND, COMPARE_KIND = "gallery-grid", "gallery-compare"
+LAYER_KEY, VIEW_KEY, PER_PAGE_KEY = "gallery:layer", "gallery:view", "gallery:per-page"
+VIEWS = ["One layer", "Compare layers"]
+COLUMNS = 4
+PER_PAGE = {"16": 16, "32": 32, "64": 64}
+COMPARE_DEFAULT = ["block0", "block3", "block6", "block9", "block12", "block15"]
+
+
+def page_key(model: str, layer: str, per_page: int) -> str:
+    return f"gallery:page:{model}:{layer}:{per_page}"
+
+
+def select(model: str, layer: str, channel: int, jump: bool = False) -> None:
+    """Click callback (runs before the page, so it may move the layer and view widgets)."""
+    st.session_state[SELECTED] = (model, layer, channel)
+    st.session_state[SCROLL_TO_LARGE] = True
+    if jump:
+        st.session_state[f"{LAYER_KEY}:{model}"] = layer
+        st.session_state[VIEW_KEY] = VIEWS[0]
+        per_page = PER_PAGE[st.session_state.get(PER_PAGE_KEY, "16")]
+        st.session_state[page_key(model, layer, per_page)] = channel // per_page
+
+
+SCROLL_TO_LARGE = "gallery:scroll-to-large"
+
+
+def one_layer(model: str) -> None:
+    """A layer picker, then a page of its filters as a grid; the selected filter opens under it.
+
+    The grid is drawn before anything is painted, so a new layer never shows the previous
+    layer's pictures: missing ones are placeholders that fill in as they are painted."""
+    spec = get_spec(model)
+    layers = spec.layer_names()
+    layer = st.selectbox("Layer (low → high)", layers, index=layers.index("block8") if "block8" in layers else 0,
+                         **kept(f"{LAYER_KEY}:{model}"),
+                         format_func=lambda n: f"{n} · {spec.layer(n).hint} ({spec.layer(n).channels} filters)",
+                         help="Low layers see colours and edges; high layers see parts of things and creatures.")
+    count = spec.layer(layer).channels
+    if layer == layers[0]:
+        st.caption("Filters of the first layer look at a few pixels only: each is drawn as the colour and the "
+                   "stripes that excite it most, magnified 4× so that you can see them.")
+    per_col, page_col = st.columns([1, 3], vertical_alignment="bottom")
+    per_page = PER_PAGE[per_col.selectbox("Per page", list(PER_PAGE), **kept(PER_PAGE_KEY))]
+    with page_col:
+        page = pager(page_key(model, layer, per_page), page_count(count, per_page), key="gallery")
+    channels = page_items(count, page, per_page)
+    pictures = {c: filter_thumbnail(model, layer, c) for c in channels}
+    missing = [c for c, p in pictures.items() if p is None]
+    dead = dead_filters(model, layer)
+    selected = selected_filter()
+    job_area, grid_area = st.container(), st.empty()
+
+    def draw(live: dict | None = None) -> None:
+        cells = [Cell(c, pictures[c] if pictures[c] is not None else (live or {}).get(c),
+                      "done" if pictures[c] is not None else ("painting" if live is not None else "waiting"),
+                      c in dead, selected == (model, layer, c)) for c in channels]
+        with grid_area:
+            if live is None:
+                thumb_grid(layer, cells, THUMBS.size, key=f"gallery:grid:{model}", on_pick=partial(select, model, layer))
+            else:
+                thumb_grid(layer, cells, THUMBS.size)
+    draw()
+    if missing:
+        live: dict = {}
+
+        def grow(strip) -> None:
+            live.update(preview_pieces(strip))
+            draw(live)
+        with job_area:
+            paint_missing(GRID_KIND, model, [(layer, c) for c in missing], f"filters {channels[0]}–{channels[-1]}",
+                          on_preview=grow)
+    else:
+        stop_painting_except(None)
+    if selected and selected[:2] == (model, layer):
+        if st.session_state.pop(SCROLL_TO_LARGE, False):
+            scroll_here(f"gallery:scroll:{selected}")
+        enlarged_filter(model, layer, selected[2])
+
+
+def compare_layers(model: str) -> None:
+    """One filter from each chosen layer, low to high; Open jumps to it in its layer."""
+    st.write("One filter from each layer, side by side from low to high: watch simple colours and edges grow "
+             "into textures, patterns and finally parts of things.")
+    spec = get_spec(model)
+    layers = spec.layer_names()
+    default = [n for n in COMPARE_DEFAULT if n in layers] or layers[:: max(1, len(layers) // 6)]
+    chosen = st.multiselect("Layers", layers, default=default, **kept(f"gallery:compare:{model}"),
+                            format_func=lambda n: f"{n} · {spec.layer(n).hint}")
+    if not chosen:
+        st.info("Pick a few layers to compare.")
+        return
+    seed_key = "gallery:compare:seed"
+    if st.button("Other filters", key="gallery:shuffle", icon=":material/casino:"):
+        st.session_state[seed_key] = st.session_state.get(seed_key, 0) + 1
+    picks = compare_picks(spec, chosen, st.session_state.get(seed_key, 0))
+    missing = [(layer, c) for layer, c in picks if filter_thumbnail(model, layer, c) is None]
+    if missing:
+        paint_missing(COMPARE_KIND, model, missing, "these filters")
+    for column, (layer, c) in zip(st.columns(len(picks)), picks):
+        picture = filter_thumbnail(model, layer, c)
+        with column:
+            if picture is not None:
+                st.image(picture, width="stretch")
+            st.caption(f"**{layer}** #{c}  \n{spec.layer(layer).hint}")
+            st.button("Open", key=f"gallery:open:{layer}:{c}", width="stretch", on_click=select,
+                      args=(model, layer, c, True), help=f"See {layer} filter {c} large, in its layer")

@@ -1,0 +1,203 @@
+"""Picking a picture: upload, camera or a sample. Every failure becomes a plain message.
+
+The chosen picture is kept for the session: leaving the page and coming back (Streamlit then
+shows an empty uploader) keeps using it until another is chosen or the file is removed. A DreamLab
+PNG dropped here offers to restore the settings it was made with.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import streamlit as st
+from engine.paths import ASSETS_DIR
+from PIL import Image
+
+from engine.images.pictures import DEFAULT_MAX_SIDE, ImageError, LoadedImage, fit_side, load_image, read_recipe
+
+from dreamlab.studio.persist import kept
+
+SAMPLES_DIR = ASSETS_DIR / "samples"
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "avif", "mpo"]
+MAX_SIDE = int(os.environ.get("DREAMLAB_MAX_SIDE", DEFAULT_MAX_SIDE))
+# The app's upload limit (.streamlit/config.toml server.maxUploadSize, in MB) must equal this. The loader
+# refuses pictures above engine.images.pictures.MAX_SOURCE_PIXELS (60 MP) anyway, and a 60 MP phone or camera JPEG
+# is 15-35 MB, so 50 MB takes any picture the pixel limit takes, give or take PNGs.
+MAX_UPLOAD_MB = 50
+
+
+def shrink_to(image: Image.Image, side: int) -> Image.Image:
+    """``image`` scaled down (never up) so that its longest side is at most ``side``."""
+    if max(image.size) <= side:
+        return image
+    return image.resize(fit_side(image.size, side), Image.LANCZOS)
+RESTORED = "Your photo"  # the name a photo put back from the history goes by
+
+
+def sample_names() -> list[str]:
+    return sorted(p.name for p in SAMPLES_DIR.glob("*.jpg"))
+
+
+def image_input(key: str, label: str = "Your photo", allow_camera: bool = True,
+                default_sample: Optional[str] = "cat.jpg") -> Optional[LoadedImage]:
+    """Show the picker; return the chosen picture (8-bit RGB, at most MAX_SIDE px) or None."""
+    st.session_state.pop(f"{key}:refused", None)
+    sources = ["Sample", "Upload"] + (["Camera"] if allow_camera else [])
+    source = st.segmented_control(label, sources, default="Sample", **kept(f"{key}:source")) or "Sample"
+    if source == "Upload":
+        return _uploaded(key)
+    if source == "Camera":
+        return _decode(key, st.camera_input("Take a photo", key=f"{key}:camera"))
+    names = sample_names()
+    index = names.index(default_sample) if default_sample in names else 0
+    name = st.selectbox("Sample picture", names, index=index, **kept(f"{key}:sample"))
+    return _decode_sample(key, name)
+
+
+def _uploader_key(key: str) -> str:
+    return f"{key}:upload:{st.session_state.get(f'{key}:upload-round', 0)}"
+
+
+def _uploaded(key: str) -> Optional[LoadedImage]:
+    uploader_key = _uploader_key(key)
+    had_file = f"{key}:had-file"  # the uploader held a file since the page was (re)opened
+    if uploader_key not in st.session_state:  # not drawn last run: the page was left, or restored
+        st.session_state[had_file] = False
+    uploaded = st.file_uploader("Choose a photo", type=UPLOAD_TYPES, key=uploader_key,
+                                help="JPEG, PNG, WebP, GIF, TIFF or BMP. Big photos are scaled down. "
+                                     "A picture made by DreamLab can bring back its settings.")
+    if uploaded is not None:
+        st.session_state[had_file] = True
+        st.session_state.pop(f"{key}:missing", None)
+        loaded = _decode(key, uploaded)
+        if loaded is not None:
+            st.session_state[f"{key}:kept"] = (uploaded.name, loaded)
+            _offer_recipe(key, uploaded)
+        return loaded
+    missing = st.session_state.get(f"{key}:missing")
+    if missing:  # settings came back from a link or a PNG, the photo could not
+        st.warning(missing, icon=":material/add_photo_alternate:")
+    kept_photo = st.session_state.get(f"{key}:kept")
+    if kept_photo and not st.session_state.get(had_file):
+        name, loaded = kept_photo
+        st.caption(f"Using **{name}** from before. Choose a file to use another.")
+        return loaded
+    st.session_state.pop(f"{key}:kept", None)  # the user removed the file
+    st.session_state[had_file] = False
+    return None
+
+
+def _decode(key: str, uploaded) -> Optional[LoadedImage]:
+    """Decode an upload once (kept in memory only, never written to disk) and remember it."""
+    if uploaded is None:
+        return None
+    cache_key = f"{key}:decoded"
+    cached = st.session_state.get(cache_key)
+    if cached and cached[0] == uploaded.file_id:
+        loaded = cached[1]
+    else:
+        try:
+            loaded = load_image(uploaded.getvalue(), max_side=MAX_SIDE)
+        except ImageError as err:
+            loaded = err
+        st.session_state[cache_key] = (uploaded.file_id, loaded)
+    if isinstance(loaded, ImageError):
+        st.session_state[f"{key}:refused"] = (uploaded.name, str(loaded))
+    return _shown(loaded)
+
+
+def _decode_sample(key: str, name: str) -> Optional[LoadedImage]:
+    return _shown(load_image(SAMPLES_DIR / name, max_side=MAX_SIDE))
+
+
+def _shown(loaded) -> Optional[LoadedImage]:
+    if isinstance(loaded, ImageError):
+        st.error(str(loaded))
+        return None
+    for note in loaded.notes:
+        st.info(note)
+    return loaded
+
+
+def missing_photo_message(key: str) -> str:
+    """What to tell someone who pressed the button without a usable photo."""
+    refused = st.session_state.get(f"{key}:refused")
+    if refused:
+        name, reason = refused
+        return f"**{name}** cannot be used: {reason} Choose another photo, or a sample."
+    return "Choose a photo first: upload one, take one with the camera, or pick a sample."
+
+
+# --- DreamLab PNGs carry their recipe ------------------------------------------------------------
+
+def _offer_recipe(key: str, uploaded) -> None:
+    from dreamlab.studio.history import PAGES, restorable
+    recipe = _recipe_of(uploaded)
+    if not recipe or not restorable(recipe):
+        return
+    page = PAGES[recipe["page"]]
+    with st.container(border=True):
+        st.markdown(f":material/history: This picture was made with DreamLab's **{page.title}**"
+                    + (f" ({recipe['label']}, seed {recipe.get('seed')})" if recipe.get("label") else "") + ".")
+        st.button("Restore the settings this was made with", key=f"{key}:restore-recipe",
+                  icon=":material/settings_backup_restore:", on_click=_restore_recipe, args=(key, recipe),
+                  help=f"Opens {page.title} with every setting of that picture, seed included.")
+
+
+def _recipe_of(uploaded) -> Optional[dict]:
+    cache_key = f"{cache_prefix(uploaded)}:recipe"
+    if cache_key not in st.session_state:
+        try:
+            recipe = read_recipe(uploaded.getvalue())
+        except Exception:  # not a PNG, no text chunk, or not our JSON: just a picture
+            recipe = None
+        st.session_state[cache_key] = recipe if isinstance(recipe, dict) else None
+    return st.session_state[cache_key]
+
+
+def cache_prefix(uploaded) -> str:
+    return f"_upload:{uploaded.file_id}"
+
+
+def _restore_recipe(key: str, recipe: dict) -> None:
+    from dreamlab.studio.history import restore
+    _new_uploader(key)  # the PNG was a way to carry settings, not the photo to dream on
+    restore(recipe, via="picture")
+
+
+def _new_uploader(key: str) -> None:
+    st.session_state[f"{key}:upload-round"] = st.session_state.get(f"{key}:upload-round", 0) + 1
+    st.session_state.pop(f"{key}:kept", None)
+
+
+def restored_photo_values(prefix: str, photo: Image.Image, recipe: dict) -> dict:
+    """Session values that make ``image_input`` of the page with ``prefix`` use ``photo`` again
+    (for a result from the history made from an upload or a camera picture)."""
+    key = prefix.rstrip(":")
+    settings = recipe.get("settings", {})
+    if settings.get(f"{key}:source", "Sample") == "Sample":
+        return {}
+    _new_uploader(key)
+    return {f"{key}:source": "Upload", f"{key}:kept": (RESTORED, LoadedImage(photo, []))}
+
+
+UPLOADED_SOURCES = ("Upload", "Camera")
+
+
+def forget_photo_values(prefix: str, recipe: dict, carrier: str) -> tuple[dict, list[str]]:
+    """For settings restored without their photo (a link or a PNG carries settings only): session
+    values that leave the page's photo picker empty with a plain note, instead of using an older
+    upload or a sample, and what the person has to give again ("photo", "paintings")."""
+    key = prefix.rstrip(":")
+    settings = recipe.get("settings", {})
+    missing, extra = [], {}
+    if settings.get(f"{key}:source") in UPLOADED_SOURCES:
+        _new_uploader(key)
+        missing.append("photo")
+        extra = {f"{key}:source": "Upload",
+                 f"{key}:missing": f"Your own photo was not part of {carrier}: upload it again "
+                                   "(the settings are back), then press the button."}
+    if any(k.endswith("painting-source") and v == "Upload" for k, v in settings.items()):
+        missing.append("paintings")
+    return extra, missing

@@ -1,0 +1,50 @@
+"""Models for the pages: loaded once per process, with download progress for the classics."""
+from __future__ import annotations
+
+from typing import Optional
+
+import streamlit as st
+
+from engine.network.models import MODELS, FeatureNet, ModelUnavailable, ensure_weights, load_model, weights_ready
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_model(name: str) -> FeatureNet:
+    return load_model(name)
+
+
+def get_model(name: str) -> Optional[FeatureNet]:
+    """The model, downloading its weights first if needed (with a progress bar).
+    Shows a plain message and returns None when it cannot be had."""
+    if not model_ready(name):
+        return None
+    with st.spinner("Waking up the network…"):
+        return _cached_model(name)
+
+
+def model_ready(name: str) -> bool:
+    """Make sure the model's weights are here (downloading them once, with a progress bar) without
+    loading it in the app: jobs load models where they run. False after a plain message."""
+    if not weights_ready(name):
+        bar = st.progress(0.0, text=f"Downloading the {name} network (first use only)…")
+
+        def on_download(done: int, total: int) -> None:
+            mb = done / 1e6
+            bar.progress(min(done / total, 1.0) if total else 0.0,
+                         text=f"Downloading the {name} network: {mb:.0f} of {total / 1e6:.0f} MB")
+        try:
+            ensure_weights(name, on_download)
+        except ModelUnavailable as err:
+            bar.empty()
+            st.error(str(err))
+            return False
+        bar.empty()
+    return True
+
+
+def model_picker(key: str, label: str = "Network", on_change=None) -> str:
+    """The network to use; kept for the session like every page setting."""
+    from dreamlab.studio.persist import kept
+    names = list(MODELS)
+    return st.selectbox(label, names, **kept(key), format_func=lambda n: MODELS[n].title, on_change=on_change,
+                        help="Lite0 is built in and fast. The others download once (50-550 MB) and are slower.")

@@ -1,0 +1,194 @@
+"""The Hybrid Palette's editor: the filters as chips with weights, adding one by picking its layer and
+number (or typing several), by surprise, saving and loading. The palette itself lives in ``dreamlab.studio.state``
+(shared with the Filter Gallery)."""
+from __future__ import annotations
+
+import random
+
+import streamlit as st
+
+from engine.network.models import get_spec
+from engine.dreaming.palette import as_palette, check_palette, load_palette_json, palette_json, read_typed_filters, surprise_palette
+
+from dreamlab.studio.persist import kept
+from dreamlab.studio.state import add_to_palette, in_palette, palette
+from dreamlab.studio.thumbnails import filter_info, filter_thumbnail
+
+MODEL_KEY, WEIGHT_KEY = "palette:model", "palette:weight"
+MIN_WEIGHT, MAX_WEIGHT = -1.0, 2.0
+SURPRISE_LAYERS = ["block3", "block8", "block12"]
+FIRST_LAYER = "block8"  # what the layer picker shows first: patterns, neither too plain nor too busy
+FILES_KEY = "palette:files"  # the Save or load expander's open state
+
+
+def palette_editor(model: str) -> list[dict]:
+    """The whole editor; returns this network's palette entries (the shared list's items)."""
+    mine = [e for e in palette() if e["model"] == model]
+    if not mine:
+        st.info("Your palette is empty. Add filters below, press **Surprise me**, "
+                "or use **Add to palette** in the Filter Gallery.")
+    for entry in mine:
+        filter_chip(entry)
+    others = len(palette()) - len(mine)
+    if others:
+        st.caption(f"{others} filter(s) from another network are in your palette too; "
+                   "switch the network in Advanced settings to use them.")
+    pick_a_filter(model)
+    type_col, surprise_col = st.columns(2)
+    with type_col:
+        add_by_name(model)
+    with surprise_col:
+        surprise_me(model)
+    # Tracked (a key and a rerun when toggled): it stays open or closed as the user left it, even when
+    # a load changes what is drawn above it (an untracked expander then started closed again).
+    files = st.expander("Save or load a palette", key=FILES_KEY,
+                        on_change="rerun", icon=":material/folder_open:")
+    with files:
+        save_or_load(model, mine)
+    return mine
+
+
+def weight_key(entry: dict) -> str:
+    return f"{WEIGHT_KEY}:{entry['model']}:{entry['layer']}:{entry['channel']}"
+
+
+def replace_palette(model: str, filters) -> None:
+    """Put ``filters`` in the shared palette (other networks' filters stay) and reset the sliders."""
+    entries = palette()
+    entries[:] = [e for e in entries if e["model"] != model]
+    for f in filters:
+        add_to_palette(model, f.layer, f.channel, f.weight)
+    for key in [k for k in st.session_state if str(k).startswith(WEIGHT_KEY)]:
+        del st.session_state[key]
+
+
+def describe(model: str, layer: str, channel: int) -> str:
+    text = get_spec(model).layer(layer).hint
+    info = filter_info(model, layer, channel)
+    if info and info.get("top"):
+        text += f" · looks like *{info['top'][0][0]}*"
+    return text
+
+
+def filter_chip(entry: dict) -> None:
+    """One filter: its thumbnail, name, a weight slider and a remove button."""
+    model, layer, channel = entry["model"], entry["layer"], entry["channel"]
+    with st.container(border=True):
+        c_pic, c_text, c_weight, c_remove = st.columns([1, 3, 4, 1], vertical_alignment="center")
+        picture = filter_thumbnail(model, layer, channel)
+        if picture is not None:
+            c_pic.image(picture, width=64)
+        else:
+            c_pic.markdown(":material/blur_on:")
+        c_text.markdown(f"**{layer} · filter {channel}**  \n{describe(model, layer, channel)}")
+        start = min(MAX_WEIGHT, max(MIN_WEIGHT, float(entry["weight"])))  # typed or loaded weights may be outside
+        entry["weight"] = c_weight.slider("Weight", MIN_WEIGHT, MAX_WEIGHT, start, 0.1, key=weight_key(entry),
+                                          help="How strongly to paint this filter. Below 0: keep it away.")
+        if c_remove.button("", icon=":material/close:", key=f"palette:remove:{weight_key(entry)}",
+                           help="Remove this filter"):
+            palette().remove(entry)
+            st.session_state.pop(weight_key(entry), None)
+            st.rerun()
+
+
+def pick_a_filter(model: str) -> None:
+    """Add one filter without typing: its layer in plain words, its number, and its picture."""
+    spec = get_spec(model)
+    names = spec.layer_names()
+    with st.container(border=True):
+        st.markdown("**Add a filter**")
+        layer_col, number_col, picture_col = st.columns([4, 2, 3], vertical_alignment="bottom")
+        layer = layer_col.selectbox("Layer", names, index=names.index(FIRST_LAYER) if FIRST_LAYER in names else 0,
+                                    format_func=lambda n: f"{n} · {spec.layer(n).hint}", **kept("palette:add:layer"),
+                                    help="Listed from low (edges and colours) to high (eyes and creatures).")
+        count = spec.layer(layer).channels
+        number = int(number_col.number_input(f"Filter (0 to {count - 1})", 0, count - 1, 0,
+                                              key=f"palette:add:filter:{model}:{layer}",
+                                              help="Every layer has many filters; the Filter Gallery shows them all."))
+        with picture_col:
+            picture = filter_thumbnail(model, layer, number)
+            if picture is not None:
+                st.image(picture, width=72)
+        st.caption(describe(model, layer, number))
+        already = in_palette(model, layer, number)
+        if st.button("In your palette" if already else "Add this filter", key="palette:add:pick",
+                     icon=":material/check:" if already else ":material/add:", disabled=already):
+            add_to_palette(model, layer, number)
+            st.rerun()
+        st.page_link("app_pages/filter_gallery.py", label="See every filter of a layer in the Filter Gallery",
+                     icon=":material/grid_view:")
+
+
+def as_sentence(err: Exception) -> str:
+    text = str(err).strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def add_by_name(model: str) -> None:
+    """Filters typed as people write them; a typo stays in the box, with what to type instead."""
+    typed_round = st.session_state.get("palette:typed-round", 0)  # a new box once added: it starts empty
+    with st.form("palette:add", border=False):
+        typed = st.text_input("Or type filters", placeholder="block 8 filter 12, block 10 filter 3",
+                              key=f"palette:typed:{typed_round}",
+                              help="A layer and a filter number, written as you like: block 8 filter 12, 8:12 or "
+                                   "block8 12. Add a weight after it (block8:12:0.5) for a softer touch. "
+                                   "Several: separate them with commas.")
+        if st.form_submit_button("Add", icon=":material/add:") and typed.strip():
+            spec = get_spec(model)
+            try:
+                new = read_typed_filters(typed, spec.layer_names())
+                check_palette(new, spec)
+            except ValueError as err:
+                st.error(as_sentence(err), icon=":material/edit_note:")
+            else:
+                for f in new:
+                    add_to_palette(model, f.layer, f.channel, f.weight)
+                st.session_state["palette:typed-round"] = typed_round + 1
+                st.rerun()
+
+
+def surprise_me(model: str) -> None:
+    """A random palette from the chosen layers (seeded: each press gives the next one), never dead filters."""
+    spec = get_spec(model)
+    layer_names = [n for n in spec.layer_names() if n != "head"]
+    pick_from = st.multiselect("Surprise me from layers", layer_names,
+                               default=[n for n in SURPRISE_LAYERS if n in layer_names] or layer_names[-3:],
+                               **kept("palette:surprise:layers"))
+    count = st.slider("How many filters", 1, 8, 3, **kept("palette:surprise:count"))
+    if st.button("Surprise me", icon=":material/casino:", key="palette:surprise"):
+        # A new visit starts somewhere new (the same start every visit gave everyone the same palette).
+        number = st.session_state.get("palette:surprise:seed", random.randrange(2**31)) + 1
+        st.session_state["palette:surprise:seed"] = number
+        dead = [(layer, c) for layer in pick_from for c in range(spec.layer(layer).channels)
+                if (filter_info(model, layer, c) or {}).get("dead")]
+        try:
+            replace_palette(model, surprise_palette(spec, pick_from, count, seed=number, exclude=dead))
+        except ValueError as err:
+            st.error(str(err))
+        else:
+            st.rerun()
+
+
+def save_or_load(model: str, mine: list[dict]) -> None:
+    current = as_palette(mine)
+    st.download_button("Save palette (JSON)", data=palette_json(current, model), file_name="dreamlab-palette.json",
+                       mime="application/json", icon=":material/save:", disabled=not current, key="palette:save")
+    loaded_note = st.session_state.get("palette:loaded-note")  # stays until the next load
+    if loaded_note:
+        st.success(loaded_note, icon=":material/check:")
+    # A fresh uploader after each load: no file lingers in it, so nothing piles up and a file is read once.
+    uploader_round = st.session_state.get("palette:load-round", 0)
+    loaded_file = st.file_uploader("Load a palette", type=["json"], key=f"palette:load:{uploader_round}",
+                                   help="A palette saved from this page (it replaces the filters above).")
+    if loaded_file is None:
+        return
+    try:
+        loaded_model, filters = load_palette_json(loaded_file.getvalue())
+    except ValueError as err:
+        st.error(f"Could not load **{loaded_file.name}**: {err}.")
+        return
+    replace_palette(loaded_model, filters)
+    st.session_state[MODEL_KEY] = loaded_model
+    st.session_state["palette:load-round"] = uploader_round + 1
+    st.session_state["palette:loaded-note"] = f"Loaded **{loaded_file.name}**: {len(filters)} filter{'s' if len(filters) != 1 else ''}."
+    st.rerun()

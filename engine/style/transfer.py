@@ -1,0 +1,449 @@
+"""Style transfer (Gatys et al.): a photo repainted in the manner of one or more paintings.
+
+The network's feature maps hold a picture's *content*; the correlations between feature maps
+(Gram matrices) hold its *style*. Starting from the photo, the pixels are adjusted until the
+features match the photo and the Gram matrices match the paintings'.
+
+Speed comes from solving coarse to fine: most of the work happens on a small picture, which is
+then scaled up and refined. The optimiser is L-BFGS (or Adam). ``ascend`` in ``ascent.py`` is a
+one-step-at-a-time ascent loop; L-BFGS needs a loss closure it may call itself, so style transfer
+has its own small loop here (``_optimise``), shared by both optimisers; the optimisers are in ``optimisers.py``.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Optional, Sequence
+
+from engine.catalog import BUILTIN_STYLES, QUALITIES, STYLES_DIR, builtin_style_path  # noqa: F401
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from engine.network import fast
+from engine.images.pictures import fit_side, resize, to_pil, to_tensor
+from engine.ascent.optimisers import LBFGS, Adam
+from engine.network.models import FeatureNet
+from engine.progress import ProgressFn, Reporter
+from engine.images.region import Region
+
+# Per-model default layers: {layer: weight}. Lite0's were chosen by looking at transfers of all
+# built-in styles onto the sample photos (see python -m benchmarks.bench_style --layers).
+DEFAULT_LAYERS: dict[str, dict[str, dict[str, float]]] = {
+    "lite0": {"content": {"block7": 1.0},
+              "style": {"stem": 1.0, "block0": 1.0, "block2": 1.0, "block4": 1.0, "block7": 1.0}},
+    "vgg16": {"content": {"relu4_2": 1.0},
+              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
+    "vgg19": {"content": {"relu4_2": 1.0},
+              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
+    "googlenet": {"content": {"inception3b": 1.0},
+                  "style": {"conv1": 1.0, "conv3": 1.0, "inception3a": 1.0, "inception4a": 1.0}},
+}
+
+LBFGS_HISTORY = 50  # corrections remembered, as in most Gatys implementations
+MIN_SCALE_SIDE = 64  # coarse scales smaller than this (longest side) are skipped
+MAX_STYLE_SIDE = 1600  # style pictures are never enlarged beyond this
+INITS = ("content", "noise", "image")
+OPTIMIZERS = ("lbfgs", "adam")
+PRECISIONS = ("auto", "float", "half")
+
+
+@dataclass
+class StyleSettings:
+    model: str = "lite0"
+    size: int = 512  # longest side of the result, in pixels
+    steps: int = 40  # optimiser steps at the full size; each coarser scale gets twice as many
+    scales: int = 3  # coarse-to-fine: how many sizes, each half the next (1 = solve at full size only)
+    strength: float = 0.5  # 0 = mostly the photo, 1 = mostly the painting
+    brush: float = 1.0  # style scale: painting shown at this times the photo's size (bigger strokes > 1)
+    smoothing: float = 0.3  # total-variation smoothing, 0 = none, 1 = strong
+    keep_colors: bool = False  # transfer brightness only; keep the photo's colours
+    init: str = "content"  # "content", "noise" or "image"
+    optimizer: str = "lbfgs"  # "lbfgs" or "adam"
+    content_layers: Optional[dict[str, float]] = None  # None = the model's defaults
+    style_layers: Optional[dict[str, float]] = None
+    precision: str = "auto"  # the model's own (engine/fast.py); "float" forces float32. Grams are float32
+    seed: int = 0
+    style_weights: list[float] = field(default_factory=list)  # filled in by stylize, for the recipe
+
+    def validate(self) -> None:
+        if self.size < 32:
+            raise ValueError(f"size must be at least 32 px, got {self.size}")
+        if self.steps < 1:
+            raise ValueError(f"steps must be at least 1, got {self.steps}")
+        if self.scales < 1:
+            raise ValueError(f"scales must be at least 1, got {self.scales}")
+        if not 0.0 <= self.strength <= 1.0:
+            raise ValueError(f"strength must be between 0 and 1, got {self.strength}")
+        if not 0.1 <= self.brush <= 4.0:
+            raise ValueError(f"brush size must be between 0.1 and 4, got {self.brush}")
+        if not 0.0 <= self.smoothing <= 1.0:
+            raise ValueError(f"smoothing must be between 0 and 1, got {self.smoothing}")
+        for name, value, choices in (("init", self.init, INITS), ("optimizer", self.optimizer, OPTIMIZERS),
+                                     ("precision", self.precision, PRECISIONS)):
+            if value not in choices:
+                raise ValueError(f"unknown {name} '{value}' (choose from: {', '.join(choices)})")
+
+    def layers(self) -> tuple[dict[str, float], dict[str, float]]:
+        defaults = DEFAULT_LAYERS.get(self.model, DEFAULT_LAYERS["lite0"])
+        return (dict(self.content_layers or defaults["content"]), dict(self.style_layers or defaults["style"]))
+
+    def recipe(self) -> dict:
+        content, style = self.layers()
+        return {"kind": "style", **asdict(self), "content_layers": content, "style_layers": style}
+
+
+# --- the loss ---------------------------------------------------------------------------------
+
+def gram(features: torch.Tensor) -> torch.Tensor:
+    """Gram matrices [B, C, C] of features [B, C, H, W], in float32, averaged over positions."""
+    b, c, h, w = features.shape
+    flat = features.float().reshape(b, c, h * w)
+    return flat @ flat.transpose(1, 2) / (h * w)
+
+
+def masked_gram(features: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """Gram matrices of features [B, C, H, W] averaged over positions weighted by ``weights``
+    [B or 1, 1, H, W] (a soft region): the style of that part of the picture only."""
+    b, c, h, w = features.shape
+    flat = features.float().reshape(b, c, h * w)
+    wts = weights.float().reshape(-1, 1, h * w)
+    return (flat * wts) @ flat.transpose(1, 2) / wts.sum(dim=2, keepdim=True).clamp_min(1e-6)
+
+
+def gram_distance(found: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Squared difference of Gram matrices relative to the target's size."""
+    return (found - target).pow(2).mean() / (target.pow(2).mean() + 1e-8)
+
+
+def style_weight(strength: float) -> float:
+    """Style strength 0..1 -> weight of the style loss against the content loss (log scale)."""
+    return 10.0 ** (-0.5 + 2.5 * strength)
+
+
+def tv_weight(smoothing: float) -> float:
+    return 200.0 * smoothing ** 2
+
+
+def total_variation(pixels: torch.Tensor) -> torch.Tensor:
+    """Mean squared difference between neighbouring pixels."""
+    dy = pixels[..., 1:, :] - pixels[..., :-1, :]
+    dx = pixels[..., :, 1:] - pixels[..., :, :-1]
+    return dy.pow(2).mean() + dx.pow(2).mean()
+
+
+@dataclass
+class Targets:
+    """What one scale aims at: the photo's features and the paintings' (blended) Gram matrices.
+
+    With a ``mask`` [1, 1, H, W], ``grams`` is the style inside it and ``outside_grams`` the style
+    outside it (None: no style outside, the photo stays there)."""
+    content: dict[str, torch.Tensor]
+    grams: dict[str, torch.Tensor]
+    mask: Optional[torch.Tensor] = None
+    outside_grams: Optional[dict[str, torch.Tensor]] = None
+
+
+class StyleLoss:
+    """content + strength-weighted style + smoothing, each term normalised so that their sizes do
+    not depend on the layer, the model or the picture size. Used by ``stylize`` and the benchmark."""
+
+    def __init__(self, net: FeatureNet, content_layers: dict[str, float], style_layers: dict[str, float],
+                 strength: float, smoothing: float, half: bool = False, float_only: bool = False):
+        for layer in (*content_layers, *style_layers):
+            net.spec.layer(layer)  # a clear error for unknown layers
+        self.net = net
+        self.content_layers = content_layers
+        self.style_layers = style_layers
+        self.layers = set(content_layers) | set(style_layers)
+        self.style_weight = style_weight(strength)
+        self.tv_weight = tv_weight(smoothing)
+        self.half = half
+        self.float_only = float_only
+
+    def features(self, pixels: torch.Tensor, layers=None) -> dict[str, torch.Tensor]:
+        with self._autocast():
+            return self.net(pixels, layers or self.layers)
+
+    def _autocast(self):
+        if self.float_only:
+            return fast.float_only()
+        if not self.half:
+            return contextlib.nullcontext()
+        device = self.net.device.type
+        return torch.autocast(device, dtype=torch.float16 if device == "cuda" else torch.bfloat16)
+
+    def targets(self, content: torch.Tensor, styles: Sequence[torch.Tensor], weights: Sequence[float],
+                mask: Optional[torch.Tensor] = None, outside_styles: Sequence[torch.Tensor] = (),
+                outside_weights: Optional[Sequence[float]] = None) -> Targets:
+        with torch.no_grad():
+            acts = self.features(content, self.content_layers)
+            content_feats = {layer: acts[layer].float() for layer in self.content_layers}
+            grams = self._blended_grams(styles, weights)
+            outside = None
+            if mask is not None and outside_styles:
+                outside = self._blended_grams(outside_styles, outside_weights or [1.0] * len(outside_styles))
+        return Targets(content_feats, grams, mask, outside)
+
+    def _blended_grams(self, styles: Sequence[torch.Tensor], weights: Sequence[float]) -> dict[str, torch.Tensor]:
+        grams = {layer: 0.0 for layer in self.style_layers}
+        total = sum(weights)
+        for style, weight in zip(styles, weights):
+            if weight == 0:
+                continue
+            acts = self.features(style, self.style_layers)
+            for layer in self.style_layers:
+                grams[layer] = grams[layer] + gram(acts[layer]) * (weight / total)
+        return grams
+
+    def _style_term(self, features: torch.Tensor, layer: str, targets: Targets) -> torch.Tensor:
+        """How far the picture's style is from the target. With a region each side is matched to its
+        own target, weighted by its share of the picture (so a small region is painted as strongly,
+        per pixel, as a whole picture)."""
+        if targets.mask is None:
+            return gram_distance(gram(features), targets.grams[layer])
+        inside = F.adaptive_avg_pool2d(targets.mask, features.shape[-2:])
+        term = inside.mean() * gram_distance(masked_gram(features, inside), targets.grams[layer])
+        if targets.outside_grams is not None:
+            outside = 1.0 - inside
+            term = term + outside.mean() * gram_distance(masked_gram(features, outside),
+                                                         targets.outside_grams[layer])
+        return term
+
+    def parts(self, pixels: torch.Tensor, targets: Targets) -> dict[str, torch.Tensor]:
+        acts = self.features(pixels)
+        content = sum(w * (acts[l].float() - t).pow(2).mean() / (t.pow(2).mean() + 1e-8)
+                      for (l, w), t in zip(self.content_layers.items(), targets.content.values()))
+        style = sum(w * self._style_term(acts[l], l, targets) for l, w in self.style_layers.items())
+        content = content / sum(self.content_layers.values())
+        style = style / sum(self.style_layers.values())
+        return {"content": content, "style": style, "tv": total_variation(pixels)}
+
+    def total(self, parts: dict[str, torch.Tensor], pixels: torch.Tensor) -> torch.Tensor:
+        # Pixels straying outside [0, 1] are pulled back gently (L-BFGS dislikes hard clamps).
+        outside = (F.relu(pixels - 1) + F.relu(-pixels)).pow(2).mean()
+        return (parts["content"] + self.style_weight * parts["style"] + self.tv_weight * parts["tv"]
+                + 1e3 * outside)
+
+    def __call__(self, pixels: torch.Tensor, targets: Targets) -> torch.Tensor:
+        return self.total(self.parts(pixels, targets), pixels)
+
+
+# --- colour ---------------------------------------------------------------------------------
+
+YUV = torch.tensor([[0.299, 0.587, 0.114], [-0.14713, -0.28886, 0.436], [0.615, -0.51499, -0.10001]])
+
+
+def to_yuv(pixels: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,bjhw->bihw", YUV.to(pixels.device), pixels)
+
+
+def from_yuv(yuv: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(YUV).to(yuv.device), yuv)
+
+
+def luminance(pixels: torch.Tensor) -> torch.Tensor:
+    """Grey version [B, 3, H, W] of a picture (its luma in all three channels)."""
+    return to_yuv(pixels)[:, :1].expand(-1, 3, -1, -1).contiguous()
+
+
+def match_luminance(style: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """The style's grey picture with its brightness mean and spread matched to the photo's."""
+    ys, yc = luminance(style), luminance(content)
+    return ((ys - ys.mean()) * (yc.std() / (ys.std() + 1e-6)) + yc.mean()).clamp(0, 1)
+
+
+def recolour(grey_result: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """Brightness from the result, colour (U, V) from the photo."""
+    yuv = to_yuv(content)
+    yuv = torch.cat([grey_result.mean(dim=1, keepdim=True), yuv[:, 1:]], dim=1)
+    return from_yuv(yuv).clamp(0, 1)
+
+
+# --- the solver -------------------------------------------------------------------------------
+
+def scale_sizes(height: int, width: int, scales: int) -> list[tuple[int, int]]:
+    """Sizes from coarse to fine, each half the next; too-small ones are dropped."""
+    sizes = []
+    for k in reversed(range(scales)):
+        h, w = round(height / 2 ** k), round(width / 2 ** k)
+        if max(h, w) >= MIN_SCALE_SIDE or k == 0:
+            sizes.append((h, w))
+    return sizes
+
+
+def steps_per_scale(steps: int, scales: int, count: Optional[int] = None) -> list[int]:
+    """Twice the steps at each coarser scale: they are four times cheaper. When only ``count`` of
+    the ``scales`` fit (small pictures), the coarsest one kept gets the most steps, so a picture
+    is painted about equally far whatever its size."""
+    count = scales if count is None else count
+    schedule = [steps * 2 ** (scales - 1 - i) for i in range(scales)]
+    return schedule[:1] + schedule[len(schedule) - count + 1:] if count < scales else schedule
+
+
+def _style_tensor(style: Image.Image, size: tuple[int, int], brush: float, device) -> torch.Tensor:
+    side = min(MAX_STYLE_SIDE, max(32, round(max(size) * brush)))
+    w, h = fit_side(style.size, side)
+    return to_tensor(style.convert("RGB").resize((w, h), Image.LANCZOS), device)
+
+
+def _styles_at(styles: Sequence[Image.Image], size: tuple[int, int], settings: StyleSettings,
+               photo: torch.Tensor, device) -> list[torch.Tensor]:
+    tensors = [_style_tensor(style, size, settings.brush, device) for style in styles]
+    return [match_luminance(t, photo) for t in tensors] if settings.keep_colors else tensors
+
+
+def _optimise(pixels: torch.Tensor, loss_fn, steps: int, optimizer: str, on_step) -> torch.Tensor:
+    """Minimise ``loss_fn(pixels)`` for ``steps`` loss evaluations; ``on_step(step, pixels)`` after each.
+
+    L-BFGS (``optimisers.py``) counts every loss evaluation as a step."""
+    shape = pixels.shape
+    done, last_good = 0, pixels.detach()
+
+    def loss_and_gradient(flat: torch.Tensor) -> tuple[float, torch.Tensor]:
+        nonlocal done, last_good
+        x = flat.view(shape).detach().requires_grad_(True)
+        loss = loss_fn(x)
+        if not torch.isfinite(loss):
+            raise _Diverged()
+        last_good = x.detach()
+        (gradient,) = torch.autograd.grad(loss, x)
+        done += 1
+        on_step(done, x.detach())
+        return float(loss.detach()), gradient
+
+    try:
+        if optimizer == "lbfgs":
+            solver = LBFGS(pixels.contiguous(), loss_and_gradient, history=min(LBFGS_HISTORY, steps))
+            for _ in range(steps):
+                solver.step()
+            return solver.x.view(shape).clamp(0, 1)
+        return _adam(pixels, loss_and_gradient, steps)
+    except _Diverged:  # rare, with extreme settings: keep the last sound picture
+        return last_good.clamp(0, 1)
+
+
+def _adam(pixels: torch.Tensor, loss_and_gradient, steps: int) -> torch.Tensor:
+    pixels = pixels.detach().clone(memory_format=torch.contiguous_format).requires_grad_(True)
+    opt = Adam([pixels], lr=0.01)
+    for _ in range(steps):
+        _, pixels.grad = loss_and_gradient(pixels.detach().flatten())
+        opt.step()
+        with torch.no_grad():
+            pixels.clamp_(0, 1)
+    return pixels.detach()
+
+
+class _Diverged(Exception):
+    pass
+
+
+def _use_half(settings: StyleSettings, net: FeatureNet) -> bool:
+    if settings.precision == "auto":
+        return net.device.type == "cuda"
+    return settings.precision == "half"
+
+
+def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Optional[Sequence[float]] = None,
+            settings: Optional[StyleSettings] = None, net: Optional[FeatureNet] = None,
+            init_image: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
+            cancel: Optional[threading.Event] = None, region: Optional[Region] = None,
+            outside_styles: Sequence[Image.Image] = ()) -> Image.Image:
+    """Paint ``content`` in the manner of ``styles`` (blended by ``weights``).
+
+    With a ``region``, ``styles`` paint its inside and ``outside_styles`` (blended equally) its
+    outside; without outside styles the photo itself stays outside (blended in by the region's
+    soft edge).
+
+    Returns a picture with the photo's aspect ratio and ``settings.size`` as its longest side.
+    Progress is reported per step with stage "scale" and a preview every few steps; setting
+    ``cancel`` raises ``Cancelled`` carrying the picture as far as it got.
+    """
+    settings = settings or StyleSettings()
+    settings.validate()
+    if not styles:
+        raise ValueError("at least one style picture is needed")
+    weights = list(weights) if weights is not None else [1.0] * len(styles)
+    if len(weights) != len(styles):
+        raise ValueError(f"{len(styles)} style pictures but {len(weights)} style weights")
+    if any(w < 0 for w in weights) or sum(weights) <= 0:
+        raise ValueError("style weights must not be negative, and at least one must be above 0")
+    if outside_styles and region is None:
+        raise ValueError("a painting for outside the region needs a region")
+    if settings.init == "image" and init_image is None:
+        raise ValueError("init 'image' needs a starting picture")
+    if net is None:
+        from engine.network.models import load_model
+        net = load_model(settings.model)
+    settings.style_weights = [float(w) for w in weights]
+
+    generator = torch.Generator().manual_seed(settings.seed)
+    content_layers, style_layers = settings.layers()
+    loss = StyleLoss(net, content_layers, style_layers, settings.strength, settings.smoothing,
+                     half=_use_half(settings, net), float_only=settings.precision == "float")
+    device = net.device
+    width, height = fit_side(content.size, settings.size)
+    photo = to_tensor(content.convert("RGB").resize((width, height), Image.LANCZOS), device)
+    sizes = scale_sizes(height, width, settings.scales)
+    steps = steps_per_scale(settings.steps, settings.scales, len(sizes))
+    reporter = Reporter(on_progress, cancel, "scale", [h * w * n for (h, w), n in zip(sizes, steps)])
+
+    def shown(pixels: torch.Tensor, size) -> torch.Tensor:
+        pixels = recolour(pixels, resize(photo, size)) if settings.keep_colors else pixels
+        if region is not None and not outside_styles:  # the photo itself outside the region
+            original = resize(photo, size)
+            pixels = original + region.mask(*size, device=device) * (pixels - original)
+        return pixels
+
+    pixels, previous_photo = None, None
+    for index, (size, n) in enumerate(zip(sizes, steps)):
+        photo_here = resize(photo, size)
+        if settings.keep_colors:
+            photo_here = luminance(photo_here)
+        style_here = _styles_at(styles, size, settings, photo_here, device)
+        outside_here = _styles_at(outside_styles, size, settings, photo_here, device)
+        mask = region.mask(*size, device=device) if region is not None else None
+        targets = loss.targets(photo_here, style_here, weights, mask, outside_here)
+
+        if pixels is None:
+            pixels = _initial(settings, photo_here, init_image, generator, size, device)
+        else:
+            pixels = _upscale(pixels, previous_photo, photo_here)
+        previous_photo = photo_here
+
+        def on_step(step: int, current: torch.Tensor, index=index, n=n, size=size) -> None:
+            reporter.watch(lambda: to_pil(shown(current.clamp(0, 1), size)))
+            reporter.step(index, step, n)
+            if step < n:
+                reporter.check_cancel()
+
+        reporter.check_cancel()
+        pixels = _optimise(pixels, lambda p: loss(p, targets), n, settings.optimizer, on_step)
+        reporter.watch(lambda pixels=pixels, size=size: to_pil(shown(pixels, size)))
+    return to_pil(shown(pixels, sizes[-1]))
+
+
+UPSCALE_DETAIL = True
+
+
+def _upscale(pixels: torch.Tensor, coarse_photo: torch.Tensor, photo: torch.Tensor) -> torch.Tensor:
+    """Enlarge a coarse result. What the coarse scale painted is added to the sharp photo, so
+    the fine scale starts with the photo's detail instead of a blurred picture."""
+    size = photo.shape[-2:]
+    if not UPSCALE_DETAIL:
+        return F.interpolate(pixels, size=size, mode="bicubic", align_corners=False).clamp(0, 1)
+    painted = F.interpolate(pixels - coarse_photo, size=size, mode="bicubic", align_corners=False)
+    return (photo + painted).clamp(0, 1)
+
+
+def _initial(settings: StyleSettings, photo: torch.Tensor, init_image: Optional[Image.Image],
+             generator: torch.Generator, size: tuple[int, int], device) -> torch.Tensor:
+    if settings.init == "content":
+        return photo.clone()
+    if settings.init == "noise":
+        noise = torch.rand((1, 3, *size), generator=generator).to(device)
+        return (0.5 + 0.5 * (noise - 0.5)) if not settings.keep_colors else luminance(noise)
+    start = to_tensor(init_image.convert("RGB").resize((size[1], size[0]), Image.LANCZOS), device)
+    return luminance(start) if settings.keep_colors else start
