@@ -20,6 +20,7 @@ from typing import Any, Optional
 import streamlit as st
 from PIL import Image
 
+from dreamlab.pages import RESULT_PAGES
 from dreamlab.studio import persist
 
 HISTORY = "_history"
@@ -30,21 +31,7 @@ THUMB_SIDE = 96
 SHARE_PARAM = "recipe"
 
 
-@dataclass(frozen=True)
-class PageInfo:
-    file: str  # for st.switch_page
-    url_path: str  # for links
-    title: str
-    prefix: str  # the page's kept widget keys start with this
-
-
-PAGES = {
-    "dream": PageInfo("app_pages/deep_dream.py", "deep_dream", "Deep Dream", "dream:"),
-    "style": PageInfo("app_pages/style_transfer.py", "style_transfer", "Style Transfer", "style"),
-    "palette": PageInfo("app_pages/hybrid_palette.py", "hybrid_palette", "Hybrid Palette", "palette:"),
-    "filter": PageInfo("app_pages/filter_gallery.py", "filter_gallery", "Filter Gallery", "gallery:"),
-    "motion": PageInfo("app_pages/motion.py", "motion", "Motion", "motion"),
-}
+PAGES = RESULT_PAGES  # a recipe's "page" (its result kind) -> its row of the page table
 KIND_PAGES = {"zoom": "motion", "video": "motion"}  # job kinds named otherwise than their page
 _ids = itertools.count(1)
 
