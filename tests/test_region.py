@@ -8,7 +8,8 @@ from PIL import Image
 
 from engine.dreaming.dream import DreamSettings, deep_dream
 from engine.images.pictures import load_image, read_recipe, save_png, to_tensor
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, palette_dream, photo_schedule
+from engine.dreaming.palette.journey import palette_dream
+from engine.dreaming.palette.settings import CanvasSchedule, PaletteSettings, photo_schedule
 from engine.images.region import Region, auto_region, region_from_recipe, region_recipe
 from engine.style.transfer import StyleSettings, builtin_style_path, gram, masked_gram, stylize
 from tests.conftest import gradient_picture
@@ -167,7 +168,7 @@ def test_palette_on_a_photo_paints_only_inside_and_keeps_the_region_in_its_recip
     photo = gradient_picture(128, 96, seed=2)
     region = Region.from_mask(left_half()).inverted()  # the right half
     settings = PaletteSettings(photo=replace(photo_schedule(), steps=6, octaves=2))
-    from engine.dreaming.palette import palette_journey
+    from engine.dreaming.palette.journey import palette_journey
     journey = palette_journey(photo, [[("block5", 3, 1.0)]], settings, lite0, region=region)
     moved = change(photo, journey.image)
     assert moved[:, :64].max() == 0.0 and moved[:, 64:].mean() > 0.02

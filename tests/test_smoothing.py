@@ -10,7 +10,9 @@ from PIL import Image
 from engine.dreaming.dream import DreamSettings, deep_dream
 from engine.dreaming.filters import COLOR_MATRIX, color_matrix
 from engine.images.pictures import to_tensor
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, filter_rises, palette_dream, photo_schedule
+from engine.dreaming.palette.journey import palette_dream
+from engine.dreaming.palette.objective import filter_rises
+from engine.dreaming.palette.settings import CanvasSchedule, PaletteSettings, photo_schedule
 from engine.ascent.smoothing import CHROMA_BLUR, cascade_blur, fast_fft_length, fine_energy, smooth_gradient, split_luma
 
 PALETTE = [("block10", 12, 1.0), ("block12", 40, 0.5)]  # issue 17's case

@@ -18,7 +18,9 @@ from engine.network.models import load_model
 from engine.motion.animate import Animation, dream_video, zoom_journey
 from engine.progress import Cancelled
 from engine.images.region import Region, region_recipe
-from engine.dreaming.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
+from engine.dreaming.palette.gif import journey_gif
+from engine.dreaming.palette.journey import palette_journey, palette_variations
+from engine.dreaming.palette.settings import PaletteSettings
 from engine.style.transfer import StyleSettings, stylize
 from engine.motion.clips import gif_bytes, mp4_bytes
 
