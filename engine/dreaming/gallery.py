@@ -163,11 +163,6 @@ def _sheet(path: str) -> Image.Image:
         return im.convert("RGB")
 
 
-def precomputed_layers(model: str, root: str = str(GALLERY_DIR)) -> list[str]:
-    manifest = load_manifest(model, root)
-    return list(manifest["layers"]) if manifest else []
-
-
 def filter_info(model: str, layer: str, channel: int, root: str = str(GALLERY_DIR)) -> Optional[dict]:
     manifest = load_manifest(model, root)
     if not manifest or layer not in manifest["layers"]:

@@ -12,7 +12,6 @@ has its own small loop here (``_optimise``), shared by both optimisers; the opti
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import Optional, Sequence
@@ -425,15 +424,10 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
     return to_pil(shown(pixels, sizes[-1]))
 
 
-UPSCALE_DETAIL = True
-
-
 def _upscale(pixels: torch.Tensor, coarse_photo: torch.Tensor, photo: torch.Tensor) -> torch.Tensor:
     """Enlarge a coarse result. What the coarse scale painted is added to the sharp photo, so
     the fine scale starts with the photo's detail instead of a blurred picture."""
     size = photo.shape[-2:]
-    if not UPSCALE_DETAIL:
-        return F.interpolate(pixels, size=size, mode="bicubic", align_corners=False).clamp(0, 1)
     painted = F.interpolate(pixels - coarse_photo, size=size, mode="bicubic", align_corners=False)
     return (photo + painted).clamp(0, 1)
 
