@@ -21,6 +21,7 @@ import streamlit as st
 from PIL import Image
 
 from dreamlab.pages import RESULT_PAGES
+from dreamlab.studio.components import frontend
 from dreamlab.studio import persist
 
 HISTORY = "_history"
@@ -202,45 +203,7 @@ def show_restore_note() -> None:
 
 # --- the strip ---------------------------------------------------------------------------------
 
-STRIP_CSS = """
-.dl-history { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
-.dl-history button { padding: 0; border: 2px solid transparent; border-radius: 6px; background: none;
-  cursor: pointer; line-height: 0; aspect-ratio: 1; overflow: hidden; position: relative; }
-.dl-history button:hover, .dl-history button:focus { border-color: var(--st-primary-color, #7C3AED); }
-.dl-history img { width: 100%; height: 100%; object-fit: cover; }
-.dl-history .dl-stopped { position: absolute; bottom: 2px; right: 2px; background: rgba(0,0,0,.6); color: white;
-  font: 10px/1.2 sans-serif; padding: 1px 3px; border-radius: 3px; }
-"""
-STRIP_JS = """
-export default function(component) {
-  const { data, parentElement, setTriggerValue } = component;
-  let root = parentElement.querySelector('.dl-history');
-  if (!root) {
-    root = document.createElement('div');
-    root.className = 'dl-history';
-    parentElement.appendChild(root);
-  }
-  root.replaceChildren(...data.items.map((item) => {
-    const button = document.createElement('button');
-    button.dataset.id = item.id;
-    button.title = item.title;
-    button.setAttribute('aria-label', item.title);
-    const img = document.createElement('img');
-    img.src = item.src;
-    img.alt = item.title;
-    button.appendChild(img);
-    if (item.stopped) {
-      const badge = document.createElement('span');
-      badge.className = 'dl-stopped';
-      badge.textContent = 'stopped';
-      button.appendChild(badge);
-    }
-    button.onclick = () => setTriggerValue('opened', item.id);
-    return button;
-  }));
-}
-"""
-_strip = st.components.v2.component("dreamlab_history", css=STRIP_CSS, js=STRIP_JS)
+_strip = st.components.v2.component("dreamlab_history", **frontend("history_strip"))
 
 
 def _thumb_url(entry: Entry) -> str:

@@ -22,27 +22,10 @@ from engine.progress import Progress
 
 from dreamlab.studio import history
 from dreamlab.studio import persist
+from dreamlab.studio.components import frontend
 
 POLL_S = 0.25
-SCROLL_JS = """
-export default function(component) {
-  const { parentElement } = component;
-  const root = parentElement.getRootNode();
-  const anchor = root.host || parentElement;  // the component may live in a shadow root
-  const panel = anchor.closest('[data-testid="stVerticalBlock"]') || anchor;
-  const block = (component.data && component.data.block) || 'start';
-  const ifHidden = component.data && component.data.if_hidden;
-  let tries = 0;
-  const scroll = () => {
-    const top = panel.getBoundingClientRect().top;
-    if (ifHidden && top >= 0 && top < window.innerHeight / 2) return;  // in view: leave the page still
-    panel.scrollIntoView({ block });
-    if (++tries < 6) setTimeout(scroll, 250);  // again while the page above is still settling
-  };
-  scroll();
-}
-"""
-_scroll_here = st.components.v2.component("dreamlab_scroll_here", js=SCROLL_JS)
+_scroll_here = st.components.v2.component("dreamlab_scroll_here", **frontend("scroll_here"))
 
 
 def page_of(kind: str) -> Optional[str]:
@@ -111,17 +94,12 @@ def follow_job(kind: str, preview_caption: str = "Live preview",
 # The job panel sticks to the bottom of the window while its place in the page is below it, so
 # progress and live preview stay in view however long the settings above are (a scroll alone
 # was not enough: it ran before the picture had its height, or a rerun moved the page).
-PANEL_CLASS = "st-key-dl-job-"
-PANEL_CSS = """<style>
-div:has(> [class*="%(cls)s"]) { position: sticky; bottom: 0; z-index: 50; }
-[class*="%(cls)s"] { background: %(bg)s; box-shadow: 0 -4px 16px rgba(30, 27, 46, .14); }
-[class*="%(cls)s"] [data-testid="stImage"] img { max-height: 52vh; object-fit: contain; }
-</style>"""
+PANEL_CSS = frontend("job_panel")["css"]  # its rules name the panel's key: dl-job-<kind>
 
 
 def _panel_css() -> str:
     background = st.get_option("theme.backgroundColor") or "white"
-    return PANEL_CSS % {"cls": PANEL_CLASS, "bg": background}
+    return f"<style>:root {{ --dl-panel-background: {background}; }}\n{PANEL_CSS}</style>"
 
 
 def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.Image], None]] = None,
