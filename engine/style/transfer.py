@@ -345,6 +345,12 @@ def _use_half(settings: StyleSettings, net: FeatureNet) -> bool:
     return settings.precision == "half"
 
 
+def _style_loss(settings: StyleSettings, net: FeatureNet) -> StyleLoss:
+    content_layers, style_layers = settings.layers()
+    return StyleLoss(net, content_layers, style_layers, settings.strength, settings.smoothing,
+                     half=_use_half(settings, net), float_only=settings.precision == "float")
+
+
 def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Optional[Sequence[float]] = None,
             settings: Optional[StyleSettings] = None, net: Optional[FeatureNet] = None,
             init_image: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
@@ -361,27 +367,14 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
     ``cancel`` raises ``Cancelled`` carrying the picture as far as it got.
     """
     settings = settings or StyleSettings()
-    settings.validate()
-    if not styles:
-        raise ValueError("at least one style picture is needed")
-    weights = list(weights) if weights is not None else [1.0] * len(styles)
-    if len(weights) != len(styles):
-        raise ValueError(f"{len(styles)} style pictures but {len(weights)} style weights")
-    if any(w < 0 for w in weights) or sum(weights) <= 0:
-        raise ValueError("style weights must not be negative, and at least one must be above 0")
-    if outside_styles and region is None:
-        raise ValueError("a painting for outside the region needs a region")
-    if settings.init == "image" and init_image is None:
-        raise ValueError("init 'image' needs a starting picture")
+    weights = _checked_weights(styles, weights, settings, region, outside_styles, init_image)
     if net is None:
         from engine.network.models import load_model
         net = load_model(settings.model)
     settings.style_weights = [float(w) for w in weights]
 
     generator = torch.Generator().manual_seed(settings.seed)
-    content_layers, style_layers = settings.layers()
-    loss = StyleLoss(net, content_layers, style_layers, settings.strength, settings.smoothing,
-                     half=_use_half(settings, net), float_only=settings.precision == "float")
+    loss = _style_loss(settings, net)
     device = net.device
     width, height = fit_side(content.size, settings.size)
     photo = to_tensor(content.convert("RGB").resize((width, height), Image.LANCZOS), device)
@@ -389,23 +382,14 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
     steps = steps_per_scale(settings.steps, settings.scales, len(sizes))
     reporter = Reporter(on_progress, cancel, "scale", [h * w * n for (h, w), n in zip(sizes, steps)])
 
+    photo_outside = region if not outside_styles else None  # without outside styles the photo stays outside
+
     def shown(pixels: torch.Tensor, size) -> torch.Tensor:
-        pixels = recolour(pixels, resize(photo, size)) if settings.keep_colors else pixels
-        if region is not None and not outside_styles:  # the photo itself outside the region
-            original = resize(photo, size)
-            pixels = original + region.mask(*size, device=device) * (pixels - original)
-        return pixels
+        return _as_shown(pixels, resize(photo, size), settings.keep_colors, photo_outside)
 
     pixels, previous_photo = None, None
     for index, (size, n) in enumerate(zip(sizes, steps)):
-        photo_here = resize(photo, size)
-        if settings.keep_colors:
-            photo_here = luminance(photo_here)
-        style_here = _styles_at(styles, size, settings, photo_here, device)
-        outside_here = _styles_at(outside_styles, size, settings, photo_here, device)
-        mask = region.mask(*size, device=device) if region is not None else None
-        targets = loss.targets(photo_here, style_here, weights, mask, outside_here)
-
+        photo_here, targets = _targets_at(loss, photo, size, styles, outside_styles, weights, settings, region)
         if pixels is None:
             pixels = _initial(settings, photo_here, init_image, generator, size, device)
         else:
@@ -422,6 +406,49 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
         pixels = _optimise(pixels, lambda p: loss(p, targets), n, settings.optimizer, on_step)
         reporter.watch(lambda pixels=pixels, size=size: to_pil(shown(pixels, size)))
     return to_pil(shown(pixels, sizes[-1]))
+
+
+def _checked_weights(styles: Sequence[Image.Image], weights: Optional[Sequence[float]], settings: StyleSettings,
+                     region: Optional[Region], outside_styles: Sequence[Image.Image],
+                     init_image: Optional[Image.Image]) -> list[float]:
+    """The style weights (equal unless given), once the inputs are known paintable; ValueError otherwise."""
+    settings.validate()
+    if not styles:
+        raise ValueError("at least one style picture is needed")
+    weights = list(weights) if weights is not None else [1.0] * len(styles)
+    if len(weights) != len(styles):
+        raise ValueError(f"{len(styles)} style pictures but {len(weights)} style weights")
+    if any(w < 0 for w in weights) or sum(weights) <= 0:
+        raise ValueError("style weights must not be negative, and at least one must be above 0")
+    if outside_styles and region is None:
+        raise ValueError("a painting for outside the region needs a region")
+    if settings.init == "image" and init_image is None:
+        raise ValueError("init 'image' needs a starting picture")
+    return weights
+
+
+def _targets_at(loss: StyleLoss, photo: torch.Tensor, size: tuple[int, int], styles: Sequence[Image.Image],
+                outside_styles: Sequence[Image.Image], weights: Sequence[float], settings: StyleSettings,
+                region: Optional[Region]) -> tuple[torch.Tensor, Targets]:
+    """The photo at one scale (its brightness only when keeping the photo's colours) and the loss's
+    targets there: the photo's content, the styles' Gram matrices, the region's mask."""
+    photo_here = resize(photo, size)
+    if settings.keep_colors:
+        photo_here = luminance(photo_here)
+    style_here = _styles_at(styles, size, settings, photo_here, photo.device)
+    outside_here = _styles_at(outside_styles, size, settings, photo_here, photo.device)
+    mask = region.mask(*size, device=photo.device) if region is not None else None
+    return photo_here, loss.targets(photo_here, style_here, weights, mask, outside_here)
+
+
+def _as_shown(pixels: torch.Tensor, original: torch.Tensor, keep_colors: bool,
+              photo_outside: Optional[Region]) -> torch.Tensor:
+    """The picture as the user sees it: the photo's colours put back when kept, and the photo
+    itself outside ``photo_outside`` (blended in by its soft edge)."""
+    pixels = recolour(pixels, original) if keep_colors else pixels
+    if photo_outside is not None:
+        pixels = original + photo_outside.mask(*original.shape[-2:], device=original.device) * (pixels - original)
+    return pixels
 
 
 def _upscale(pixels: torch.Tensor, coarse_photo: torch.Tensor, photo: torch.Tensor) -> torch.Tensor:
