@@ -22,7 +22,7 @@ if showcase.exists():
 
 for first in range(0, len(WORK_PAGES), 2):  # a row of two cards at a time: a phone stacks them in the same order
     for page, column in zip(WORK_PAGES[first:first + 2], st.columns(2)):
-        with column.container(border=True):
+        with column.container(border=True, height="stretch"):  # a row's two cards equally tall
             st.subheader(page.title)
             st.write(page.description)
             st.page_link(ROOT / page.file, label=f"Open {page.title}", icon=page.icon)
