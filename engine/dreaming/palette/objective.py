@@ -1,4 +1,6 @@
-"""The palette's objective: each filter's mean activation, weighted, and divided by how hard it pulls."""
+"""The palette's objective: the weighted sum of the chosen filters' mean activations, each divided by
+how hard it pulls on the start's pixels (``term_scales``), so the weights alone decide the mix, not the
+layer; a negative weight suppresses a filter. ``filter_rises`` measures how far each filter rose."""
 from __future__ import annotations
 
 from typing import Sequence
