@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dreamlab.jobs.queue import job_queue
+from dreamlab.jobs.service import job_queue
 
 HERE = Path(__file__).resolve().parent  # page paths from this file, so another entrypoint can run it
 from dreamlab.studio import history

@@ -125,7 +125,7 @@ def stop_painting_except(job_kind: Optional[str] = None) -> None:
         return
     job = current_job(previous)
     if job is not None and job.active:
-        from dreamlab.jobs.queue import job_queue
+        from dreamlab.jobs.service import job_queue
         job_queue().cancel(job)
     st.session_state.pop(f"job:{previous}", None)
     st.session_state.pop(PAINTING, None)
