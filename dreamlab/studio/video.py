@@ -68,7 +68,7 @@ def show_animation(result: dict, name: str, key: str) -> None:
         st.info(f"Stopped after {result['frames']} frames: here is the video of them.")
     st.video(result["mp4"], format="video/mp4", loop=True)
     if result["recipe"].get("page"):  # the page, the preset and the seed in the name
-        from dreamlab.studio.history import filename
+        from dreamlab.studio.recipes import filename
         name = filename(result["recipe"], "mp4")[: -len(".mp4")]
     left, right = st.columns(2)
     left.download_button("Download MP4", data=result["mp4"], file_name=f"{name}.mp4", mime="video/mp4",
