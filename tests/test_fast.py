@@ -9,7 +9,7 @@ from PIL import Image
 
 from engine.network import fast
 from engine.dreaming.dream import DreamSettings, deep_dream
-from engine.images.pictures import to_tensor
+from engine.images.tensors import to_tensor
 from engine.network.models import build_model, get_spec
 from engine.style.transfer import StyleLoss, StyleSettings, _style_tensor, stylize
 

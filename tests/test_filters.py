@@ -10,7 +10,8 @@ from engine.ascent.loop import ascend
 from dreamlab.cli.main import main
 from engine.dreaming.filters import (FilterSettings, FourierCanvas, LeakyNet, RandomTransforms, TransformSettings,
                             picture_generator, render_batch, visualize_filter, visualize_filters)
-from engine.images.pictures import read_recipe, to_tensor
+from engine.images.pictures import read_recipe
+from engine.images.tensors import to_tensor
 from engine.ascent.objectives import channel
 from engine.progress import Cancelled
 

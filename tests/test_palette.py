@@ -11,7 +11,8 @@ import torch
 from PIL import Image, ImageFilter
 
 from dreamlab.cli.main import main
-from engine.images.pictures import read_recipe, to_tensor
+from engine.images.pictures import read_recipe
+from engine.images.tensors import to_tensor
 from engine.network.models import get_spec
 from engine.dreaming.palette import (CanvasSchedule, PaletteFilter, PaletteSettings, Start, as_palette, check_palette,
                             journey_gif, load_palette_json, palette_dream, palette_journey, palette_json,

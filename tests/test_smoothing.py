@@ -9,7 +9,7 @@ from PIL import Image
 
 from engine.dreaming.dream import DreamSettings, deep_dream
 from engine.dreaming.filters import COLOR_MATRIX, color_matrix
-from engine.images.pictures import to_tensor
+from engine.images.tensors import to_tensor
 from engine.dreaming.palette import CanvasSchedule, PaletteSettings, filter_rises, palette_dream, photo_schedule
 from engine.ascent.smoothing import CHROMA_BLUR, cascade_blur, fast_fft_length, fine_energy, smooth_gradient, split_luma
 

@@ -9,7 +9,8 @@ from PIL import Image
 
 from engine.style import transfer as style_module
 from dreamlab.cli.main import main
-from engine.images.pictures import read_recipe, to_tensor
+from engine.images.pictures import read_recipe
+from engine.images.tensors import to_tensor
 from engine.network.models import MODELS
 from engine.progress import Cancelled
 from engine.style.transfer import (DEFAULT_LAYERS, StyleLoss, StyleSettings, _style_tensor, gram, luminance,

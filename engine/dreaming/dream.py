@@ -9,7 +9,8 @@ import torch
 from PIL import Image
 
 from engine.ascent.loop import PixelCanvas, ascend
-from engine.images.pictures import fit_side, resize, to_pil, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import region_mask, resize, to_pil, to_tensor
 from engine.network.models import FeatureNet
 from engine.ascent.objectives import Objective, guided, layer_energy, scaled
 from engine.progress import STAGE_ENDS, ProgressFn, Reporter
@@ -105,7 +106,7 @@ def dream_with_objective(image: Image.Image, objective: Objective, schedule: Oct
     canvas = None
     for index, size in enumerate(sizes):
         octave_base = resize(base, size)
-        mask = region.mask(*size, device=net.device) if region is not None else None
+        mask = region_mask(region, *size, device=net.device) if region is not None else None
         canvas = PixelCanvas((octave_base + resize(detail, size)).clamp(0, 1), schedule.step_size,
                              mask=mask, keep=octave_base, smoothness=schedule.smoothness)
         reporter.watch(lambda canvas=canvas: to_pil(canvas.pixels))

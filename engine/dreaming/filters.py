@@ -39,7 +39,8 @@ from torch import nn
 
 from engine.network import fast
 from engine.ascent.loop import ascend
-from engine.images.pictures import contact_sheet, to_pil, to_tensor
+from engine.images.pictures import contact_sheet
+from engine.images.tensors import to_pil, to_tensor
 from engine.network.models import FeatureNet
 from engine.ascent.objectives import Objective, batch_channels
 from engine.ascent.optimisers import Adam

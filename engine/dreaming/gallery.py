@@ -28,7 +28,8 @@ from PIL import Image
 
 from engine.network.classify import classify
 from engine.dreaming.filters import FilterSettings, visualize_filters
-from engine.images.pictures import contact_sheet, to_tensor
+from engine.images.pictures import contact_sheet
+from engine.images.tensors import to_tensor
 from engine.network.models import FeatureNet
 from engine.progress import ProgressFn
 

@@ -27,7 +27,8 @@ from PIL import Image
 from engine.ascent.loop import ascend
 from engine.dreaming.dream import OctaveSchedule, dream_with_objective, octave_sizes
 from engine.dreaming.filters import FourierCanvas, RandomTransforms, TransformSettings, picture_generator
-from engine.images.pictures import contact_sheet, resize, to_pil, to_tensor
+from engine.images.pictures import contact_sheet
+from engine.images.tensors import resize, to_pil, to_tensor
 from engine.network.models import FeatureNet, ModelSpec
 from engine.ascent.objectives import Objective, channel, scaled
 from engine.progress import Cancelled, Previews, Progress, ProgressFn, Reporter

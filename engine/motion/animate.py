@@ -26,7 +26,7 @@ from PIL import Image
 
 from engine.ascent.loop import pixel_gradient
 from engine.dreaming.dream import DreamSettings, dream_objective, dream_with_objective, octave_sizes
-from engine.images.pictures import to_tensor
+from engine.images.tensors import to_tensor
 from engine.ascent.objectives import Objective
 from engine.progress import STAGE_ENDS, Cancelled, ProgressFn, Reporter
 

@@ -23,7 +23,8 @@ import torch.nn.functional as F
 from PIL import Image
 
 from engine.network import fast
-from engine.images.pictures import fit_side, resize, to_pil, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import region_mask, resize, to_pil, to_tensor
 from engine.ascent.optimisers import LBFGS, Adam
 from engine.network.models import FeatureNet
 from engine.progress import ProgressFn, Reporter
@@ -394,7 +395,7 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
         pixels = recolour(pixels, resize(photo, size)) if settings.keep_colors else pixels
         if region is not None and not outside_styles:  # the photo itself outside the region
             original = resize(photo, size)
-            pixels = original + region.mask(*size, device=device) * (pixels - original)
+            pixels = original + region_mask(region, *size, device=device) * (pixels - original)
         return pixels
 
     pixels, previous_photo = None, None
@@ -404,7 +405,7 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
             photo_here = luminance(photo_here)
         style_here = _styles_at(styles, size, settings, photo_here, device)
         outside_here = _styles_at(outside_styles, size, settings, photo_here, device)
-        mask = region.mask(*size, device=device) if region is not None else None
+        mask = region_mask(region, *size, device=device) if region is not None else None
         targets = loss.targets(photo_here, style_here, weights, mask, outside_here)
 
         if pixels is None:
