@@ -1,6 +1,6 @@
 import streamlit as st
 
-from engine.dreaming.dream import DreamSettings
+from engine.dreaming.settings import DreamSettings
 from engine.images.pictures import ImageError, load_image
 from engine.network.models import get_spec
 from engine.dreaming.presets import DEFAULT_PRESET, PRESETS, preset_settings

@@ -6,7 +6,8 @@ import pytest
 import torch
 from PIL import Image
 
-from engine.dreaming.dream import DreamSettings, deep_dream
+from engine.dreaming.dream import deep_dream
+from engine.dreaming.settings import DreamSettings
 from engine.images.pictures import load_image, read_recipe, save_png
 from engine.images.tensors import region_mask, to_tensor
 from engine.dreaming.palette import CanvasSchedule, PaletteSettings, palette_dream, photo_schedule

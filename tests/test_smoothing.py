@@ -7,7 +7,8 @@ import pytest
 import torch
 from PIL import Image
 
-from engine.dreaming.dream import DreamSettings, deep_dream
+from engine.dreaming.dream import deep_dream
+from engine.dreaming.settings import DreamSettings
 from engine.dreaming.filters import COLOR_MATRIX, color_matrix
 from engine.images.tensors import to_tensor
 from engine.dreaming.palette import CanvasSchedule, PaletteSettings, filter_rises, palette_dream, photo_schedule

@@ -10,10 +10,11 @@ from typing import Optional, Sequence
 from PIL import Image
 
 from engine.dreaming import filters
-from engine.dreaming.filters import FilterSettings
+from engine.dreaming.settings import FilterSettings
 from engine.network.classify import classify
-from engine.dreaming.dream import DreamSettings, deep_dream
-from engine.dreaming.gallery import RenderCache
+from engine.dreaming.dream import deep_dream
+from engine.dreaming.settings import DreamSettings
+from engine.dreaming.gallery import PaintingCache
 from engine.network.models import load_model
 from engine.motion.animate import Animation, dream_video, zoom_journey
 from engine.progress import Cancelled
@@ -62,7 +63,7 @@ def variations(on_progress, cancel, start, palettes: list, settings: PaletteSett
     return [{"before": _before(start), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]
 
 
-_PAINTED = RenderCache(max_pixels=20_000_000)  # this worker's filter pictures, for the next visitor
+_PAINTED = PaintingCache(max_pixels=20_000_000)  # this worker's filter pictures, for the next visitor
 
 
 def thumbnails(on_progress, cancel, model: str, by_layer: dict, settings: FilterSettings) -> dict:

@@ -11,8 +11,8 @@ from typing import Optional
 import streamlit as st
 from PIL import Image
 
-from engine.dreaming.filters import FilterSettings
-from engine.dreaming.gallery import RENDER_CACHE
+from engine.dreaming.settings import FilterSettings
+from engine.dreaming.gallery_files import RENDER_CACHE
 from engine.network.models import get_spec
 from dreamlab.jobs.spec import JobSpec
 

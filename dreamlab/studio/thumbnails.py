@@ -7,8 +7,9 @@ from typing import Callable, Optional
 import streamlit as st
 from PIL import Image
 
-from engine.dreaming import gallery
-from engine.dreaming.gallery import RENDER_CACHE, GallerySettings
+from engine.dreaming import gallery_files as gallery
+from engine.dreaming.gallery_files import RENDER_CACHE
+from engine.dreaming.settings import GallerySettings
 from dreamlab.jobs.spec import JobSpec
 
 from dreamlab.studio import models

@@ -25,7 +25,8 @@ import torch
 from PIL import Image
 
 from engine.ascent.loop import ascend
-from engine.dreaming.dream import OctaveSchedule, dream_with_objective, octave_sizes
+from engine.dreaming.dream import dream_with_objective
+from engine.dreaming.settings import OctaveSchedule, octave_sizes
 from engine.dreaming.filters import FourierCanvas, RandomTransforms, TransformSettings, picture_generator
 from engine.images.pictures import contact_sheet
 from engine.images.tensors import resize, to_pil, to_tensor

@@ -25,7 +25,8 @@ import torch
 from PIL import Image
 
 from engine.ascent.loop import pixel_gradient
-from engine.dreaming.dream import DreamSettings, dream_objective, dream_with_objective, octave_sizes
+from engine.dreaming.dream import dream_objective, dream_with_objective
+from engine.dreaming.settings import DreamSettings, octave_sizes
 from engine.images.tensors import to_tensor
 from engine.ascent.objectives import Objective
 from engine.progress import STAGE_ENDS, Cancelled, ProgressFn, Reporter
