@@ -1,6 +1,6 @@
 import streamlit as st
 
-from engine.network.models import get_spec
+from engine.catalog import get_spec
 from engine.dreaming.palette import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, as_palette, check_palette, photo_schedule
 from dreamlab.studio.journey import journey_stops
 from dreamlab.jobs.spec import JobSpec

@@ -23,7 +23,8 @@ from engine.dreaming.palette import PaletteSettings, palette_dream  # noqa: E402
 from engine.dreaming.presets import preset_settings  # noqa: E402
 from engine.images.region import Region, auto_region  # noqa: E402
 from engine.images.tensors import region_mask  # noqa: E402
-from engine.style.transfer import StyleSettings, builtin_style_path, stylize  # noqa: E402
+from engine.style.transfer import builtin_style_path, stylize
+from engine.style.settings import StyleSettings  # noqa: E402
 
 OUT = ROOT / "docs" / "regions"
 SIDE = 448

@@ -12,7 +12,8 @@ from engine.images.pictures import load_image, read_recipe, save_png
 from engine.images.tensors import region_mask, to_tensor
 from engine.dreaming.palette import CanvasSchedule, PaletteSettings, palette_dream, photo_schedule
 from engine.images.region import Region, auto_region, region_from_recipe, region_recipe
-from engine.style.transfer import StyleSettings, builtin_style_path, gram, masked_gram, stylize
+from engine.style.transfer import builtin_style_path, gram, masked_gram, stylize
+from engine.style.settings import StyleSettings
 from tests.conftest import gradient_picture
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")

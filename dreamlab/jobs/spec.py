@@ -45,7 +45,7 @@ def plain_error(err: BaseException) -> str:
     if isinstance(err, MemoryError) or "out of memory" in text or "can't allocate memory" in text:
         return OUT_OF_MEMORY
     from engine.images.pictures import ImageError
-    from engine.network.models import ModelUnavailable
+    from engine.network.weights import ModelUnavailable
 
     if isinstance(err, (JobFailed, ImageError, ModelUnavailable, ValueError)):
         return str(err)

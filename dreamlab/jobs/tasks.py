@@ -20,7 +20,8 @@ from engine.motion.animate import Animation, dream_video, zoom_journey
 from engine.progress import Cancelled
 from engine.images.region import Region, region_recipe
 from engine.dreaming.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
-from engine.style.transfer import StyleSettings, stylize
+from engine.style.transfer import stylize
+from engine.style.settings import StyleSettings
 from engine.motion.clips import gif_bytes, mp4_bytes
 
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from engine.dreaming.settings import FilterSettings
 from engine.dreaming.gallery_files import RENDER_CACHE
-from engine.network.models import get_spec
+from engine.catalog import get_spec
 from dreamlab.jobs.spec import JobSpec
 
 from dreamlab.studio import history

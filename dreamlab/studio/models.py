@@ -5,7 +5,8 @@ from typing import Optional
 
 import streamlit as st
 
-from engine.network.models import MODELS, FeatureNet, ModelUnavailable, ensure_weights, load_model, weights_ready
+from engine.network.models import MODELS, FeatureNet, load_model, weights_ready
+from engine.network.weights import ModelUnavailable, ensure_weights
 
 
 @st.cache_resource(show_spinner=False)

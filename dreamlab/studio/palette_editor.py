@@ -7,7 +7,7 @@ import random
 
 import streamlit as st
 
-from engine.network.models import get_spec
+from engine.catalog import get_spec
 from engine.dreaming.palette import as_palette, check_palette, load_palette_json, palette_json, read_typed_filters, surprise_palette
 
 from dreamlab.studio.persist import kept

@@ -5,8 +5,9 @@ from typing import Optional, Sequence
 
 import streamlit as st
 
-from engine.network.models import weights_ready
-from engine.motion.animate import describe_duration, estimate_seconds, seconds_per_step
+from engine.catalog import weights_ready
+from engine.motion.animate import seconds_per_step
+from engine.motion.settings import describe_duration, estimate_seconds
 from engine.motion.clips import MAX_CLIP_MB, MAX_CLIP_SECONDS, Clip, VideoError, load_clip
 
 from dreamlab.studio.models import get_model
