@@ -19,7 +19,8 @@ from PIL import Image
 from engine.images.pictures import fit_side
 from engine.images.tensors import to_tensor
 from engine.network.models import load_model
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, as_palette, palette_dream, palette_objective
+from engine.dreaming.palette import palette_dream, palette_objective
+from engine.dreaming.palette_spec import CanvasSchedule, PaletteSettings, as_palette
 
 SAMPLE = Path(__file__).resolve().parent.parent / "assets" / "samples" / "cat.jpg"
 PALETTE = as_palette([("block8", 12, 1.0), ("block12", 40, 0.5)])

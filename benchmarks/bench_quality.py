@@ -41,7 +41,8 @@ from engine.dreaming.dream import deep_dream
 from engine.images.pictures import fit_side
 from engine.images.tensors import to_tensor
 from engine.network.models import load_model
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, filter_rises, palette_dream
+from engine.dreaming.palette import filter_rises, palette_dream
+from engine.dreaming.palette_spec import CanvasSchedule, PaletteSettings
 from engine.dreaming.presets import preset_settings
 from engine.ascent.smoothing import blur, fine_energy
 

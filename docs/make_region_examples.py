@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 from engine.dreaming.dream import deep_dream  # noqa: E402
 from engine.images.pictures import fit_side  # noqa: E402
 from engine.network.models import load_model  # noqa: E402
-from engine.dreaming.palette import PaletteSettings, palette_dream  # noqa: E402
+from engine.dreaming.palette import palette_dream
+from engine.dreaming.palette_spec import PaletteSettings  # noqa: E402
 from engine.dreaming.presets import preset_settings  # noqa: E402
 from engine.images.region import Region, auto_region  # noqa: E402
 from engine.images.tensors import region_mask  # noqa: E402

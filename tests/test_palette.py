@@ -14,10 +14,8 @@ from dreamlab.cli.main import main
 from engine.images.pictures import read_recipe
 from engine.images.tensors import to_tensor
 from engine.network.models import get_spec
-from engine.dreaming.palette import (CanvasSchedule, PaletteFilter, PaletteSettings, Start, as_palette, check_palette,
-                            journey_gif, load_palette_json, palette_dream, palette_journey, palette_json,
-                            palette_objective, palette_variations, parse_filter, parse_filters, parse_start,
-                            photo_schedule, read_typed_filters, shares, start_pixels, surprise_palette)
+from engine.dreaming.palette import journey_gif, palette_dream, palette_journey, palette_objective, palette_variations, shares, start_pixels
+from engine.dreaming.palette_spec import CanvasSchedule, PaletteFilter, PaletteSettings, Start, as_palette, check_palette, load_palette_json, palette_json, parse_filter, parse_filters, parse_start, photo_schedule, read_typed_filters, surprise_palette
 from engine.progress import Cancelled
 from tests.conftest import ROOT, gradient_picture
 

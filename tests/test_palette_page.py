@@ -3,7 +3,7 @@ import io
 
 import engine.dreaming.gallery
 from engine.images.pictures import png_bytes
-from engine.dreaming.palette import PaletteFilter, palette_json
+from engine.dreaming.palette_spec import PaletteFilter, palette_json
 from PIL import Image
 from tests.conftest import open_page
 

@@ -10,7 +10,8 @@ from engine.dreaming.dream import deep_dream
 from engine.dreaming.settings import DreamSettings
 from engine.images.pictures import load_image, read_recipe, save_png
 from engine.images.tensors import region_mask, to_tensor
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, palette_dream, photo_schedule
+from engine.dreaming.palette import palette_dream
+from engine.dreaming.palette_spec import CanvasSchedule, PaletteSettings, photo_schedule
 from engine.images.region import Region, auto_region, region_from_recipe, region_recipe
 from engine.style.transfer import builtin_style_path, gram, masked_gram, stylize
 from engine.style.settings import StyleSettings

@@ -11,7 +11,8 @@ from engine.dreaming.dream import deep_dream
 from engine.dreaming.settings import DreamSettings
 from engine.dreaming.filters import COLOR_MATRIX, color_matrix
 from engine.images.tensors import to_tensor
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, filter_rises, palette_dream, photo_schedule
+from engine.dreaming.palette import filter_rises, palette_dream
+from engine.dreaming.palette_spec import CanvasSchedule, PaletteSettings, photo_schedule
 from engine.ascent.smoothing import CHROMA_BLUR, cascade_blur, fast_fft_length, fine_energy, smooth_gradient, split_luma
 
 PALETTE = [("block10", 12, 1.0), ("block12", 40, 0.5)]  # issue 17's case

@@ -1,8 +1,8 @@
 """``dreamlab palette``: paint with a chosen set of filters (a Hybrid Palette), optionally a journey GIF."""
 from __future__ import annotations
 
-from engine.dreaming.palette import (CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, journey_gif, palette_journey,
-                            parse_filter, parse_filters, parse_start)
+from engine.dreaming.palette import journey_gif, palette_journey
+from engine.dreaming.palette_spec import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, parse_filter, parse_filters, parse_start
 from engine.images.pictures import DEFAULT_MAX_SIDE, save_png
 from engine.network.models import MODELS
 

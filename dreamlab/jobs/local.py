@@ -26,7 +26,7 @@ from typing import Any, Callable, Optional
 from engine.progress import Cancelled, Progress
 from dreamlab.jobs.queue import Job, JobQueue
 from dreamlab.jobs.shared import HUNG_AFTER_S, NICENESS, WORKER_DIED, WRAP_UP_S, throttled_previews
-from dreamlab.jobs.spec import OUT_OF_MEMORY, JobFailed, JobSpec, plain_error
+from dreamlab.jobs.spec import OUT_OF_MEMORY, JobFailed, JobSpec, load_tasks, plain_error
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def worker_main(conn, cancel, device: Optional[str], memory_mb: Optional[int], n
         os.nice(niceness)
     if device:
         os.environ["DREAMLAB_DEVICE"] = device
-    import dreamlab.jobs.tasks  # noqa: F401 - torch and the engine, mapped before the memory cap applies
+    load_tasks()  # torch and the engine, mapped before the memory cap applies
     _limit_memory(memory_mb)
     if warm_model:
         try:

@@ -16,10 +16,11 @@ from engine.dreaming.dream import deep_dream
 from engine.dreaming.settings import DreamSettings
 from engine.dreaming.gallery import PaintingCache
 from engine.network.models import load_model
-from engine.motion.animate import Animation, dream_video, zoom_journey
+from engine.motion.animate import Animation, dream_video, seconds_per_step, zoom_journey
 from engine.progress import Cancelled
 from engine.images.region import Region, region_recipe
-from engine.dreaming.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
+from engine.dreaming.palette import journey_gif, palette_journey, palette_variations
+from engine.dreaming.palette_spec import PaletteSettings
 from engine.style.transfer import stylize
 from engine.style.settings import StyleSettings
 from engine.motion.clips import gif_bytes, mp4_bytes
@@ -113,6 +114,11 @@ def video(on_progress, cancel, frames: Sequence[Image.Image], fps: float, settin
                                           on_progress, cancel, audio))
 
 
+def step_seconds(on_progress, cancel, model: str, layers: dict, height: int, width: int) -> float:
+    """One Deep Dream step at this size, timed where the jobs run (for the Motion page's estimate)."""
+    return seconds_per_step(load_model(model), dict(layers), height, width)
+
+
 def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
     """Load a model into this process's cache (workers do this before their first job)."""
     load_model(model)
@@ -120,4 +126,4 @@ def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
 
 
 TASKS = {f.__name__: f for f in (dream, style, palette, variations, thumbnails, large_filter, zoom, video,
-                                  warm_up)}
+                                  step_seconds, warm_up)}

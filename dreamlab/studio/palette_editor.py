@@ -8,7 +8,7 @@ import random
 import streamlit as st
 
 from engine.catalog import get_spec
-from engine.dreaming.palette import as_palette, check_palette, load_palette_json, palette_json, read_typed_filters, surprise_palette
+from engine.dreaming.palette_spec import as_palette, check_palette, load_palette_json, palette_json, read_typed_filters, surprise_palette
 
 from dreamlab.studio.persist import kept
 from dreamlab.studio.state import add_to_palette, in_palette, palette

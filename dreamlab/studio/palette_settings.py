@@ -13,7 +13,7 @@ import math
 import streamlit as st
 
 from engine.catalog import MODELS, get_spec
-from engine.dreaming.palette import MAX_FILTERS
+from engine.dreaming.palette_spec import MAX_FILTERS
 
 from dreamlab.studio.journey import STOPS
 from dreamlab.studio import persist
