@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dreamlab.jobs.queue import job_queue
+from dreamlab.jobs.service import job_queue
 from dreamlab.pages import HOME, PAGES
 from dreamlab.studio import history
 

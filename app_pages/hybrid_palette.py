@@ -1,6 +1,6 @@
 import streamlit as st
 
-from engine.network.models import get_spec
+from engine.catalog import get_spec
 from engine.dreaming.palette.data import as_palette, check_palette
 from engine.dreaming.palette.settings import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, photo_schedule
 from dreamlab.studio.journey import journey_stops

@@ -16,7 +16,8 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from engine.images.pictures import fit_side, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import to_tensor
 from engine.network.models import load_model
 from engine.dreaming.palette.data import as_palette
 from engine.dreaming.palette.journey import palette_dream

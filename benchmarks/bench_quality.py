@@ -38,7 +38,8 @@ import torch
 from PIL import Image, ImageDraw
 
 from engine.dreaming.dream import deep_dream
-from engine.images.pictures import fit_side, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import to_tensor
 from engine.network.models import load_model
 from engine.dreaming.palette.journey import palette_dream
 from engine.dreaming.palette.objective import filter_rises

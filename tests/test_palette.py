@@ -11,7 +11,8 @@ import torch
 from PIL import Image, ImageFilter
 
 from dreamlab.cli.main import main
-from engine.images.pictures import read_recipe, to_tensor
+from engine.images.pictures import read_recipe
+from engine.images.tensors import to_tensor
 from engine.network.models import get_spec
 from engine.dreaming.palette.canvas import start_pixels
 from engine.dreaming.palette.data import (PaletteFilter, as_palette, check_palette, load_palette_json, palette_json,

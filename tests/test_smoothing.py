@@ -7,9 +7,10 @@ import pytest
 import torch
 from PIL import Image
 
-from engine.dreaming.dream import DreamSettings, deep_dream
+from engine.dreaming.dream import deep_dream
+from engine.dreaming.settings import DreamSettings
 from engine.dreaming.filters import COLOR_MATRIX, color_matrix
-from engine.images.pictures import to_tensor
+from engine.images.tensors import to_tensor
 from engine.dreaming.palette.journey import palette_dream
 from engine.dreaming.palette.objective import filter_rises
 from engine.dreaming.palette.settings import CanvasSchedule, PaletteSettings, photo_schedule

@@ -7,8 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from engine.dreaming.gallery import compare_picks, dead_filters
-from engine.network.models import get_spec
+from engine.dreaming.gallery_files import compare_picks, dead_filters
+from engine.catalog import get_spec
 
 from dreamlab.studio.filter_large import SELECTED, enlarged_filter, selected_filter
 from dreamlab.studio.pagination import page_count, page_items, pager

@@ -9,30 +9,27 @@ from __future__ import annotations
 import base64
 import io
 import itertools
-import json
-import re
 import time
-import zlib
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Optional
+from typing import Optional
 
 import streamlit as st
 from PIL import Image
 
-from dreamlab.pages import RESULT_PAGES
 from dreamlab.studio.components import frontend
 from dreamlab.studio import persist
+from dreamlab.studio.photo_restore import forget_photo_values, restored_photo_values
+from dreamlab.studio.recipes import PAGES, SHARE_PARAM, filename, read_share_token, restorable
+from dreamlab.studio.results import show_actions, show_picture
 
 HISTORY = "_history"
 OPEN = "_history_open"
 MAX_ENTRIES = 12
 MAX_BYTES = 72_000_000  # all entries together: pictures as RGB (24 megapixels) plus the videos' MP4 bytes
 THUMB_SIDE = 96
-SHARE_PARAM = "recipe"
 
 
-PAGES = RESULT_PAGES  # a recipe's "page" (its result kind) -> its row of the page table
 KIND_PAGES = {"zoom": "motion", "video": "motion"}  # job kinds named otherwise than their page
 _ids = itertools.count(1)
 
@@ -87,61 +84,7 @@ def find(entry_id: int) -> Optional[Entry]:
     return next((e for e in entries() if e.id == entry_id), None)
 
 
-# --- names and links ---------------------------------------------------------------------------
-
-def _slug(text: Any) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:40]
-
-
-def filename(recipe: dict, extension: str = "png") -> str:
-    """dreamlab-deep-dream-classic-seed7.png: the page, the preset (or what stands for it), the seed."""
-    page = PAGES.get(recipe.get("page", ""))
-    parts = ["dreamlab", _slug(page.title if page else recipe.get("kind", "picture"))]
-    if recipe.get("label"):
-        parts.append(_slug(recipe["label"]))
-    if recipe.get("seed") is not None:
-        parts.append(f"seed{recipe['seed']}")
-    return "-".join(p for p in parts if p) + f".{extension}"
-
-
-def share_token(recipe: dict) -> str:
-    """The page and its settings, compressed into one URL-safe query value."""
-    data = json.dumps({"page": recipe.get("page"), "settings": recipe.get("settings", {})},
-                      separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(zlib.compress(data, 9)).decode().rstrip("=")
-
-
-def read_share_token(token: str) -> Optional[dict]:
-    """The {"page", "settings"} of a link, or None for anything that is not one of ours."""
-    try:
-        raw = zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), bufsize=65536)
-        data = json.loads(raw)
-    except Exception:
-        return None
-    if not isinstance(data, dict) or data.get("page") not in PAGES or not isinstance(data.get("settings"), dict):
-        return None
-    return data
-
-
-def share_link(recipe: dict) -> Optional[str]:
-    """A link that opens the result's page with its settings (None outside a browser session)."""
-    page = PAGES.get(recipe.get("page", ""))
-    url = st.context.url
-    if page is None or not url:
-        return None
-    base = url.split("?")[0].rstrip("/")
-    for info in PAGES.values():
-        if base.endswith("/" + info.url_path):
-            base = base[: -len(info.url_path) - 1]
-            break
-    return f"{base}/{page.url_path}?{SHARE_PARAM}={share_token(recipe)}"
-
-
 # --- restoring ---------------------------------------------------------------------------------
-
-def restorable(recipe: dict) -> bool:
-    return recipe.get("page") in PAGES and isinstance(recipe.get("settings"), dict) and bool(recipe["settings"])
-
 
 def restore(recipe: dict, photo: Optional[Image.Image] = None, via: str = "history") -> None:
     """Put a recipe's settings (and, when given, the photo it was made from) back into its page and
@@ -149,7 +92,6 @@ def restore(recipe: dict, photo: Optional[Image.Image] = None, via: str = "histo
 
     ``via`` says where the recipe came from ("history", "link" or "picture"): a link or a PNG
     carries settings only, so a result made from the person's own photo says to upload it again."""
-    from dreamlab.studio.inputs import forget_photo_values, restored_photo_values
     page = PAGES[recipe["page"]]
     st.session_state.pop(f"{page.prefix.rstrip(':')}:missing", None)  # a note from an earlier restore
     if photo is not None:
@@ -260,7 +202,6 @@ def redraw_if_new(where, drawn: int) -> None:
 
 @st.dialog("From your session", width="large")
 def _entry_dialog(entry: Entry) -> None:
-    from dreamlab.studio.results import show_actions, show_picture
     picture, actions = st.columns([3, 2])
     with picture:
         if entry.video is not None:

@@ -7,7 +7,7 @@ import random
 
 import streamlit as st
 
-from engine.network.models import get_spec
+from engine.catalog import get_spec
 from engine.dreaming.palette.data import as_palette, check_palette, load_palette_json, palette_json, surprise_palette
 from engine.dreaming.palette.typed import read_typed_filters
 

@@ -12,7 +12,7 @@ import math
 
 import streamlit as st
 
-from engine.network.models import MODELS, get_spec
+from engine.catalog import MODELS, get_spec
 from engine.dreaming.palette.data import MAX_FILTERS
 
 from dreamlab.studio.journey import STOPS

@@ -1,6 +1,6 @@
 """Show a queued job in the page: its place in the queue, then progress, a live preview and Stop.
 
-A page describes its job as a ``dreamlab.jobs.spec.JobSpec``; the job service (``dreamlab.jobs.queue.job_queue()``:
+A page describes its job as a ``dreamlab.jobs.spec.JobSpec``; the job service (``dreamlab.jobs.service.job_queue()``:
 worker processes, or a Ray cluster) runs it, so the page can rerun freely while it works; the
 page only polls. Pressing the run button twice returns the job already running.
 
@@ -16,7 +16,8 @@ import streamlit as st
 from PIL import Image
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dreamlab.jobs.queue import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn, job_queue
+from dreamlab.jobs.queue import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn
+from dreamlab.jobs.service import job_queue
 from dreamlab.jobs.spec import JobSpec
 from engine.progress import Progress
 

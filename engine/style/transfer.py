@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from engine.catalog import BUILTIN_STYLES, QUALITIES, STYLES_DIR, builtin_style_path  # noqa: F401
@@ -22,76 +22,17 @@ import torch.nn.functional as F
 from PIL import Image
 
 from engine.network import fast
-from engine.images.pictures import fit_side, resize, to_pil, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import region_mask, resize, to_pil, to_tensor
 from engine.ascent.optimisers import LBFGS, Adam
 from engine.network.models import FeatureNet
 from engine.progress import ProgressFn, Reporter
 from engine.images.region import Region
-
-# Per-model default layers: {layer: weight}. Lite0's were chosen by looking at transfers of all
-# built-in styles onto the sample photos (see python -m benchmarks.bench_style --layers).
-DEFAULT_LAYERS: dict[str, dict[str, dict[str, float]]] = {
-    "lite0": {"content": {"block7": 1.0},
-              "style": {"stem": 1.0, "block0": 1.0, "block2": 1.0, "block4": 1.0, "block7": 1.0}},
-    "vgg16": {"content": {"relu4_2": 1.0},
-              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
-    "vgg19": {"content": {"relu4_2": 1.0},
-              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
-    "googlenet": {"content": {"inception3b": 1.0},
-                  "style": {"conv1": 1.0, "conv3": 1.0, "inception3a": 1.0, "inception4a": 1.0}},
-}
+from engine.style.settings import StyleSettings
 
 LBFGS_HISTORY = 50  # corrections remembered, as in most Gatys implementations
 MIN_SCALE_SIDE = 64  # coarse scales smaller than this (longest side) are skipped
 MAX_STYLE_SIDE = 1600  # style pictures are never enlarged beyond this
-INITS = ("content", "noise", "image")
-OPTIMIZERS = ("lbfgs", "adam")
-PRECISIONS = ("auto", "float", "half")
-
-
-@dataclass
-class StyleSettings:
-    model: str = "lite0"
-    size: int = 512  # longest side of the result, in pixels
-    steps: int = 40  # optimiser steps at the full size; each coarser scale gets twice as many
-    scales: int = 3  # coarse-to-fine: how many sizes, each half the next (1 = solve at full size only)
-    strength: float = 0.5  # 0 = mostly the photo, 1 = mostly the painting
-    brush: float = 1.0  # style scale: painting shown at this times the photo's size (bigger strokes > 1)
-    smoothing: float = 0.3  # total-variation smoothing, 0 = none, 1 = strong
-    keep_colors: bool = False  # transfer brightness only; keep the photo's colours
-    init: str = "content"  # "content", "noise" or "image"
-    optimizer: str = "lbfgs"  # "lbfgs" or "adam"
-    content_layers: Optional[dict[str, float]] = None  # None = the model's defaults
-    style_layers: Optional[dict[str, float]] = None
-    precision: str = "auto"  # the model's own (engine/fast.py); "float" forces float32. Grams are float32
-    seed: int = 0
-    style_weights: list[float] = field(default_factory=list)  # filled in by stylize, for the recipe
-
-    def validate(self) -> None:
-        if self.size < 32:
-            raise ValueError(f"size must be at least 32 px, got {self.size}")
-        if self.steps < 1:
-            raise ValueError(f"steps must be at least 1, got {self.steps}")
-        if self.scales < 1:
-            raise ValueError(f"scales must be at least 1, got {self.scales}")
-        if not 0.0 <= self.strength <= 1.0:
-            raise ValueError(f"strength must be between 0 and 1, got {self.strength}")
-        if not 0.1 <= self.brush <= 4.0:
-            raise ValueError(f"brush size must be between 0.1 and 4, got {self.brush}")
-        if not 0.0 <= self.smoothing <= 1.0:
-            raise ValueError(f"smoothing must be between 0 and 1, got {self.smoothing}")
-        for name, value, choices in (("init", self.init, INITS), ("optimizer", self.optimizer, OPTIMIZERS),
-                                     ("precision", self.precision, PRECISIONS)):
-            if value not in choices:
-                raise ValueError(f"unknown {name} '{value}' (choose from: {', '.join(choices)})")
-
-    def layers(self) -> tuple[dict[str, float], dict[str, float]]:
-        defaults = DEFAULT_LAYERS.get(self.model, DEFAULT_LAYERS["lite0"])
-        return (dict(self.content_layers or defaults["content"]), dict(self.style_layers or defaults["style"]))
-
-    def recipe(self) -> dict:
-        content, style = self.layers()
-        return {"kind": "style", **asdict(self), "content_layers": content, "style_layers": style}
 
 
 # --- the loss ---------------------------------------------------------------------------------
@@ -437,7 +378,7 @@ def _targets_at(loss: StyleLoss, photo: torch.Tensor, size: tuple[int, int], sty
         photo_here = luminance(photo_here)
     style_here = _styles_at(styles, size, settings, photo_here, photo.device)
     outside_here = _styles_at(outside_styles, size, settings, photo_here, photo.device)
-    mask = region.mask(*size, device=photo.device) if region is not None else None
+    mask = region_mask(region, *size, device=photo.device) if region is not None else None
     return photo_here, loss.targets(photo_here, style_here, weights, mask, outside_here)
 
 
@@ -447,7 +388,7 @@ def _as_shown(pixels: torch.Tensor, original: torch.Tensor, keep_colors: bool,
     itself outside ``photo_outside`` (blended in by its soft edge)."""
     pixels = recolour(pixels, original) if keep_colors else pixels
     if photo_outside is not None:
-        pixels = original + photo_outside.mask(*original.shape[-2:], device=original.device) * (pixels - original)
+        pixels = original + region_mask(photo_outside, *original.shape[-2:], device=original.device) * (pixels - original)
     return pixels
 
 

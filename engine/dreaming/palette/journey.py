@@ -20,7 +20,8 @@ from engine.dreaming.palette.data import PaletteLike, as_palette, check_palette
 from engine.dreaming.palette.objective import palette_objective
 from engine.dreaming.palette.settings import CanvasSchedule, PaletteSettings, shares
 from engine.dreaming.palette.starts import Start, StartLike, as_start
-from engine.images.pictures import contact_sheet, resize, to_pil, to_tensor
+from engine.images.pictures import contact_sheet
+from engine.images.tensors import resize, to_pil, to_tensor
 from engine.images.region import Region, region_recipe
 from engine.network.models import FeatureNet
 from engine.progress import Cancelled, Previews, Progress, ProgressFn, Reporter

@@ -10,7 +10,7 @@ from PIL import Image
 
 from engine.ascent.objectives import Objective, channel, scaled
 from engine.dreaming.palette.data import PaletteFilter, PaletteLike, as_palette, check_palette
-from engine.images.pictures import to_tensor
+from engine.images.tensors import to_tensor
 
 
 def term_scales(net, palette: Sequence[PaletteFilter], reference: torch.Tensor) -> list[float]:

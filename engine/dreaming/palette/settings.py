@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Sequence, Union
 
-from engine.dreaming.dream import OctaveSchedule
+from engine.dreaming.settings import OctaveSchedule
 from engine.dreaming.palette.data import PaletteFilter
 from engine.dreaming.palette.starts import Start
 
