@@ -9,7 +9,7 @@ from engine.images.pictures import save_png
 
 from dreamlab.cli.common import open_image, positive_float, positive_int
 
-# The Gatys code (engine.style.transfer, torch, the feature networks) is imported by the commands that
+# The Gatys code (engine.style.transfer and the feature networks) is imported by the commands that
 # use it, not here: ``--quality instant`` paints in about a second and must not pay for it.
 OPTIMIZERS = ("lbfgs", "adam")  # engine.style.transfer.OPTIMIZERS (tests/test_instant.py checks they agree)
 DEFAULTS = {"size": 512, "steps": 40, "scales": 3, "strength": 0.5, "brush": 1.0, "smoothing": 0.3}  # StyleSettings'
@@ -66,6 +66,16 @@ def cmd_style(args) -> None:
     print(args.out)
 
 
+def _open_painting(path: str):
+    import sys
+
+    from engine.style.instant import load_painting
+    loaded = load_painting(path)
+    for note in loaded.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return loaded.image
+
+
 def cmd_instant(args) -> None:
     """``--quality instant``: the feed-forward network (engine.style.instant), no Gatys steps."""
     from engine.style.instant import InstantSettings, instant_available, paint
@@ -85,7 +95,7 @@ def cmd_instant(args) -> None:
                                strength=1.0 if args.strength is None else args.strength)
     settings.validate()
     content = open_image(args.content)
-    paintings = [open_image(_style_file(p)) for p in style_paths]
+    paintings = [_open_painting(_style_file(p)) for p in style_paths]
     result = paint(content, paintings, weights, settings)
     recipe = {**settings.recipe(), "content": args.content, "styles": style_paths,
               "style_weights": weights or [1.0] * len(style_paths)}

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import io
 import os
 import threading
 from collections import OrderedDict
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Optional, Sequence, Union
 import numpy as np
 from PIL import Image
 
-from engine.images.pictures import fit_side
+from engine.images.pictures import ImageError, LoadedImage, Source, _read_bytes, fit_side, load_image
 
 if TYPE_CHECKING:  # torch is imported only when the torch network is used
     import torch
@@ -53,17 +54,19 @@ BOTTLENECK = 100  # numbers in a style vector
 MULTIPLE = 4  # the transformer halves the picture twice: sides are padded to a multiple of 4
 BACKENDS = ("torch", "onnx", "onnx384")
 DEFAULT_BACKEND = "torch"  # see benchmarks/bench_instant.py and the README for why
-MIN_PAINTING_SIDE = 16  # a painting smaller than this has no brush strokes to learn from
+MIN_PAINTING_SIDE = 32  # a painting smaller than this has no brush strokes to learn from
 VECTOR_CACHE_SIZE = 64
 
 # The 26 styles of multistyle26 (TensorFlow's Android "stylize" demo) in the network's order. The
 # package gives them numbers only; these names say what each one looks like (judged from the
 # thumbnails, ``builtin_thumbnails``).
 BUILTIN_NAMES: tuple[str, ...] = (
-    "style 0", "style 1", "style 2", "style 3", "style 4", "style 5", "style 6", "style 7", "style 8",
-    "style 9", "style 10", "style 11", "style 12", "style 13", "style 14", "style 15", "style 16",
-    "style 17", "style 18", "style 19", "style 20", "style 21", "style 22", "style 23", "style 24",
-    "style 25",
+    "Golden pastel", "Bold black outlines", "Charcoal and ochre", "Stained-glass shards", "Red and gold",
+    "Warm expressionist", "Blue with dark dots", "Fauvist blue and yellow", "Pink watercolour sketch",
+    "Teal and red pattern", "Brown oil portrait", "Sepia pen sketch", "Soft pastel", "Green cubist",
+    "Pale blue wash", "Pastel mosaic", "Blue impressionist strokes", "Red and blue grid", "Sepia woodcut",
+    "Swirling blue night", "Red and black", "Pop-art cut-outs", "Dark poster", "Dim night",
+    "Blue and cream etching", "Dark mosaic",
 )
 
 
@@ -181,8 +184,36 @@ _vectors_lock = threading.Lock()
 def check_painting(painting: Image.Image) -> None:
     """Refuse, in one plain sentence, a painting the style network cannot learn from."""
     if min(painting.size) < MIN_PAINTING_SIDE:
-        raise ValueError(f"This painting is too small to take a style from ({painting.width}x{painting.height} px); "
-                         f"use one at least {MIN_PAINTING_SIDE} px on each side.")
+        raise ImageError(_too_small(*painting.size))
+
+
+def _too_small(width: int, height: int) -> str:
+    return (f"This painting is too small to take a style from ({width}x{height} px); "
+            f"use one at least {MIN_PAINTING_SIDE} px on each side.")
+
+
+def load_painting(source: Source) -> LoadedImage:
+    """A painting from a file, upload or bytes, through the one picture loader (which refuses
+    pictures that are huge, fully transparent or not pictures, in one sentence) and refused
+    too when it is tiny: the loader enlarges small photos, but an enlarged 8x8 painting has no
+    brush strokes in it. A greyscale painting is kept, with a note (the result will be grey)."""
+    data = _read_bytes(source)
+    loaded = load_image(data)
+    with Image.open(io.BytesIO(data)) as header:  # the loader has checked the file: only its size is read
+        width, height = header.size
+    if min(width, height) < MIN_PAINTING_SIDE:
+        raise ImageError(_too_small(width, height))
+    if is_greyscale(loaded.image):
+        loaded.notes.append("This painting has no colour, so the painted photo will be grey too "
+                            "(tick keep colours to keep the photo's).")
+    return loaded
+
+
+def is_greyscale(image: Image.Image, tolerance: int = 12) -> bool:
+    """True when (nearly) every pixel has no colour: its channels differ by less than ``tolerance``."""
+    small = np.asarray(image.convert("RGB").resize((64, 64)), dtype=np.int16)
+    spread = small.max(axis=2) - small.min(axis=2)
+    return float(np.percentile(spread, 99)) < tolerance
 
 
 def style_vector(painting: Image.Image) -> np.ndarray:
