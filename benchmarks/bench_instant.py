@@ -8,7 +8,8 @@ result with Gatys reaches the Balanced quality sooner than starting from the pho
 Speed: instant style at 256, 512 and 1024 px (longest side) with
 - ``torch``: the transformer rebuilt in torch, float32 weights dequantized from the package's graph;
 - ``onnx``: onnxruntime on the package's int8 (QDQ) graph with its input made size-free;
-- ``onnx384``: the package's own way, 384 px then enlarged (what ``stylize_with`` does).
+- ``onnx384``: the package's own way, 384 px then enlarged (what ``stylize_with`` does);
+- ``onnx-tiles``: the package's 384 px graph over overlapping tiles at the real size.
 Runs are interleaved (one of each backend in turn, ``--runs`` rounds) and the median is shown, so a
 busy machine slows every backend alike. Loading (once per process) is timed separately.
 
@@ -30,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "assets" / "samples" / "cat.jpg"
 STYLE = ROOT / "assets" / "styles" / "swirling_night.jpg"
 SIZES = (256, 512, 1024)
-BACKENDS = ("torch", "onnx", "onnx384")
-LADDER = (5, 10, 20, 40)  # steps at full size tried for each start
+BACKENDS = ("torch", "onnx", "onnx384", "onnx-tiles")
+LADDER = (5, 10, 15, 20, 30, 40)  # steps at full size tried for each start
 
 
 def speed_table(content: Image.Image, style: Image.Image, runs: int, out: Path | None) -> None:
@@ -82,23 +83,26 @@ def refine_table(content: Image.Image, style: Image.Image, out: Path | None) -> 
         if out is not None:
             picture.save(out / f"refine-{start}-{steps_here}x{scales_here}.png")
         evaluations = sum(steps_per_scale(steps_here, scales_here))
-        return score(picture, content, style, net)["style"], evaluations, seconds
+        losses = score(picture, content, style, net)
+        return losses["style"], losses["content"], evaluations, seconds
 
-    target, evaluations, seconds = run("photo", steps, scales)
-    print(f"\nBalanced from the photo ({steps} steps, {scales} scales): style loss {target:.4f}, "
-          f"{evaluations} steps, {seconds:.1f} s  <- the target")
+    target, content_loss, evaluations, seconds = run("photo", steps, scales)
+    print(f"\nBalanced from the photo ({steps} steps, {scales} scales): style loss {target:.4f} "
+          f"(content {content_loss:.3f}), {evaluations} steps, {seconds:.1f} s  <- the target")
     started = time.perf_counter()
     painted = instant.paint(content, [style], settings=instant.InstantSettings(size=size))
-    print(f"instant alone: style loss {score(painted, content, style, net)['style']:.4f}, "
-          f"{time.perf_counter() - started:.2f} s")
-    print("\n| start | scales | steps at full size | steps (all scales) | seconds | style loss | reaches target |")
-    print("|---|---|---|---|---|---|---|")
+    seconds = time.perf_counter() - started
+    losses = score(painted, content, style, net)
+    print(f"instant alone: style loss {losses['style']:.4f} (content {losses['content']:.3f}), {seconds:.2f} s")
+    print("\n| start | scales | steps at full size | steps (all scales) | seconds | style loss | content loss "
+          "| reaches target |")
+    print("|---|---|---|---|---|---|---|---|")
     for start, scales_here in (("photo", scales), ("instant", scales), ("instant", 1), ("photo", 1)):
         for steps_here in LADDER:
-            loss, evaluations, seconds = run(start, steps_here, scales_here)
+            loss, content_loss, evaluations, seconds = run(start, steps_here, scales_here)
             reached = loss <= target
             print(f"| {start} | {scales_here} | {steps_here} | {evaluations} | {seconds:.1f} | {loss:.4f} | "
-                  f"{'yes' if reached else 'no'} |", flush=True)
+                  f"{content_loss:.3f} | {'yes' if reached else 'no'} |", flush=True)
             if reached:
                 break
 

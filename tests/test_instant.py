@@ -89,9 +89,11 @@ def test_torch_network_matches_the_packages_graph(photo, painting):
     assert np.abs(ours - pixels).mean() > 0.1  # and both really paint
 
 
-def test_the_package_way_paints_at_384_and_enlarges(photo, painting):
-    painted = paint(photo, [painting], settings=InstantSettings(size=256, backend="onnx384"))
-    assert painted.size == photo.size
+@pytest.mark.parametrize("backend", ["onnx384", "onnx-tiles"])
+def test_the_packages_384_px_graph_enlarged_or_tiled(cat_photo, painting, backend):
+    painted = paint(cat_photo, [painting], settings=InstantSettings(size=500, backend=backend))
+    assert max(painted.size) == 500
+    assert pixel_difference(painted, cat_photo) > 0.05
 
 
 def test_blending_paintings_by_their_vectors(photo, painting):
@@ -290,3 +292,25 @@ def test_cli_style_flags_agree_with_the_engine():
     assert cli_style.OPTIMIZERS == OPTIMIZERS
     defaults = StyleSettings()
     assert cli_style.DEFAULTS == {name: getattr(defaults, name) for name in cli_style.DEFAULTS}
+
+
+# --- refine and the job tasks -------------------------------------------------------------------
+
+def test_refine_starts_gatys_from_the_instant_result(photo, painting, lite0, monkeypatch):
+    from engine.style import transfer
+    from engine.style.transfer import StyleSettings
+    painted = paint(photo, [painting], settings=InstantSettings(size=64))
+    starts = []
+    real_initial = transfer._initial
+    monkeypatch.setattr(transfer, "_initial", lambda s, p, init_image, *a: starts.append(init_image) or real_initial(s, p, init_image, *a))
+    refined = instant.refine(photo, [painting], painted, settings=StyleSettings(size=64, steps=2, scales=1), net=lite0)
+    assert starts == [painted]
+    assert refined.size == painted.size
+
+
+def test_instant_job_tasks(photo, painting):
+    from dreamlab.jobs import tasks
+    done = tasks.TASKS["instant_style"](None, None, photo, [painting], [1.0], InstantSettings(size=96), {"styles": ["x"]})
+    assert max(done["after"].size) == 96 and done["recipe"]["quality"] == "instant" and done["recipe"]["styles"] == ["x"]
+    builtin = tasks.instant_style(None, None, photo, [], [], InstantSettings(size=96), {}, builtin="Golden pastel")
+    assert max(builtin["after"].size) == 96

@@ -51,8 +51,9 @@ MODEL_FILES = ("arbitrary_predict.onnx", "arbitrary_transform.onnx", "multistyle
 STYLE_SIDE = 256  # the style predictor's fixed input (a square)
 PACKAGE_SIDE = 384  # the package's transform graph's fixed input
 BOTTLENECK = 100  # numbers in a style vector
+TILE_OVERLAP = 96  # "onnx-tiles": neighbouring 384 px tiles share this many pixels, cross-faded
 MULTIPLE = 4  # the transformer halves the picture twice: sides are padded to a multiple of 4
-BACKENDS = ("torch", "onnx", "onnx384")
+BACKENDS = ("torch", "onnx", "onnx384", "onnx-tiles")
 DEFAULT_BACKEND = "torch"  # see benchmarks/bench_instant.py and the README for why
 MIN_PAINTING_SIDE = 32  # a painting smaller than this has no brush strokes to learn from
 VECTOR_CACHE_SIZE = 64
@@ -444,6 +445,8 @@ def _paint_array(pixels: np.ndarray, vector: np.ndarray, backend: str) -> np.nda
     """[H, W, 3] float32 0..1 painted with a style vector -> [H, W, 3] float32 0..1."""
     if backend == "onnx384":
         return _paint_onnx384(pixels, vector)
+    if backend == "onnx-tiles":
+        return _paint_tiles(pixels, vector)
     padded, h, w = _padded(pixels)
     if backend == "onnx":
         session = _session("arbitrary_transform.onnx", size_free=True)
@@ -469,6 +472,39 @@ def _paint_onnx384(pixels: np.ndarray, vector: np.ndarray) -> np.ndarray:
     out = session.run(None, {names[0]: small[None], names[1]: vector.reshape(1, 1, 1, BOTTLENECK)})[0][0]
     painted = _to_image(np.clip(out[:sh, :sw], 0, 1)).resize((w, h), Image.LANCZOS)
     return np.asarray(painted, dtype=np.float32) / 255.0
+
+
+def _paint_tiles(pixels: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """The package's 384 px graph over overlapping tiles at the real size, cross-faded where they
+    overlap. (Each tile normalises its own features, so neighbouring tiles differ a little.)"""
+    h, w = pixels.shape[:2]
+    if max(h, w) <= PACKAGE_SIDE:
+        return _paint_onnx384(pixels, vector)
+    session = _session("arbitrary_transform.onnx")
+    names = [i.name for i in session.get_inputs()]
+    style = vector.reshape(1, 1, 1, BOTTLENECK)
+    total = np.zeros_like(pixels)
+    weight_sum = np.zeros((h, w, 1), np.float32)
+    ramp = np.minimum(1.0, (np.arange(PACKAGE_SIDE, dtype=np.float32) + 1) / TILE_OVERLAP)
+    feather = np.minimum(ramp, ramp[::-1])
+    for top in _tile_starts(h):
+        for left in _tile_starts(w):
+            tile = pixels[top:top + PACKAGE_SIDE, left:left + PACKAGE_SIDE]
+            th, tw = tile.shape[:2]
+            padded = np.pad(tile, ((0, PACKAGE_SIDE - th), (0, PACKAGE_SIDE - tw), (0, 0)), mode="reflect")
+            out = session.run(None, {names[0]: padded[None], names[1]: style})[0][0][:th, :tw]
+            weight = (feather[:th, None] * feather[None, :tw])[..., None]
+            total[top:top + th, left:left + tw] += out * weight
+            weight_sum[top:top + th, left:left + tw] += weight
+    return total / np.maximum(weight_sum, 1e-6)
+
+
+def _tile_starts(length: int) -> list[int]:
+    if length <= PACKAGE_SIDE:
+        return [0]
+    step = PACKAGE_SIDE - TILE_OVERLAP
+    starts = list(range(0, length - PACKAGE_SIDE, step))
+    return starts + [length - PACKAGE_SIDE]
 
 
 def _to_array(image: Image.Image) -> np.ndarray:
@@ -597,3 +633,25 @@ def _square(image: Image.Image, side: int) -> Image.Image:
     short = min(image.size)
     left, top = (image.width - short) // 2, (image.height - short) // 2
     return image.crop((left, top, left + short, top + short)).resize((side, side), Image.LANCZOS)
+
+
+# --- refine: Gatys from the instant result ---------------------------------------------------------
+
+# Measured with ``python -m benchmarks.bench_instant``: Gatys started from the instant result at full
+# size reaches the Balanced result's style loss in REFINE_STEPS steps on one scale, where starting
+# from the photo needs Balanced's 40 steps on three scales (280 loss evaluations).
+REFINE_STEPS = 20
+REFINE_SCALES = 1
+
+
+def refine(photo: Image.Image, paintings: Sequence[Image.Image], instant_result: Image.Image,
+           weights: Optional[Sequence[float]] = None, settings=None, **stylize_options) -> Image.Image:
+    """Gatys style transfer (``engine.style.transfer.stylize``) starting from ``instant_result``
+    instead of from the photo. ``settings`` is a ``StyleSettings`` (default: Balanced's size with
+    REFINE_STEPS steps on REFINE_SCALES scale); other options (net, on_progress, cancel, region,
+    outside_styles) go to ``stylize``. Imports the Gatys code only when called."""
+    from engine.style.transfer import StyleSettings, stylize
+    if settings is None:
+        settings = StyleSettings(steps=REFINE_STEPS, scales=REFINE_SCALES)
+    settings.init = "image"
+    return stylize(photo, paintings, weights, settings, init_image=instant_result, **stylize_options)
