@@ -314,3 +314,8 @@ def test_instant_job_tasks(photo, painting):
     assert max(done["after"].size) == 96 and done["recipe"]["quality"] == "instant" and done["recipe"]["styles"] == ["x"]
     builtin = tasks.instant_style(None, None, photo, [], [], InstantSettings(size=96), {}, builtin="Golden pastel")
     assert max(builtin["after"].size) == 96
+
+
+def test_keep_colours_uses_the_same_colour_split_as_gatys():
+    from engine.style.transfer import YUV
+    assert np.allclose(instant._YUV, YUV.numpy())

@@ -638,8 +638,8 @@ def _square(image: Image.Image, side: int) -> Image.Image:
 # --- refine: Gatys from the instant result ---------------------------------------------------------
 
 # Measured with ``python -m benchmarks.bench_instant``: Gatys started from the instant result at full
-# size reaches the Balanced result's style loss in REFINE_STEPS steps on one scale, where starting
-# from the photo needs Balanced's 40 steps on three scales (280 loss evaluations).
+# size reached the Balanced result's style loss in 15 steps on one scale, where starting from the
+# photo needs Balanced's 40 steps on three scales (280 loss evaluations); 20 leaves a margin.
 REFINE_STEPS = 20
 REFINE_SCALES = 1
 
