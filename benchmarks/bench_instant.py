@@ -89,6 +89,7 @@ def refine_table(content: Image.Image, style: Image.Image, out: Path | None) -> 
     target, content_loss, evaluations, seconds = run("photo", steps, scales)
     print(f"\nBalanced from the photo ({steps} steps, {scales} scales): style loss {target:.4f} "
           f"(content {content_loss:.3f}), {evaluations} steps, {seconds:.1f} s  <- the target")
+    instant.paint(content, [style], settings=instant.InstantSettings(size=size))  # loads the network
     started = time.perf_counter()
     painted = instant.paint(content, [style], settings=instant.InstantSettings(size=size))
     seconds = time.perf_counter() - started
