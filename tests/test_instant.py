@@ -319,3 +319,14 @@ def test_instant_job_tasks(photo, painting):
 def test_keep_colours_uses_the_same_colour_split_as_gatys():
     from engine.style.transfer import YUV
     assert np.allclose(instant._YUV, YUV.numpy())
+
+
+def test_damaged_weight_cache_is_made_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("DREAMLAB_CACHE_DIR", str(tmp_path))
+    state, eps = instant._converted_weights()  # converts from the ONNX graph and caches
+    (cached,) = (tmp_path / "instant").glob("arbitrary_transform-*.npz")
+    cached.write_bytes(b"PK\x03\x04 cut off")
+    again, eps_again = instant._converted_weights()
+    assert eps_again == eps == pytest.approx(1e-5, rel=0.01)
+    assert all(np.array_equal(again[k], state[k]) for k in state)
+    assert np.load(cached)["__eps__"] == np.float32(eps)

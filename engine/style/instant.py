@@ -93,8 +93,9 @@ def instant_available() -> tuple[bool, str]:
     missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
     if missing:
         return False, f"Instant style's network files are missing from the {PACKAGE} package ({', '.join(missing)})."
-    if importlib.util.find_spec("onnxruntime") is None:
-        return False, "Instant style needs the onnxruntime package, which is not installed."
+    for needed in ("onnxruntime", "onnx"):
+        if importlib.util.find_spec(needed) is None:
+            return False, f"Instant style needs the {needed} package, which is not installed."
     return True, ""
 
 
@@ -417,8 +418,8 @@ def _converted_weights() -> tuple[dict[str, np.ndarray], float]:
         with np.load(cached) as data:
             state = {k: data[k] for k in data.files if k != "__eps__"}
             return state, float(data["__eps__"])
-    except (OSError, KeyError, ValueError):
-        pass  # not made yet, or damaged: make it again
+    except Exception:  # not made yet, or damaged in any way (a cut-off zip, a foreign file): make it again
+        pass
     state, eps = _state_from_onnx(path)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
