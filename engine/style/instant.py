@@ -55,6 +55,7 @@ TILE_OVERLAP = 96  # "onnx-tiles": neighbouring 384 px tiles share this many pix
 MULTIPLE = 4  # the transformer halves the picture twice: sides are padded to a multiple of 4
 BACKENDS = ("torch", "onnx", "onnx384", "onnx-tiles")
 DEFAULT_BACKEND = "torch"  # see benchmarks/bench_instant.py and the README for why
+MAX_SIZE = 2048  # as Gatys' largest; the network's full-size activations stay under a few hundred MB
 MIN_PAINTING_SIDE = 32  # a painting smaller than this has no brush strokes to learn from
 VECTOR_CACHE_SIZE = 64
 
@@ -125,8 +126,8 @@ class InstantSettings:
     def validate(self) -> None:
         if self.size < 32:
             raise ValueError(f"size must be at least 32 px, got {self.size}")
-        if self.size > 4096:
-            raise ValueError(f"size must be at most 4096 px, got {self.size}")
+        if self.size > MAX_SIZE:
+            raise ValueError(f"size must be at most {MAX_SIZE} px, got {self.size}")
         if not 0.0 <= self.strength <= 1.0:
             raise ValueError(f"strength must be between 0 and 1, got {self.strength}")
         if self.backend not in BACKENDS:
