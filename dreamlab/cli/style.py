@@ -4,12 +4,16 @@ from __future__ import annotations
 import argparse
 import os
 
+from engine.catalog import BUILTIN_STYLES, MODELS, QUALITIES, builtin_style_path
 from engine.images.pictures import save_png
-from engine.network.models import MODELS
-from engine.style.transfer import BUILTIN_STYLES, builtin_style_path, stylize
-from engine.style.settings import OPTIMIZERS, StyleSettings
+from engine.style.settings import OPTIMIZERS  # torch-free, as engine.catalog
 
-from dreamlab.cli.common import model_for, open_image, positive_float, positive_int, progress_bar
+from dreamlab.cli.common import open_image, positive_float, positive_int
+
+# The Gatys code (engine.style.transfer and the feature networks) is imported by the commands that
+# use it, not here: ``--quality instant`` paints in about a second and must not pay for it.
+DEFAULTS = {"size": 512, "steps": 40, "scales": 3, "strength": 0.5, "brush": 1.0, "smoothing": 0.3}  # StyleSettings'
+QUALITY_CHOICES = ("instant", *QUALITIES)
 
 
 def _parse_weights(text: str, count: int) -> list[float]:
@@ -30,7 +34,18 @@ def _style_file(path: str) -> str:
 
 
 def cmd_style(args) -> None:
+    if args.quality == "instant":
+        return cmd_instant(args)
+    from engine.style.transfer import StyleSettings, stylize
 
+    from dreamlab.cli.common import model_for, progress_bar
+    if args.quality is not None:  # a preset; --size, --steps and --scales given too win over it
+        preset = dict(zip(("size", "steps", "scales"), QUALITIES[args.quality]))
+        for option, value in preset.items():
+            if getattr(args, option) is None:
+                setattr(args, option, value)
+    if args.size is None:
+        args.size = DEFAULTS["size"]
     style_paths = [p for p in args.styles.split(",") if p.strip()]
     if not style_paths:
         raise ValueError("no style picture given")
@@ -51,6 +66,43 @@ def cmd_style(args) -> None:
     print(args.out)
 
 
+def _open_painting(path: str):
+    import sys
+
+    from engine.style.instant import load_painting
+    loaded = load_painting(path)
+    for note in loaded.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return loaded.image
+
+
+def cmd_instant(args) -> None:
+    """``--quality instant``: the feed-forward network (engine.style.instant), no Gatys steps."""
+    from engine.style.instant import InstantSettings, instant_available, paint
+
+    from dreamlab.cli.common import UserError
+    ok, reason = instant_available()
+    if not ok:
+        raise UserError(f"{reason} Choose another --quality (fast, balanced or best).")
+    ignored = [f"--{name}" for name in ("steps", "scales", "brush", "smoothing") if getattr(args, name) is not None]
+    if ignored:
+        raise ValueError(f"{', '.join(ignored)} do not apply to --quality instant (it takes no steps)")
+    style_paths = [p for p in args.styles.split(",") if p.strip()]
+    if not style_paths:
+        raise ValueError("no style picture given")
+    weights = _parse_weights(args.style_weights, len(style_paths)) if args.style_weights else None
+    settings = InstantSettings(size=args.size or DEFAULTS["size"], keep_colors=args.keep_colors,
+                               strength=1.0 if args.strength is None else args.strength)
+    settings.validate()
+    content = open_image(args.content)
+    paintings = [_open_painting(_style_file(p)) for p in style_paths]
+    result = paint(content, paintings, weights, settings)
+    recipe = {**settings.recipe(), "content": args.content, "styles": style_paths,
+              "style_weights": weights or [1.0] * len(style_paths)}
+    save_png(result, args.out, recipe)
+    print(args.out)
+
+
 def add_parser(commands) -> None:
     """Register ``style`` ."""
 
@@ -60,7 +112,7 @@ def add_parser(commands) -> None:
             raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
         return value
 
-    defaults = StyleSettings()
+    defaults = argparse.Namespace(**DEFAULTS)
     p = commands.add_parser("style", help="paint a photo in the manner of one or more paintings")
     p.add_argument("content", help="the photo")
     p.add_argument("styles", metavar="STYLE[,STYLE...]",
@@ -68,7 +120,11 @@ def add_parser(commands) -> None:
                         f"({', '.join(BUILTIN_STYLES)})")
     p.add_argument("out", help="the PNG to write")
     p.add_argument("--style-weights", metavar="W,...", help="how much of each painting (default: equal)")
-    p.add_argument("--size", type=positive_int, default=defaults.size, help="longest side of the result in px")
+    p.add_argument("--quality", choices=QUALITY_CHOICES,
+                   help="instant: a feed-forward network, about a second (strength 1 by default); "
+                        + ", ".join(f"{name}: {size} px, {steps} steps" for name, (size, steps, _) in QUALITIES.items())
+                        + " (default: the options below)")
+    p.add_argument("--size", type=positive_int, help=f"longest side of the result in px (default {defaults.size})")
     p.add_argument("--steps", type=positive_int, help=f"steps at full size (default {defaults.steps}; "
                                                       "coarser scales get twice as many each)")
     p.add_argument("--scales", type=positive_int, help=f"coarse-to-fine sizes (default {defaults.scales})")

@@ -46,6 +46,32 @@ def style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image]
     return {"before": image, "after": result, "recipe": {**settings.recipe(), **extra_recipe, **region_recipe(region)}}
 
 
+def instant_style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
+                  settings, extra_recipe: dict, region: Optional[Region] = None,
+                  outside_styles: Sequence[Image.Image] = (), builtin=None) -> dict:
+    """Instant style (``engine.style.instant``, ``settings`` an ``InstantSettings``): the paintings'
+    style vectors, or ``builtin`` (a built-in style's name, or {name: weight}) instead of paintings."""
+    from engine.style import instant
+    if builtin is not None:
+        result = instant.paint_builtin(image, builtin, settings, region=region)
+    else:
+        result = instant.paint(image, list(styles), list(weights), settings, region=region, outside=list(outside_styles))
+    recipe = {**settings.recipe(), **extra_recipe, **region_recipe(region)}
+    return {"before": image, "after": result, "recipe": recipe}
+
+
+def refine_style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
+                 instant_result: Image.Image, settings: StyleSettings, extra_recipe: dict,
+                 region: Optional[Region] = None, outside_styles: Sequence[Image.Image] = ()) -> dict:
+    """Gatys started from an instant result (``engine.style.instant.refine``)."""
+    from engine.style import instant
+    net = load_model(settings.model)
+    result = instant.refine(image, list(styles), instant_result, list(weights), settings, net=net,
+                            on_progress=on_progress, cancel=cancel, region=region, outside_styles=list(outside_styles))
+    return {"before": image, "after": result,
+            "recipe": {**settings.recipe(), **extra_recipe, "refined_from": "instant", **region_recipe(region)}}
+
+
 def _before(start) -> Optional[Image.Image]:
     return start if isinstance(start, Image.Image) else None
 
@@ -127,4 +153,4 @@ def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
 
 
 TASKS = {f.__name__: f for f in (dream, style, palette, variations, thumbnails, large_filter, zoom, video,
-                                  step_seconds, warm_up)}
+                                  step_seconds, warm_up, instant_style, refine_style)}
