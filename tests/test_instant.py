@@ -39,7 +39,7 @@ def photo(cat_photo) -> Image.Image:
 
 def style_distance(picture: Image.Image, painting: Image.Image, net) -> float:
     """Gatys' style loss (Gram matrices of Lite0's default style layers) of ``picture`` against ``painting``."""
-    from engine.images.pictures import to_tensor
+    from engine.images.tensors import to_tensor
     from engine.style.transfer import StyleLoss, StyleSettings
     settings = StyleSettings()
     content_layers, style_layers = settings.layers()
@@ -284,14 +284,6 @@ def test_cli_without_the_package_says_so_and_gatys_still_works(tmp_path):
                    "swirling_night", str(out), prelude=HIDE_PACKAGE)
     assert done.stdout.split()[-3:] == ["0", "True", "False"], done.stderr
     assert read_recipe(out)["size"] == 64
-
-
-def test_cli_style_flags_agree_with_the_engine():
-    from dreamlab.cli import style as cli_style
-    from engine.style.transfer import OPTIMIZERS, StyleSettings
-    assert cli_style.OPTIMIZERS == OPTIMIZERS
-    defaults = StyleSettings()
-    assert cli_style.DEFAULTS == {name: getattr(defaults, name) for name in cli_style.DEFAULTS}
 
 
 # --- refine and the job tasks -------------------------------------------------------------------

@@ -6,13 +6,13 @@ import os
 
 from engine.catalog import BUILTIN_STYLES, MODELS, QUALITIES, builtin_style_path
 from engine.images.pictures import save_png
-from engine.style.settings import OPTIMIZERS  # torch-free, as engine.catalog
+from engine.style.settings import OPTIMIZERS, StyleSettings  # torch-free, as engine.catalog
 
 from dreamlab.cli.common import open_image, positive_float, positive_int
 
 # The Gatys code (engine.style.transfer and the feature networks) is imported by the commands that
 # use it, not here: ``--quality instant`` paints in about a second and must not pay for it.
-DEFAULTS = {"size": 512, "steps": 40, "scales": 3, "strength": 0.5, "brush": 1.0, "smoothing": 0.3}  # StyleSettings'
+DEFAULTS = {name: getattr(StyleSettings(), name) for name in ("size", "steps", "scales", "strength", "brush", "smoothing")}
 QUALITY_CHOICES = ("instant", *QUALITIES)
 
 

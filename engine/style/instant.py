@@ -536,7 +536,8 @@ def _fitted(photo: Image.Image, size: int) -> Image.Image:
 
 
 def _mask(region: "Region", height: int, width: int) -> np.ndarray:
-    return region.mask(height, width).numpy()[0, 0, :, :, None]
+    from engine.images.tensors import region_mask
+    return region_mask(region, height, width).numpy()[0, 0, :, :, None]
 
 
 def paint(photo: Image.Image, paintings: Sequence[Image.Image], weights: Optional[Sequence[float]] = None,
