@@ -59,11 +59,20 @@ def test_painting_the_sample_gives_a_result_of_the_chosen_size_and_a_download():
 def test_two_paintings_get_blend_sliders_that_reach_the_recipe():
     at = style_page()
     at.button_group(key="style-builtin").set_value(["swirling_night", "great_wave"]).run()
-    at.slider(key="style-blend-1").set_value(100)
+    at.slider(key=f"style-blend:{BUILTIN_STYLES['great_wave']}").set_value(100)
     tiny(at).run()
     at.button(key="run-style").click().run()
     assert not at.exception
     assert at.session_state["style:result"]["recipe"]["style_weights"] == [0.5, 1.0]
+
+
+def test_a_share_stays_with_its_painting_when_another_is_taken_away():
+    at = style_page()
+    at.button_group(key="style-builtin").set_value(["swirling_night", "stained_glass", "great_wave"]).run()
+    at.slider(key=f"style-blend:{BUILTIN_STYLES['great_wave']}").set_value(90).run()
+    at.button_group(key="style-builtin").set_value(["swirling_night", "great_wave"]).run()
+    assert at.slider(key=f"style-blend:{BUILTIN_STYLES['swirling_night']}").value == 50
+    assert at.slider(key=f"style-blend:{BUILTIN_STYLES['great_wave']}").value == 90
 
 
 def test_no_painting_says_so():
