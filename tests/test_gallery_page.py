@@ -91,7 +91,7 @@ def test_enlarge_shows_number_classes_and_adds_to_palette(fast_painting):
     at.button(key="gallery:add").click().run()
     assert at.session_state["palette"] == [{"model": "lite0", "layer": "block1", "channel": 5, "weight": 1.0}]
     assert at.button(key="gallery:add").disabled  # no second copy
-    assert any("in your palette" in s.value for s in at.success)
+    assert any(s.value.endswith("is in your palette (1 filter).") for s in at.success)  # not "(1 filters)"
 
     pick(at, "block1", 5)  # opening it again: cached, not painted again
     assert len(fast_painting) == 1

@@ -227,7 +227,7 @@ def test_settings_survive_a_page_change_and_a_png_of_the_result_restores_them():
     settings = result["recipe"]["settings"]
     assert settings["palette:start"] == "Noise" and settings["palette:number"] == 5
     assert "block5" in settings["palette:filters"]
-    assert result["recipe"]["label"] == "On noise" and at.session_state["_history"][0].recipe is result["recipe"]
+    assert result["recipe"]["label"] == "a palette on noise" and at.session_state["_history"][0].recipe is result["recipe"]
 
     at.switch_page("app_pages/deep_dream.py").run()
     at.switch_page("app_pages/hybrid_palette.py").run()

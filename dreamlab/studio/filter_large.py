@@ -131,5 +131,6 @@ def _about(model: str, layer: str, channel: int, info, key: tuple, dead: bool) -
         add_to_palette(model, layer, channel, 1.0)
         st.rerun()
     if there:
-        st.success(f"Filter {layer}:{channel} is in your palette ({len(palette())} filters).")
+        count = len(palette())
+        st.success(f"Filter {layer}:{channel} is in your palette ({count} filter{'' if count == 1 else 's'}).")
         st.page_link(PALETTE_PAGE, label="Paint with your palette", icon=":material/palette:")

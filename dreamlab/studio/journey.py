@@ -7,6 +7,7 @@ from dreamlab.studio.persist import kept
 
 STOPS = "palette:stops"
 OPEN_KEY = "palette:journey:open"
+USE_JOURNEY = "palette:journey"  # paint the stops instead of the palette (when there are stops)
 
 
 def journey_stops(model: str, mine: list[dict]) -> tuple[list[dict], bool]:
@@ -32,7 +33,7 @@ def journey_stops(model: str, mine: list[dict]) -> tuple[list[dict], bool]:
                 stops.pop(i)
                 st.rerun()
         use_journey = bool(stops) and st.toggle("Paint the journey instead of the palette", value=True,
-                                                **kept("palette:journey"))
+                                                **kept(USE_JOURNEY))
     return stops, use_journey
 
 

@@ -31,7 +31,8 @@ def palette_editor(model: str) -> list[dict]:
         filter_chip(entry)
     others = len(palette()) - len(mine)
     if others:
-        st.caption(f"{others} filter(s) from another network are in your palette too; "
+        st.caption(f"{others} {'filter' if others == 1 else 'filters'} from another network "
+                   f"{'is' if others == 1 else 'are'} in your palette too; "
                    "switch the network in Advanced settings to use them.")
     pick_a_filter(model)
     type_col, surprise_col = st.columns(2)
