@@ -160,6 +160,11 @@ PRESETS: dict[str, Preset] = {
 DEFAULT_PRESET = "classic"
 
 
+# --- Hybrid Palette --------------------------------------------------------------------------
+
+MAX_FILTERS = 32  # filters in one palette: the editor's limit, and a palette file's
+
+
 # --- style transfer --------------------------------------------------------------------------
 
 # Quality presets a casual user picks from: (longest side, steps at full size, scales).

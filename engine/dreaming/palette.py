@@ -34,7 +34,7 @@ from engine.progress import Cancelled, Previews, Progress, ProgressFn, Reporter
 from engine.images.region import Region, region_recipe
 
 PALETTE_FORMAT = 1  # version of the saved-palette JSON
-MAX_FILTERS = 32
+from engine.catalog import MAX_FILTERS  # noqa: E402 (said once, torch-free: the app reads it too)
 CANVAS_NOISE_STD = 0.01  # faint seeded noise on colour / gradient starts, so the seed number matters
 CANVAS_PREVIEWS = Previews(per_stage=12)  # live previews (and GIF frames) per palette on noise / colour / gradient
 PHOTO_PREVIEWS = Previews(per_stage=4)  # per octave on photos (journey frames: only at full size)
