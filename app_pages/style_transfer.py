@@ -1,15 +1,17 @@
 import streamlit as st
 
 from dreamlab.studio.inputs import image_input
+from dreamlab.studio.page_state import STYLE
 from dreamlab.studio.region import region_picker
 from dreamlab.studio.results import show_result
 from dreamlab.studio.runner import keep_result, run_button
-from dreamlab.studio.style_job import KIND, StyleInputs, make_style_job, remember_inputs
+from dreamlab.studio.style_job import KIND, REGION_KEY, make_style_job
 from dreamlab.studio.style_paintings import chosen_paintings, outside_painting, show_paintings
 from dreamlab.studio.style_settings import advanced_controls, estimate_s, look_controls
 
 RESULT = "style:result"
 
+STYLE.ensure()  # every setting has a valid value before its widget is drawn
 st.title("Style Transfer")
 st.write("Your photo, repainted in the manner of a painting: the network keeps the photo's shapes "
          "and borrows the painting's colours and brush strokes.")
@@ -17,14 +19,13 @@ st.write("Your photo, repainted in the manner of a painting: the network keeps t
 photo = image_input("style")
 if photo is not None:
     st.image(photo.image, caption="Your photo", width=320)
-region = region_picker("style:region", photo.image if photo else None,
+region = region_picker(REGION_KEY, photo.image if photo else None,
                        "The paintings you pick below go inside it; outside, your photo or another painting.")
 
 st.subheader("Painting")
-paintings = chosen_paintings()
-show_paintings(paintings)
-outside_name, outside = outside_painting() if region is not None else ("photo", None)
-remember_inputs(StyleInputs(photo, paintings, region, outside_name, outside))
+show_paintings(chosen_paintings())
+if region is not None:
+    outside_painting()
 
 st.subheader("Look")
 look_controls()

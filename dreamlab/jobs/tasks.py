@@ -49,6 +49,15 @@ def video_settings(settings) -> VideoSettings:
     return settings if isinstance(settings, VideoSettings) else _same_names(settings, VideoSettings)
 
 
+def style_settings(settings) -> StyleSettings:
+    """A ``dreamlab.settings.style.Style`` as the engine's ``StyleSettings`` (the brush's word as its scale)."""
+    if isinstance(settings, StyleSettings):
+        return settings
+    names = {f.name for f in fields(StyleSettings)}
+    values = {k: v for k, v in settings.model_dump().items() if k in names}
+    return StyleSettings(**{**values, "brush": settings.brush_scale})
+
+
 def dream(on_progress, cancel, image: Image.Image, settings,
           guide: Optional[Image.Image] = None, region: Optional[Region] = None) -> dict:
     settings = dream_settings(settings)
@@ -60,9 +69,10 @@ def dream(on_progress, cancel, image: Image.Image, settings,
 
 
 def style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
-          settings: StyleSettings, extra_recipe: dict, region: Optional[Region] = None,
+          settings, extra_recipe: dict, region: Optional[Region] = None,
           outside_styles: Sequence[Image.Image] = ()) -> dict:
     """With a ``region``, ``styles`` paint its inside and ``outside_styles`` (or the photo) its outside."""
+    settings = style_settings(settings)
     net = load_model(settings.model)
     result = stylize(image, list(styles), list(weights), settings, net, on_progress=on_progress, cancel=cancel,
                      region=region, outside_styles=list(outside_styles))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from dreamlab.settings.legacy_pictures import is_old, translate_pictures
+
 DREAM_KNOBS = ("octaves", "octave_scale", "steps", "step_size", "jitter", "tile", "smoothness")
 ZOOM_PLAIN = {"size": "size", "frames": "frames", "zoom": "zoom", "rotate": "rotate", "fps": "fps",
               "right": "pan_right", "down": "pan_down", "steps": "steps", "step_size": "step_size", "seed": "seed",
@@ -28,6 +30,8 @@ def is_legacy(page: str, settings: dict) -> bool:
 
 def translate(page: str, settings: dict) -> dict:
     """An old recipe's settings in the models' shape (other keys, such as the photo picker's, are kept)."""
+    if isinstance(settings, dict) and is_old(page, settings):  # Style, Palette, Filter Gallery
+        return translate_pictures(page, settings)
     if not isinstance(settings, dict) or not is_legacy(page, settings):
         return settings
     if page == "dream":

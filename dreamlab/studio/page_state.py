@@ -20,15 +20,22 @@ from pydantic import BaseModel
 from dreamlab.settings import Dream, Making, Video, Zoom, descriptions, read
 from dreamlab.settings.legacy import translate
 from dreamlab.settings.parts import FEATHERS
+from dreamlab.settings.style import Style
+from dreamlab.studio.style_state import Paintings
 
 M = TypeVar("M", bound=BaseModel)
 
 
 class PageState(Generic[M]):
-    def __init__(self, name: str, model: type[M]):
+    """``extra``: an object for what a page keeps beside its model's fields (names of pictures, a palette's
+    filters), with ``ensure(state)``, ``snapshot(state) -> dict`` and ``restored(state, raw, carrier)
+    -> (session values, notes)``, called after the model's own."""
+
+    def __init__(self, name: str, model: type[M], extra: Any = None):
         self.name = name
         self.model = model
         self.fields = descriptions(model)
+        self.extra = extra
 
     # --- keys ---
     def key(self, field: str) -> str:
@@ -62,8 +69,8 @@ class PageState(Generic[M]):
         return read(self.model, self._raw(), "the page").value
 
     def snapshot(self) -> dict:
-        """What a recipe keeps (JSON): the model's values."""
-        return self.values().model_dump(mode="json")
+        """What a recipe keeps (JSON): the model's values (and the extra's)."""
+        return {**self.values().model_dump(mode="json"), **(self.extra.snapshot(self) if self.extra else {})}
 
     # --- writing the session ---
     def assignments(self, value: M) -> dict[str, Any]:
@@ -87,6 +94,8 @@ class PageState(Generic[M]):
         for key, value in wanted.items():
             if key not in state or not self._fits(key, state[key], value):
                 state[key] = value
+        if self.extra:
+            self.extra.ensure(self)
 
     def _fits(self, key: str, current: Any, valid: Any) -> bool:
         field = key[len(self.name) + 1:]
@@ -108,7 +117,12 @@ class PageState(Generic[M]):
     def restored(self, raw: Any, carrier: str) -> tuple[dict[str, Any], list[str]]:
         """Validated session values for outside ``raw`` values, and plain notes on what changed."""
         reading = read(self.model, raw, carrier)
-        return self.assignments(reading.value), reading.notes
+        values, notes = self.assignments(reading.value), list(reading.notes)
+        if self.extra:
+            more, said = self.extra.restored(self, raw if isinstance(raw, dict) else {}, carrier)
+            values.update(more)
+            notes.extend(said)
+        return values, notes
 
     # --- callbacks ---
     def apply_preset(self) -> None:
@@ -121,8 +135,10 @@ DREAM = PageState("dream", Dream)
 MOTION = PageState("motion", Making)
 ZOOM = PageState("zoom", Zoom)
 VIDEO = PageState("video", Video)
+STYLE = PageState("style", Style, extra=Paintings())
 # A page's state objects; a page not listed keeps its kept widget keys (``legacy_values``).
-PAGE_STATES: dict[str, tuple[PageState, ...]] = {"dream": (DREAM,), "motion": (MOTION, ZOOM, VIDEO)}
+PAGE_STATES: dict[str, tuple[PageState, ...]] = {"dream": (DREAM,), "motion": (MOTION, ZOOM, VIDEO),
+                                                 "style": (STYLE,)}
 
 
 def page_snapshot(page: str) -> dict:

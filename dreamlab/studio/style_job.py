@@ -1,76 +1,76 @@
 """Style Transfer's job, built from the session alone: the run button may call ``make_style_job``
-from its click callback, before the page runs again, so it reads what the page left in the session
-(the pictures in ``StyleInputs``, the settings in the widgets' keys), never a run's variables."""
+from its click callback, before the page runs again, so it reads the page's state object, the photo
+picker, the region and the paintings from the session, never a run's variables."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import streamlit as st
 from PIL import Image
 
-from dreamlab.jobs.spec import JobSpec
-from dreamlab.studio.inputs import missing_photo_message
-from dreamlab.studio.models import model_ready
-from dreamlab.studio.runner import describe_job
-from dreamlab.studio.style_paintings import blend_weights, short_name
-from dreamlab.studio.style_settings import chosen_quality, settings_from_state
+from engine.catalog import BUILTIN_STYLES
 
-if TYPE_CHECKING:  # (the region module needs torch; the page holds a Region only when it drew the painter)
-    from engine.images.pictures import LoadedImage
-    from engine.images.region import Region
+from dreamlab.jobs.spec import JobSpec
+from dreamlab.settings.style import Style
+from dreamlab.studio.inputs import current_photo, missing_photo_message
+from dreamlab.studio.models import model_ready
+from dreamlab.studio.page_state import STYLE
+from dreamlab.studio.region import current_region
+from dreamlab.studio.runner import describe_job
+from dreamlab.studio.style_paintings import (OUTSIDE_KEY, UPLOADS_KEY, decoded_uploads, blend_weights,
+                                             builtin_style, title)
+from dreamlab.studio.style_state import chosen_builtins
 
 KIND = "style"
-INPUTS = "style:inputs"  # session only: pictures are never part of the settings snapshot
+REGION_KEY = "style:region"
 
 
-@dataclass
-class StyleInputs:
-    """The pictures the page showed last: the photo, the paintings, the region and what goes outside it."""
-    photo: Optional[LoadedImage] = None
-    paintings: list[tuple[str, Image.Image]] = field(default_factory=list)
-    region: Optional[Region] = None
-    outside_name: str = "photo"
-    outside: Optional[Image.Image] = None
+def paintings_now(style: Style) -> list[tuple[str, Image.Image]]:
+    """(name, picture) of the paintings chosen: built-in names, or the uploads' file names."""
+    if style.painting_source == "Built-in":
+        return [(name, builtin_style(name)) for name in chosen_builtins(STYLE)]
+    return decoded_uploads(st.session_state.get(UPLOADS_KEY) or [])
 
 
-def remember_inputs(inputs: StyleInputs) -> None:
-    st.session_state[INPUTS] = inputs
-
-
-def _problem(inputs: StyleInputs, weights: list[float]) -> Optional[str]:
+def _problem(photo, paintings: list, weights: list[float], style: Style) -> Optional[str]:
     """What keeps the job from starting, in words (None: nothing)."""
-    if inputs.photo is None:
+    if photo is None:
         return missing_photo_message("style")
-    if not inputs.paintings:
+    if not paintings:
         return "Pick or upload at least one painting."
     if sum(weights) <= 0:
         return "Give at least one painting a share above 0."
-    model_name = st.session_state.get("style-model") or "lite0"
-    layers = [st.session_state.get(f"style-{which}-layers-{model_name}") for which in ("content", "style")]
-    if any(chosen is not None and not chosen for chosen in layers):
+    if not style.content_layers or not style.style_layers:
         return "Pick at least one content layer and one style layer in Advanced settings."
     return None
 
 
+def outside_painting(region) -> tuple[str, Optional[Image.Image]]:
+    name = st.session_state.get(OUTSIDE_KEY, "photo")
+    if region is None or name not in BUILTIN_STYLES:
+        return "photo", None
+    return name, builtin_style(name)
+
+
 def make_style_job() -> Optional[JobSpec]:
-    inputs: StyleInputs = st.session_state.get(INPUTS) or StyleInputs()
-    names = [name for name, _ in inputs.paintings]
+    style = STYLE.values()
+    photo = current_photo("style")
+    paintings = paintings_now(style)
+    names = [name for name, _ in paintings]
     weights = blend_weights(names)
-    problem = _problem(inputs, weights)
+    problem = _problem(photo, paintings, weights, style)
     if problem:
         st.warning(problem)
         return None
-    settings = settings_from_state()
-    if not model_ready(settings.model):
+    if not model_ready(style.model):
         return None
-    extra_recipe = {"styles": names, "quality": chosen_quality()}
-    if inputs.region is not None:
-        extra_recipe["outside"] = inputs.outside_name
-    describe_job(KIND, before=inputs.photo.image, recipe={
-        **settings.recipe(), **extra_recipe, "size_label": f"{settings.size} px",
-        "label": " + ".join(short_name(name) for name in names)})
-    return JobSpec("style", {"image": inputs.photo.image, "styles": [picture for _, picture in inputs.paintings],
-                             "weights": weights, "settings": settings, "extra_recipe": extra_recipe,
-                             "region": inputs.region,
-                             "outside_styles": [inputs.outside] if inputs.outside is not None else []})
+    region = current_region(REGION_KEY)
+    outside_name, outside = outside_painting(region)
+    styles = [BUILTIN_STYLES.get(name, name) for name in names]
+    extra_recipe = {"styles": styles, "quality": style.quality, **({"outside": outside_name} if region else {})}
+    describe_job(KIND, before=photo.image, recipe={
+        "kind": "style", "seed": style.seed, **extra_recipe, "size_label": f"{style.size} px",
+        "label": " + ".join(title(name) for name in names)})
+    return JobSpec("style", {"image": photo.image, "styles": [picture for _, picture in paintings],
+                             "weights": weights, "settings": style, "extra_recipe": extra_recipe,
+                             "region": region, "outside_styles": [outside] if outside is not None else []})

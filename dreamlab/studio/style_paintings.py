@@ -1,5 +1,5 @@
-"""Style Transfer's paintings: built in or uploaded, how much of each goes into the blend, and
-what goes outside a painted region."""
+"""Style Transfer's paintings: built in or uploaded, each one's share of a blend, and what goes
+outside a painted region."""
 from __future__ import annotations
 
 from typing import Optional
@@ -11,12 +11,13 @@ from engine.catalog import BUILTIN_STYLES, builtin_style_path
 from engine.images.pictures import ImageError, load_image
 
 from dreamlab.studio.inputs import UPLOAD_TYPES
-from dreamlab.studio.persist import kept
+from dreamlab.studio.page_state import STYLE
 from dreamlab.studio.region import outside_painting_picker
+from dreamlab.studio.style_state import SHARE, chosen_builtins, paintings_key, share, share_key
+from dreamlab.studio.widgets import draw
 
-BLEND_KEY = "style-blend"  # + ":" + the painting's name: a share belongs to its painting, not to a place in the list
-OUTSIDE_KEY = "style-outside"
-DEFAULT_SHARE = 50
+OUTSIDE_KEY = "style:outside"
+UPLOADS_KEY = "style:uploads"
 
 
 @st.cache_data(show_spinner=False)
@@ -31,19 +32,17 @@ def short_name(name: str) -> str:
 
 def chosen_paintings() -> list[tuple[str, Image.Image]]:
     """(name, picture) for every painting the user picked: built in or uploaded."""
-    source = st.segmented_control("Paintings", ["Built-in", "Upload"], default="Built-in",
-                                  **kept("style-painting-source")) or "Built-in"
-    if source == "Built-in":
-        names = st.pills("Built-in paintings (pick one or more)", list(BUILTIN_STYLES), selection_mode="multi",
-                         default=["swirling_night"], format_func=lambda n: short_name(BUILTIN_STYLES[n]),
-                         **kept("style-builtin"))
-        return [(BUILTIN_STYLES[n], builtin_style(n)) for n in names]
+    if draw(STYLE, "painting_source") == "Built-in":
+        st.pills("Built-in paintings (pick one or more)", list(BUILTIN_STYLES), selection_mode="multi",
+                 format_func=lambda n: short_name(BUILTIN_STYLES[n]), key=paintings_key(STYLE),
+                 persist_state="session")
+        return [(name, builtin_style(name)) for name in chosen_builtins(STYLE)]
     files = st.file_uploader("Your paintings (one or more)", type=UPLOAD_TYPES, accept_multiple_files=True,
-                             key="style-uploads", help="Photos of paintings, drawings, textures, anything.")
-    return _decoded_uploads(files or [])
+                             key=UPLOADS_KEY, help="Photos of paintings, drawings, textures, anything.")
+    return decoded_uploads(files or [])
 
 
-def _decoded_uploads(files) -> list[tuple[str, Image.Image]]:
+def decoded_uploads(files) -> list[tuple[str, Image.Image]]:
     paintings: list[tuple[str, Image.Image]] = []
     names: set[str] = set()
     for f in files:
@@ -53,15 +52,16 @@ def _decoded_uploads(files) -> list[tuple[str, Image.Image]]:
             st.error(f"{f.name}: {err}")
             continue
         name, copy = f.name, 2
-        while name in names:  # two files of one name: each keeps its own share slider
+        while name in names or name in BUILTIN_STYLES:  # two files of one name: each keeps its own share
             name, copy = f"{f.name} ({copy})", copy + 1
         names.add(name)
         paintings.append((name, picture))
     return paintings
 
 
-def blend_key(name: str) -> str:
-    return f"{BLEND_KEY}:{name}"
+def title(name: str) -> str:
+    """A painting's words: a built-in one's title, an upload's file name."""
+    return short_name(BUILTIN_STYLES.get(name, name))
 
 
 def show_paintings(paintings: list[tuple[str, Image.Image]]) -> None:
@@ -71,16 +71,18 @@ def show_paintings(paintings: list[tuple[str, Image.Image]]) -> None:
     columns = st.columns(4)
     for i, (name, picture) in enumerate(paintings):
         with columns[i % len(columns)]:
-            st.image(picture, caption=short_name(name), width="stretch")
+            st.image(picture, caption=title(name), width="stretch")
             if len(paintings) > 1:
-                st.slider("How much of it", 0, 100, DEFAULT_SHARE, **kept(blend_key(name)))
+                st.session_state[share_key(STYLE, name)] = share(STYLE, name)
+                st.slider(SHARE.title, int(SHARE.low), int(SHARE.high), key=share_key(STYLE, name),
+                          persist_state="session", help=SHARE.help)
 
 
 def blend_weights(names: list[str]) -> list[float]:
     """Each painting's share (0..1) as its slider was left; one painting alone takes it all."""
     if len(names) < 2:
         return [1.0] * len(names)
-    return [st.session_state.get(blend_key(name), DEFAULT_SHARE) / 100 for name in names]
+    return [share(STYLE, name) / 100 for name in names]
 
 
 def outside_painting() -> tuple[str, Optional[Image.Image]]:
