@@ -18,15 +18,15 @@ def test_a_link_brings_back_the_settings_of_a_sample_photo():
     at = open_link({"dream:source": "Sample", "dream:sample": "coffee.jpg", "dream:seed": 5,
                     "dream:preset": "creatures"})
     assert at.title[0].value == "Deep Dream"
-    assert at.number_input(key="dream:seed").value == 5
-    assert at.radio(key="dream:preset").value == "creatures"
+    assert at.number_input(key="dream.seed").value == 5
+    assert at.radio(key="dream.preset").value == "creatures"
     assert at.selectbox(key="dream:sample").value == "coffee.jpg"
     assert not at.warning
 
 
 def test_a_link_made_from_an_own_photo_asks_for_it_again_instead_of_using_a_sample():
     at = open_link({"dream:source": "Upload", "dream:seed": 9})
-    assert at.number_input(key="dream:seed").value == 9
+    assert at.number_input(key="dream.seed").value == 9
     assert at.session_state["dream:source"] == "Upload"  # not silently a sample
     notes = [w.value for w in at.warning]
     assert any("Your own photo was not part of the link" in n and "upload it again" in n for n in notes), notes
@@ -46,7 +46,7 @@ def test_a_press_that_came_before_its_photo_is_not_lost():
     """The browser can send a press before the rerun that brings a photo just chosen: the press is
     kept for a few seconds and the job starts once the photo is there."""
     at = open_page("deep_dream.py")
-    at.select_slider(key="dream:size").set_value("Small (fast)").run()
+    at.select_slider(key="dream.size").set_value("Small (fast)").run()
     at.segmented_control(key="dream:source").set_value("Upload").run()
     at.button(key="run-dream").click().run()
     assert any("Choose a photo first" in w.value for w in at.warning)
@@ -54,7 +54,7 @@ def test_a_press_that_came_before_its_photo_is_not_lost():
     at.segmented_control(key="dream:source").set_value("Sample").run()  # the photo arrives: no new press
     assert not at.exception, at.exception
     assert at.session_state["dream:result"]["after"].size == at.session_state["dream:result"]["before"].size
-    at.radio(key="dream:preset").set_value("creatures").run()
+    at.radio(key="dream.preset").set_value("creatures").run()
     assert "run-dream:waiting" not in at.session_state  # one press, one job
 
 
@@ -85,7 +85,7 @@ def test_an_uploaded_photo_stays_after_a_page_round_trip_and_the_next_change():
         return any("Using **holiday.png** from before" in c.value for c in at.caption)
 
     assert using_the_upload()
-    at.radio(key="dream:preset").set_value("creatures").run()
+    at.radio(key="dream.preset").set_value("creatures").run()
     assert using_the_upload()
     assert not any("Choose a photo first" in w.value for w in at.warning)
     uploader = at.file_uploader(key="dream:upload:0")

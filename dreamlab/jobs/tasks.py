@@ -5,7 +5,6 @@ Every task is ``task(on_progress, cancel, **params)`` and returns plain, picklab
 """
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Optional, Sequence
 
 from PIL import Image
@@ -16,46 +15,13 @@ from engine.network.classify import classify
 from engine.dreaming.dream import DreamSettings, deep_dream
 from engine.dreaming.gallery import RenderCache
 from engine.network.models import load_model
-from engine.motion.animate import Animation, VideoSettings, ZoomSettings, dream_video, zoom_journey
+from engine.motion.animate import Animation, dream_video, zoom_journey
+from dreamlab.jobs.convert import dream_settings, style_settings, video_settings, zoom_settings
 from engine.progress import Cancelled
 from engine.images.region import Region, region_recipe
 from engine.dreaming.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
 from engine.style.transfer import StyleSettings, stylize
 from engine.motion.clips import gif_bytes, mp4_bytes
-
-
-# --- settings models (dreamlab.settings, what pages and links hold) as the engine's dataclasses ---
-
-def _same_names(model, dataclass_type, **also):
-    """The engine dataclass of ``model``: every field the two share by name, plus ``also``. A new knob
-    declared in both (the settings model and the engine) needs nothing here."""
-    names = {f.name for f in fields(dataclass_type)}
-    return dataclass_type(**{k: v for k, v in model.model_dump().items() if k in names}, **also)
-
-
-def dream_settings(settings) -> DreamSettings:
-    """A ``dreamlab.settings.Dream`` as the engine's ``DreamSettings`` (which passes through)."""
-    return settings if isinstance(settings, DreamSettings) else _same_names(settings, DreamSettings)
-
-
-def zoom_settings(settings) -> ZoomSettings:
-    if isinstance(settings, ZoomSettings):
-        return settings
-    legs = [dict(settings.layers)] + ([dict(settings.then_layers)] if settings.then_layers else [])
-    return _same_names(settings, ZoomSettings, legs=legs, pan=(settings.pan_right, settings.pan_down))
-
-
-def video_settings(settings) -> VideoSettings:
-    return settings if isinstance(settings, VideoSettings) else _same_names(settings, VideoSettings)
-
-
-def style_settings(settings) -> StyleSettings:
-    """A ``dreamlab.settings.style.Style`` as the engine's ``StyleSettings`` (the brush's word as its scale)."""
-    if isinstance(settings, StyleSettings):
-        return settings
-    names = {f.name for f in fields(StyleSettings)}
-    values = {k: v for k, v in settings.model_dump().items() if k in names}
-    return StyleSettings(**{**values, "brush": settings.brush_scale})
 
 
 def dream(on_progress, cancel, image: Image.Image, settings,

@@ -1,0 +1,46 @@
+"""Settings models (``dreamlab.settings``: what pages, links and the CLI hold) as the engine's dataclasses.
+
+Fields the two share by name are copied, so a new knob declared in both needs nothing here. The
+engine's dataclasses pass through unchanged (tests and old callers hand them over directly).
+"""
+from __future__ import annotations
+
+from dataclasses import fields
+
+from engine.dreaming.dream import DreamSettings
+from engine.motion.animate import VideoSettings, ZoomSettings
+from engine.style.transfer import StyleSettings
+
+
+def _same_names(model, dataclass_type, **also):
+    """The engine dataclass of ``model``: every field the two share by name, plus ``also``. A new knob
+    declared in both (the settings model and the engine) needs nothing here."""
+    names = {f.name for f in fields(dataclass_type)}
+    return dataclass_type(**{k: v for k, v in model.model_dump().items() if k in names}, **also)
+
+
+def dream_settings(settings) -> DreamSettings:
+    """A ``dreamlab.settings.Dream`` as the engine's ``DreamSettings`` (which passes through)."""
+    return settings if isinstance(settings, DreamSettings) else _same_names(settings, DreamSettings)
+
+
+def zoom_settings(settings) -> ZoomSettings:
+    if isinstance(settings, ZoomSettings):
+        return settings
+    legs = [dict(settings.layers)] + ([dict(settings.then_layers)] if settings.then_layers else [])
+    return _same_names(settings, ZoomSettings, legs=legs, pan=(settings.pan_right, settings.pan_down))
+
+
+def video_settings(settings) -> VideoSettings:
+    return settings if isinstance(settings, VideoSettings) else _same_names(settings, VideoSettings)
+
+
+
+
+def style_settings(settings) -> StyleSettings:
+    """A ``dreamlab.settings.style.Style`` as the engine's ``StyleSettings`` (the brush's word as its scale)."""
+    if isinstance(settings, StyleSettings):
+        return settings
+    names = {f.name for f in fields(StyleSettings)} - {"brush"}
+    return StyleSettings(**{k: v for k, v in settings.model_dump().items() if k in names},
+                         brush=settings.brush_scale)
