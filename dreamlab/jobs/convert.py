@@ -9,6 +9,7 @@ from dataclasses import fields
 
 from engine.dreaming.dream import DreamSettings
 from engine.motion.animate import VideoSettings, ZoomSettings
+from engine.dreaming.palette import PaletteSettings
 from engine.style.transfer import StyleSettings
 
 
@@ -44,3 +45,17 @@ def style_settings(settings) -> StyleSettings:
     names = {f.name for f in fields(StyleSettings)} - {"brush"}
     return StyleSettings(**{k: v for k, v in settings.model_dump().items() if k in names},
                          brush=settings.brush_scale)
+
+
+def palette_settings(settings) -> PaletteSettings:
+    """A ``dreamlab.settings.palette.Palette`` as the engine's ``PaletteSettings``: its photo schedule's
+    steps, octaves and strength, its canvas's steps and side, and the seed for both."""
+    if isinstance(settings, PaletteSettings):
+        return settings
+    engine = PaletteSettings(model=settings.model).reseeded(settings.seed)
+    engine.photo.steps, engine.photo.octaves = settings.photo_steps, settings.octaves
+    engine.photo.step_size = settings.step_size
+    engine.canvas.steps = settings.canvas_steps
+    if settings.start != "Photo":
+        engine.canvas.size = settings.pixels
+    return engine

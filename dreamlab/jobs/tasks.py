@@ -16,7 +16,7 @@ from engine.dreaming.dream import DreamSettings, deep_dream
 from engine.dreaming.gallery import RenderCache
 from engine.network.models import load_model
 from engine.motion.animate import Animation, dream_video, zoom_journey
-from dreamlab.jobs.convert import dream_settings, style_settings, video_settings, zoom_settings
+from dreamlab.jobs.convert import dream_settings, palette_settings, style_settings, video_settings, zoom_settings
 from engine.progress import Cancelled
 from engine.images.region import Region, region_recipe
 from engine.dreaming.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
@@ -51,6 +51,7 @@ def _before(start) -> Optional[Image.Image]:
 
 def palette(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
             region: Optional[Region] = None) -> dict:
+    settings = palette_settings(settings)
     journey = len(palettes) > 1
     done = palette_journey(start, palettes, settings, load_model(settings.model), on_progress, cancel,
                            keep_frames=journey, region=region)
@@ -60,6 +61,7 @@ def palette(on_progress, cancel, start, palettes: list, settings: PaletteSetting
 
 def variations(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
                numbers: Sequence[int], region: Optional[Region] = None) -> list[dict]:
+    settings = palette_settings(settings)
     done = palette_variations(start, palettes, settings, load_model(settings.model), list(numbers),
                               on_progress, cancel, region=region)
     return [{"before": _before(start), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]

@@ -7,6 +7,7 @@ range (``ui=(low, high)``): a restore clamps to that range, since its values lan
 from __future__ import annotations
 
 import math
+import re
 import typing
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
@@ -16,7 +17,7 @@ from pydantic import BaseModel, Field
 
 # The widget a field is drawn as (``dreamlab.studio.widgets``): "slider", "select_slider", "radio",
 # "select", "number", "toggle", "segmented", "layers" (a multiselect of layer names, with weights or not).
-KINDS = ("slider", "select_slider", "radio", "select", "number", "toggle", "segmented", "layers")
+KINDS = ("slider", "select_slider", "radio", "select", "number", "toggle", "segmented", "layers", "color")
 
 
 def setting(default: Any, title: str, description: str = "", *, kind: str, ge: Optional[float] = None,
@@ -77,7 +78,9 @@ class Description:
         if self.type is bool:
             return isinstance(value, bool)
         if self.type is str:
-            return isinstance(value, str) and (self.max_length is None or len(value) <= self.max_length)
+            pattern = (self.extra or {}).get("pattern")  # e.g. a colour's #RRGGBB
+            return isinstance(value, str) and (self.max_length is None or len(value) <= self.max_length) and (
+                pattern is None or len(value) < 200 and re.fullmatch(pattern, value) is not None)
         if self.type in (int, float):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 return False

@@ -20,7 +20,9 @@ from pydantic import BaseModel
 from dreamlab.settings import Dream, Making, Video, Zoom, descriptions, read
 from dreamlab.settings.legacy import translate
 from dreamlab.settings.parts import FEATHERS
+from dreamlab.settings.palette import Palette
 from dreamlab.settings.style import Style
+from dreamlab.studio.palette_state import PaletteFilters
 from dreamlab.studio.style_state import Paintings
 
 M = TypeVar("M", bound=BaseModel)
@@ -136,9 +138,10 @@ MOTION = PageState("motion", Making)
 ZOOM = PageState("zoom", Zoom)
 VIDEO = PageState("video", Video)
 STYLE = PageState("style", Style, extra=Paintings())
+PALETTE = PageState("palette", Palette, extra=PaletteFilters())
 # A page's state objects; a page not listed keeps its kept widget keys (``legacy_values``).
 PAGE_STATES: dict[str, tuple[PageState, ...]] = {"dream": (DREAM,), "motion": (MOTION, ZOOM, VIDEO),
-                                                 "style": (STYLE,)}
+                                                 "style": (STYLE,), "palette": (PALETTE,)}
 
 
 def page_snapshot(page: str) -> dict:

@@ -36,6 +36,8 @@ def draw(state: PageState, field: str, where: Any = None, on_change: Optional[Ca
                                   step=_number(d, d.step or 1), **common)
     if d.kind == "toggle":
         return where.toggle(title, **common)
+    if d.kind == "color":
+        return where.color_picker(title, **common)
     choices = list(d.choices or ())
     if d.kind == "select_slider":
         return where.select_slider(title, options=choices, format_func=d.label, **common)
