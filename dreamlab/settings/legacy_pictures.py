@@ -77,6 +77,9 @@ def _gallery(settings: dict) -> dict:
     values: dict[str, Any] = _plain(settings, {"gallery:model": "model", "gallery:view": "view",
                                                "gallery:per-page": "per_page", "gallery:size": "size",
                                                "gallery:selected": "selected"})
+    per_page = values.get("per_page")
+    if isinstance(per_page, str) and per_page.isdigit() and len(per_page) < 4:
+        values["per_page"] = int(per_page)  # the old picker's choices were texts: "16"
     model = settings.get("gallery:model", "lite0")
     values.update(_plain(settings, {f"gallery:layer:{model}": "layer", f"gallery:compare:{model}": "compare"}))
     return values

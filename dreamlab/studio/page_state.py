@@ -20,8 +20,10 @@ from pydantic import BaseModel
 from dreamlab.settings import Dream, Making, Video, Zoom, descriptions, read
 from dreamlab.settings.legacy import translate
 from dreamlab.settings.parts import FEATHERS
+from dreamlab.settings.gallery import Gallery
 from dreamlab.settings.palette import Palette
 from dreamlab.settings.style import Style
+from dreamlab.studio.gallery_state import ShownLarge
 from dreamlab.studio.palette_state import PaletteFilters
 from dreamlab.studio.style_state import Paintings
 
@@ -139,9 +141,11 @@ ZOOM = PageState("zoom", Zoom)
 VIDEO = PageState("video", Video)
 STYLE = PageState("style", Style, extra=Paintings())
 PALETTE = PageState("palette", Palette, extra=PaletteFilters())
+GALLERY = PageState("gallery", Gallery, extra=ShownLarge())
 # A page's state objects; a page not listed keeps its kept widget keys (``legacy_values``).
 PAGE_STATES: dict[str, tuple[PageState, ...]] = {"dream": (DREAM,), "motion": (MOTION, ZOOM, VIDEO),
-                                                 "style": (STYLE,), "palette": (PALETTE,)}
+                                                 "style": (STYLE,), "palette": (PALETTE,),
+                                                 "filter": (GALLERY,)}
 
 
 def page_snapshot(page: str) -> dict:
