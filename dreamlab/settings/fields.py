@@ -66,6 +66,7 @@ class Description:
     cli: bool = True
     max_length: Optional[int] = None
     extra: Optional[dict] = None
+    ui_choices: bool = False  # the choices are the widget's (``options``); the CLI takes any value in range
 
     def label(self, value: Any) -> str:
         """The words a choice is shown with."""
@@ -124,7 +125,8 @@ def describe(model: type[BaseModel], name: str) -> Description:
             max_length = item.max_length
     hints = dict(info.json_schema_extra or {})
     ui = hints.pop("ui", None)
-    if hints.get("options"):
+    ui_choices = bool(hints.get("options"))
+    if ui_choices:
         choices = tuple(hints["options"])
     low, high = ui if ui else (bounds.get("hard_low"), bounds.get("hard_high"))
     known = {"options", "kind", "step", "format", "labels", "captions", "unit", "verb", "flag", "cli"}
@@ -133,7 +135,7 @@ def describe(model: type[BaseModel], name: str) -> Description:
         type=kind_type, default=info.get_default(call_default_factory=True), choices=choices, low=low, high=high,
         **bounds, step=hints.get("step"), format=hints.get("format"), labels=hints.get("labels"),
         captions=hints.get("captions"), unit=hints.get("unit", ""), verb=hints.get("verb", "uses"),
-        flag=hints.get("flag"), cli=hints.get("cli", True), max_length=max_length,
+        flag=hints.get("flag"), cli=hints.get("cli", True), max_length=max_length, ui_choices=ui_choices,
         extra={k: v for k, v in hints.items() if k not in known} or None)
 
 

@@ -127,9 +127,10 @@ class Video(Seeded, OctaveSchedule, Network, Preset):
                            "0 dreams every frame on its own (it flickers).", kind="slider", ge=0, lt=1,
                            ui=(0.0, 0.9), step=0.05)
     follow_motion: bool = setting(True, "Follow the motion", "Move the previous dream along with the scene "
-                                  "(optical flow).", kind="toggle", flag="no-motion")
+                                  "(optical flow).", kind="toggle", flag="no-motion",
+                                  cli_help="blend without following the motion (optical flow)")
     keep_sound: bool = setting(True, "Keep the sound", "Keep the clip's sound in the video.", kind="toggle",
-                               flag="mute")
+                               flag="mute", cli_help="leave the clip's sound out")
 
     ADVANCED = ("layers",)
 
