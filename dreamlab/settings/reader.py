@@ -241,51 +241,6 @@ def palette_refusal(entries: Any) -> Optional[str]:
     return None
 
 
-def read_palette_file(text: Any) -> Unpacked:
-    """A saved palette ({"model", "filters": [{"layer", "channel", "weight"}]}): refused when it is not
-    JSON, not a palette, or holds more filters than a palette can; filters a network cannot paint are
-    dropped and weights clamped to the editor's range, with notes."""
-    unpacked = read_json_text(text, "That palette file")
-    if unpacked.data is None:
-        return unpacked
-    data = unpacked.data
-    model, filters = data.get("model", "lite0"), data.get("filters")
-    refusal = palette_refusal(filters)
-    if refusal:
-        return Unpacked(refused=refusal)
-    if not isinstance(model, str) or model not in MODELS:
-        return Unpacked(refused="That palette is for a network DreamLab does not have, so it was not read.")
-    kept, notes = [], []
-    spec = MODELS[model]
-    for item in filters:
-        entry = _palette_entry(item, spec)
-        if entry is None:
-            continue
-        if entry["weight"] != item.get("weight", 1.0):
-            notes.append(f"A weight of that palette was outside {PALETTE_WEIGHTS[0]:g} to {PALETTE_WEIGHTS[1]:g}; "
-                         f"it uses {entry['weight']:g}.")
-        kept.append(entry)
-    if len(kept) < len(filters):
-        notes.append(f"{len(filters) - len(kept)} of that palette's filters are not filters of {model}; "
-                     "they were left out.")
-    return Unpacked(data={"model": model, "filters": kept}, notes=notes)
-
-
-PALETTE_WEIGHTS = (-1.0, 2.0)  # the palette editor's weight sliders
-
-
-def _palette_entry(item: Any, spec) -> Optional[dict]:
-    if not isinstance(item, dict) or item.get("layer") not in spec.layer_names():
-        return None
-    channel, weight = item.get("channel"), item.get("weight", 1.0)
-    if isinstance(channel, bool) or not isinstance(channel, int) or not 0 <= channel < spec.layer(item["layer"]).channels:
-        return None
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
-        return None
-    return {"layer": item["layer"], "channel": channel, "weight": min(max(float(weight), PALETTE_WEIGHTS[0]),
-                                                                       PALETTE_WEIGHTS[1])}
-
-
 def read_json_text(text: Any, what: str = "That file") -> Unpacked:
     """Any JSON object from outside (a palette file): refused when it is not JSON."""
     if isinstance(text, str):
