@@ -371,3 +371,16 @@ def test_the_palette_settings_start_from_the_engines_defaults():
     assert chosen.canvas_steps == CANVAS_STEPS and CANVAS_SIZES[chosen.canvas_size] == CanvasSchedule().size
     engine = palette_settings(Palette(start="Noise", canvas_size="Large", seed=4, canvas_steps=16))
     assert (engine.canvas.size, engine.canvas.steps, engine.canvas.seed, engine.photo.seed) == (512, 16, 4, 4)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["noise", "o.png", "--filter", "block5:1", "--step-size", "nan"], "finite number"),
+    (["noise", "o.png", "--filter", "block5:1", "--octaves", "1e9"], "whole number"),
+    (["noise", "o.png", "--filter", "block5:1", "--steps", "100000"], "1 to 500"),
+    (["noise", "o.png", "--filter", "block5:1", "--model", "nope"], "invalid choice"),
+])
+def test_cli_flags_from_the_settings_model_refuse_bad_values(args, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["palette", *args]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message in err, err

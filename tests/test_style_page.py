@@ -27,7 +27,7 @@ def test_page_offers_plain_controls_built_in_paintings_and_an_advanced_expander(
     assert paintings.value == ["swirling_night"]
     assert len(paintings.options) == len(BUILTIN_STYLES)
     assert at.slider(key="style.strength").value == 0.5
-    assert at.select_slider(key="style.brush").value == "Medium"
+    assert at.select_slider(key="style.brush").value == 1.0
     assert at.toggle(key="style.keep_colors").value is False
     assert at.radio(key="style.quality").value == "balanced"
     assert any(e.label == "Advanced settings" for e in at.expander)

@@ -33,6 +33,8 @@ def add_flags(parser: argparse.ArgumentParser, model: type[BaseModel], skip: Ite
         elif d.choices is not None and not d.ui_choices:
             parser.add_argument(flag_name(d), dest=name, choices=list(d.choices), default=None,
                                 help=f"{help_text} (default {d.default})")
+        elif d.type is str:  # a name checked by the model (a layer of the network)
+            parser.add_argument(flag_name(d), dest=name, default=None, help=help_text)
         else:
             parser.add_argument(flag_name(d), dest=name, type=number_type(d), default=None,
                                 help=f"{help_text} ({_range(d)}; default {d.default})")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from engine.dreaming.dream import DreamSettings
+from engine.dreaming.filters import FilterSettings
 from engine.motion.animate import VideoSettings, ZoomSettings
 from engine.dreaming.palette import PaletteSettings
 from engine.style.transfer import StyleSettings
@@ -39,12 +40,8 @@ def video_settings(settings) -> VideoSettings:
 
 
 def style_settings(settings) -> StyleSettings:
-    """A ``dreamlab.settings.style.Style`` as the engine's ``StyleSettings`` (the brush's word as its scale)."""
-    if isinstance(settings, StyleSettings):
-        return settings
-    names = {f.name for f in fields(StyleSettings)} - {"brush"}
-    return StyleSettings(**{k: v for k, v in settings.model_dump().items() if k in names},
-                         brush=settings.brush_scale)
+    """A ``dreamlab.settings.style.Style`` as the engine's ``StyleSettings``."""
+    return settings if isinstance(settings, StyleSettings) else _same_names(settings, StyleSettings)
 
 
 def palette_settings(settings) -> PaletteSettings:
@@ -59,3 +56,8 @@ def palette_settings(settings) -> PaletteSettings:
     if settings.start != "Photo":
         engine.canvas.size = settings.pixels
     return engine
+
+
+def filter_settings(settings) -> FilterSettings:
+    """A ``dreamlab.settings.gallery.Filter`` as the engine's ``FilterSettings`` (size, steps, seed)."""
+    return settings if isinstance(settings, FilterSettings) else _same_names(settings, FilterSettings)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from dreamlab.settings.style import BRUSHES
+
 OLD_PREFIXES = {"style": "style-", "palette": "palette:", "filter": "gallery:"}
 PICKER_KEYS = ("source", "sample", "region:feather")  # the photo picker's and region's keys, kept as they are
 
@@ -31,7 +33,7 @@ def _plain(settings: dict, names: dict[str, str]) -> dict:
     return {new: settings[old] for old, new in names.items() if old in settings}
 
 
-STYLE_PLAIN = {"style-painting-source": "painting_source", "style-brush": "brush", "style-keep-colors": "keep_colors",
+STYLE_PLAIN = {"style-painting-source": "painting_source", "style-keep-colors": "keep_colors",
                "style-quality": "quality", "style-model": "model", "style-smoothing": "smoothing",
                "style-init": "init", "style-optimizer": "optimizer", "style-seed": "seed"}
 
@@ -41,6 +43,9 @@ def _style(settings: dict) -> dict:
     strength = settings.get("style-strength")
     if isinstance(strength, (int, float)) and not isinstance(strength, bool):
         values["strength"] = strength / 100  # the old slider was in percent
+    brush = settings.get("style-brush")
+    if isinstance(brush, str) and brush in BRUSHES:
+        values["brush"] = BRUSHES[brush]  # the old slider held the word
     quality, model = settings.get("style-quality", "balanced"), settings.get("style-model", "lite0")
     values.update(_plain(settings, {f"style-{knob}-{quality}": knob for knob in ("size", "steps", "scales")}))
     values.update(_plain(settings, {f"style-content-layers-{model}": "content_layers",

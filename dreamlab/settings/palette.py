@@ -46,14 +46,16 @@ class Palette(parts.Seeded):
         CANVAS_SIZES, "Small (fast)", "Bigger pictures take longer.")
     photo_steps: int = setting(PHOTO_STEPS, "Steps per octave", "On a photo: more steps paint the filters "
                                "stronger and take longer.", kind="slider", ge=1, le=500, ui=(1, 40), unit="steps",
-                               verb="takes", flag="steps")
+                               verb="takes", flag="steps",
+                               cli_help="steps per octave on a photo; on noise, a colour or a gradient, steps in all "
+                                        f"(default {CANVAS_STEPS} there)")
     octaves: int = setting(PHOTO_OCTAVES, "Octaves", "On a photo: how many scales to paint at, small to large. "
                            "More = bigger patterns.", kind="slider", ge=1, le=16, ui=(1, 8))
     step_size: float = setting(PHOTO_STEP_SIZE, "Strength per step", "On a photo: how far each step changes "
                                "the picture.", kind="slider", gt=0, le=1.0, ui=(0.002, 0.04), step=0.002,
                                format="%.3f")
     canvas_steps: int = setting(CANVAS_STEPS, "Steps", "On noise, a colour or a gradient: steps in all.",
-                                kind="slider", ge=8, le=4000, ui=(8, 256), step=8, unit="steps", verb="takes",
+                                kind="slider", ge=1, le=4000, ui=(8, 256), step=8, unit="steps", verb="takes",
                                 cli=False)
     journey: bool = setting(True, "Paint the journey instead of the palette", "With stops kept: paint them one "
                             "after another, and make a GIF.", kind="toggle", cli=False)

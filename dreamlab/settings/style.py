@@ -29,8 +29,9 @@ class Style(parts.Seeded):
         "Built-in", "Paintings", kind="segmented", cli=False)
     strength: float = setting(0.5, "Style strength", "Low: mostly your photo with a touch of paint. High: "
                               "mostly the painting.", kind="slider", ge=0.0, le=1.0, step=0.01, format="percent")
-    brush: Literal[tuple(BRUSHES)] = setting(  # type: ignore[valid-type]
-        "Medium", "Brush size", "How large the painting's strokes and patterns come out.", kind="select_slider")
+    brush: float = setting(1.0, "Brush size", "How large the painting's strokes and patterns come out: the "
+                           "painting's scale against the photo's.", kind="select_slider", ge=0.1, le=4.0,
+                           options=list(BRUSHES.values()), labels={v: k for k, v in BRUSHES.items()})
     keep_colors: bool = setting(False, "Keep my photo's colours", "Borrow only the painting's strokes and light, "
                                 "not its colours.", kind="toggle")
     quality: Literal[tuple(QUALITIES)] = setting(  # type: ignore[valid-type]
@@ -70,10 +71,6 @@ class Style(parts.Seeded):
         size, steps, scales = QUALITIES.get(given.get("quality"), QUALITIES["balanced"])
         content, style = default_layers(given.get("model", parts.DEFAULT_MODEL))
         return {"size": size, "steps": steps, "scales": scales, "content_layers": content, "style_layers": style}
-
-    @property
-    def brush_scale(self) -> float:
-        return BRUSHES[self.brush]
 
 
 def default_layers(model: str) -> tuple[dict[str, float], dict[str, float]]:
