@@ -22,6 +22,7 @@ def test_dreaming_the_sample_gives_a_result_and_a_download():
     result = at.session_state["dream:result"]
     assert result["after"].size == result["before"].size
     assert result["recipe"]["kind"] == "dream"
+    assert result["recipe"]["label"] == "Classic dream"  # the size is no knob of the preset
     assert len(result["seen_before"]) == 5
     assert at.get("download_button")
     assert at.subheader[0].value == "Your dream"

@@ -18,14 +18,14 @@ ZOOM_PLAIN = {"size": "size", "frames": "frames", "zoom": "zoom", "rotate": "rot
 VIDEO_PLAIN = {"size": "size", "rate": "rate", "octaves": "octaves", "steps": "steps", "step_size": "step_size",
                "blend": "blend", "follow": "follow_motion", "sound": "keep_sound", "seed": "seed",
                "preset": "preset", "model": "model"}
-MODEL_NAMES = {"dream": "dream", "motion": "motion"}  # pages whose old keys this module knows
 
 
 def is_legacy(page: str, settings: dict) -> bool:
     """True for an old recipe: widget keys such as ``dream:preset``, no model dicts."""
     old = {"dream": "dream:", "motion": "motion:"}.get(page)
+    new = {"dream": ("dream",), "motion": ("motion", "zoom", "video")}.get(page, ())
     return bool(old) and any(isinstance(k, str) and k.startswith(old) for k in settings) and not any(
-        isinstance(v, dict) for v in settings.values())
+        isinstance(settings.get(name), dict) for name in new)
 
 
 def translate(page: str, settings: dict) -> dict:
@@ -36,9 +36,26 @@ def translate(page: str, settings: dict) -> dict:
         return settings
     if page == "dream":
         return {**_others(settings, "dream:"), "dream": _dream(settings)}
-    return {**_others(settings, "motion:"), "motion": {"what": settings.get("motion:what")},
+    what = {"what": settings["motion:what"]} if "motion:what" in settings else {}
+    return {**_others(settings, "motion:"), "motion": what,
             "zoom": _motion(settings, "motion:zoom", ZOOM_PLAIN, {"layers": "layers", "then": "then_layers"}),
             "video": _motion(settings, "motion:video", VIDEO_PLAIN, {"layers": "layers"})}
+
+
+def known_old_key(page: str, key: str) -> bool:
+    """True for a key an old recipe of ``page`` held as a setting (knobs of any preset and network
+    included); anything else (``dream:result``, internal state) is no setting."""
+    from engine.catalog import MODELS, PRESETS
+
+    if page == "dream":
+        plain = {f"dream:{k}" for k in ("preset", "size", "model", "seed", "use_guide")}
+        mine = [f"dream:{p}:{m}:" for p in PRESETS for m in MODELS]
+    elif page == "motion":
+        plain = {"motion:what"} | {f"motion:zoom:{k}" for k in ZOOM_PLAIN} | {f"motion:video:{k}" for k in VIDEO_PLAIN}
+        mine = [f"motion:{job}:{p}:{m}:" for job in ("zoom", "video") for p in PRESETS for m in MODELS]
+    else:
+        return False
+    return key in plain or any(key.startswith(start) for start in mine)
 
 
 def _others(settings: dict, prefix: str) -> dict:

@@ -18,7 +18,7 @@ import streamlit as st
 from pydantic import BaseModel
 
 from dreamlab.settings import Dream, Making, Video, Zoom, descriptions, read
-from dreamlab.settings.legacy import translate
+from dreamlab.settings.legacy import known_old_key, translate
 from dreamlab.settings.parts import FEATHERS
 from dreamlab.settings.gallery import Gallery
 from dreamlab.settings.palette import Palette
@@ -167,15 +167,32 @@ def restore_values(page: str, prefix: str, settings: Any, carrier: str) -> tuple
         return {}, []
     states = PAGE_STATES.get(page, ())
     if not states:
-        return legacy_values(prefix, settings), []
+        return legacy_values(prefix, settings, carrier)
+    picker = picker_values(prefix, settings)
+    names = {state.name for state in states}
+    ignored = [k for k in settings if k not in picker and k not in names and not known_old_key(page, k)
+               and not (isinstance(k, str) and k.startswith(prefix) and k[len(prefix):] in PICKER_KEYS)]
     settings = translate(page, settings)
-    values, notes = picker_values(prefix, settings), []
+    values, notes = picker, []
     for state in states:
         if isinstance(settings.get(state.name), dict):
             assigned, said = state.restored(settings[state.name], carrier)
             values.update(assigned)
             notes.extend(said)
+    if ignored:
+        notes.append(_ignored_note(ignored, carrier))
     return values, notes
+
+
+PICKER_KEYS = ("source", "sample", "region:feather")
+
+
+def _ignored_note(ignored: list, carrier: str) -> str:
+    example = next((k for k in ignored if isinstance(k, str) and len(k) <= 40), None)
+    such = f" (such as {example})" if example else ""
+    count = len(ignored)
+    return (f"{carrier[:1].upper()}{carrier[1:]} also held {count} value{'s' if count != 1 else ''} that "
+            f"{'are' if count != 1 else 'is'} no setting{such}; left out.")
 
 
 def picker_values(prefix: str, settings: dict) -> dict[str, Any]:
@@ -184,18 +201,22 @@ def picker_values(prefix: str, settings: dict) -> dict[str, Any]:
 
     key = prefix.rstrip(":")
     checks = {f"{key}:source": SOURCES, f"{key}:sample": tuple(sample_names()),
-              f"{key}:region:feather": tuple(FEATHERS)}
+              f"{key}:region:feather": tuple(FEATHERS)}  # the PICKER_KEYS
     return {k: settings[k] for k, allowed in checks.items() if isinstance(settings.get(k), str) and settings[k] in allowed}
 
 
-def legacy_values(prefix: str, settings: dict) -> dict[str, Any]:
+def legacy_values(prefix: str, settings: dict, carrier: str = "the link") -> tuple[dict[str, Any], list[str]]:
     """A page without a model yet: keys under its prefix whose values are plain JSON of a sane size
-    (no NaN, no infinity), numbers clamped to the widget's range where it is known (``LEGACY_RANGES``)."""
-    values = {}
+    (no NaN, no infinity), numbers clamped to the widget's range where it is known (``LEGACY_RANGES``),
+    with a note for each clamp."""
+    values, notes = {}, []
     for key, value in settings.items():
         if isinstance(key, str) and key.startswith(prefix) and _plain(value):
-            values[key] = _in_range(key, list(value) if isinstance(value, tuple) else value)
-    return values
+            values[key], clamped = _in_range(key, list(value) if isinstance(value, tuple) else value)
+            if clamped:
+                notes.append(f"{carrier[:1].upper()}{carrier[1:]} asked for {value:g}, which DreamLab does not "
+                             f"offer there; it uses {values[key]:g}.")
+    return values, notes
 
 
 # The ranges of the number widgets of the pages still without a model (until they are converted):
@@ -207,13 +228,14 @@ LEGACY_RANGES = {"style-strength": (0, 100), "style-blend-": (0, 100), "style-si
                  "palette:surprise:count": (1, 8)}
 
 
-def _in_range(key: str, value: Any) -> Any:
+def _in_range(key: str, value: Any) -> tuple[Any, bool]:
+    """The value within its widget's range, and whether it had to be clamped."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
+        return value, False
     for start, (low, high) in LEGACY_RANGES.items():
         if key == start or (start.endswith("-") and key.startswith(start)):
-            return type(low)(min(max(value, low), high))
-    return value
+            return type(low)(min(max(value, low), high)), not low <= value <= high
+    return value, False
 
 
 def _plain(value: Any) -> bool:
