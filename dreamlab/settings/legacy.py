@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dreamlab.settings.legacy_pictures import is_old, translate_pictures
+from dreamlab.settings.legacy_pictures import is_old, known_old_picture_key, translate_pictures
 
 DREAM_KNOBS = ("octaves", "octave_scale", "steps", "step_size", "jitter", "tile", "smoothness")
 ZOOM_PLAIN = {"size": "size", "frames": "frames", "zoom": "zoom", "rotate": "rotate", "fps": "fps",
@@ -54,7 +54,7 @@ def known_old_key(page: str, key: str) -> bool:
         plain = {"motion:what"} | {f"motion:zoom:{k}" for k in ZOOM_PLAIN} | {f"motion:video:{k}" for k in VIDEO_PLAIN}
         mine = [f"motion:{job}:{p}:{m}:" for job in ("zoom", "video") for p in PRESETS for m in MODELS]
     else:
-        return False
+        return isinstance(key, str) and known_old_picture_key(page, key)
     return key in plain or any(key.startswith(start) for start in mine)
 
 

@@ -88,3 +88,21 @@ def _gallery(settings: dict) -> dict:
     model = settings.get("gallery:model", "lite0")
     values.update(_plain(settings, {f"gallery:layer:{model}": "layer", f"gallery:compare:{model}": "compare"}))
     return values
+
+
+def known_old_picture_key(page: str, key: str) -> bool:
+    """True for a key an old recipe of ``page`` held as a setting (the knobs of any quality and network
+    included), so a restore does not call it "no setting"."""
+    from engine.catalog import MODELS, QUALITIES
+
+    if page == "style":
+        plain = set(STYLE_PLAIN) | {"style-strength", "style-builtin", "style-brush"}
+        plain |= {f"style-{knob}-{q}" for knob in ("size", "steps", "scales") for q in QUALITIES}
+        plain |= {f"style-{which}-layers-{m}" for which in ("content", "style") for m in MODELS}
+        return key in plain or (key.startswith("style-blend-") and key[len("style-blend-"):].isdigit())
+    if page == "palette":
+        return key in PALETTE_PLAIN or key in ("palette:filters", "palette:add:layer")
+    if page == "filter":
+        plain = {"gallery:model", "gallery:view", "gallery:per-page", "gallery:size", "gallery:selected"}
+        return key in plain or any(key in (f"gallery:layer:{m}", f"gallery:compare:{m}") for m in MODELS)
+    return False

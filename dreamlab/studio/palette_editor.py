@@ -14,7 +14,6 @@ from dreamlab.settings import describe as describe_setting
 from dreamlab.settings.palette import Weight, read_palette_file
 from dreamlab.studio.page_state import PALETTE
 from dreamlab.studio.palette_state import WEIGHT_KEY
-from dreamlab.studio.persist import kept
 from dreamlab.studio.state import add_to_palette, in_palette, palette
 from dreamlab.studio.thumbnails import filter_info, filter_thumbnail
 from dreamlab.studio.widgets import draw
@@ -103,7 +102,8 @@ def pick_a_filter(model: str) -> None:
         st.markdown("**Add a filter**")
         layer_col, number_col, picture_col = st.columns([4, 2, 3], vertical_alignment="bottom")
         layer = layer_col.selectbox("Layer", names, index=names.index(FIRST_LAYER) if FIRST_LAYER in names else 0,
-                                    format_func=lambda n: f"{n} · {spec.layer(n).hint}", **kept("palette:add:layer"),
+                                    format_func=lambda n: f"{n} · {spec.layer(n).hint}", key="palette:add:layer",
+                                    persist_state="session",  # where the person is looking: no setting
                                     help="Listed from low (edges and colours) to high (eyes and creatures).")
         count = spec.layer(layer).channels
         number = int(number_col.number_input(f"Filter (0 to {count - 1})", 0, count - 1, 0,
