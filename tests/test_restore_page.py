@@ -78,7 +78,7 @@ def test_a_link_asking_for_style_strength_1e9_renders():
     at = open_link({"page": "style", "settings": {"style-strength": 1e9}})
     assert at.title[0].value == "Style Transfer"
     assert at.session_state["style.strength"] == 1.0
-    assert "asked for 1e+09" in toasts(at)
+    assert "asked for Style strength 1e+09%; DreamLab allows at most 100%" in toasts(at)
 
 
 def test_a_link_that_sets_the_result_is_left_out():

@@ -9,7 +9,8 @@ import zlib
 import pytest
 
 from dreamlab.settings import Dream, Video, Zoom, describe, descriptions, read, read_link, read_recipe_text
-from dreamlab.settings.reader import LINK_LIMIT, RECIPE_LIMIT, palette_refusal, read_palette_file
+from dreamlab.settings.palette import read_palette_file
+from dreamlab.settings.reader import LINK_LIMIT, RECIPE_LIMIT, palette_refusal
 from engine.catalog import MAX_FILTERS, PRESETS
 
 

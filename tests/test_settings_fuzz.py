@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 
 from dreamlab.settings import descriptions, read_link
-from dreamlab.settings.reader import PALETTE_WEIGHTS, png_recipe, read_palette_file
+from dreamlab.settings import describe
+from dreamlab.settings.palette import Weight, read_palette_file
+from dreamlab.settings.reader import png_recipe
 from dreamlab.studio.history import PAGES
 from dreamlab.studio.page_state import LEGACY_RANGES, PAGE_STATES, restore_values
 from engine.catalog import MAX_FILTERS, MODELS
@@ -141,13 +143,14 @@ filters = st.one_of(junk, st.fixed_dictionaries({"layer": st.sampled_from(["bloc
        st.text(max_size=100))
 def test_a_palette_file_is_read_within_the_editors_limits_or_refused(palette, text):
     for raw in (json.dumps(palette, allow_nan=True), text):
-        unpacked = read_palette_file(raw)
-        if unpacked.data is None:
-            assert unpacked.refused
+        loaded = read_palette_file(raw)
+        if loaded.refused:
+            assert not loaded.filters.entries
             continue
-        spec = MODELS[unpacked.data["model"]]
-        assert len(unpacked.data["filters"]) <= MAX_FILTERS
-        for entry in unpacked.data["filters"]:
-            assert entry["layer"] in spec.layer_names()
+        spec = MODELS[loaded.model]
+        weight = describe(Weight, "weight")
+        assert 0 < len(loaded.filters.entries) <= MAX_FILTERS
+        for entry in loaded.filters.entries:
+            assert entry["model"] == loaded.model and entry["layer"] in spec.layer_names()
             assert 0 <= entry["channel"] < spec.layer(entry["layer"]).channels
-            assert PALETTE_WEIGHTS[0] <= entry["weight"] <= PALETTE_WEIGHTS[1]
+            assert weight.low <= entry["weight"] <= weight.high

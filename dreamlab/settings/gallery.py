@@ -22,12 +22,12 @@ COMPARE_DEFAULT = ("block0", "block3", "block6", "block9", "block12", "block15")
 
 
 def first_layer(model: str) -> str:
-    names = MODELS[model].layer_names() if model in MODELS else MODELS[parts.DEFAULT_MODEL].layer_names()
+    names = MODELS[model].layer_names() if isinstance(model, str) and model in MODELS else MODELS[parts.DEFAULT_MODEL].layer_names()
     return FIRST_LAYER if FIRST_LAYER in names else names[0]
 
 
 def compare_default(model: str) -> dict[str, float]:
-    names = MODELS[model].layer_names() if model in MODELS else []
+    names = MODELS[model].layer_names() if isinstance(model, str) and model in MODELS else []
     chosen = [n for n in COMPARE_DEFAULT if n in names] or names[:: max(1, len(names) // 6)]
     return {n: 1.0 for n in chosen}
 

@@ -135,7 +135,7 @@ def _entry(item: Any, model: Optional[str], carrier: str, notes: list[str]) -> O
     if not isinstance(item, dict):
         return None
     name, layer, channel = item.get("model", model or parts.DEFAULT_MODEL), item.get("layer"), item.get("channel")
-    if name not in MODELS or not isinstance(layer, str) or layer not in MODELS[name].layer_names():
+    if not isinstance(name, str) or name not in MODELS or not isinstance(layer, str) or layer not in MODELS[name].layer_names():
         return None
     if isinstance(channel, bool) or not isinstance(channel, int) or not 0 <= channel < MODELS[name].layer(layer).channels:
         return None
@@ -165,7 +165,7 @@ def read_palette_file(data: Any) -> PaletteFile:
     if not isinstance(found.get("filters"), list):
         return PaletteFile(refused="That file is not a DreamLab palette (it has no list of filters).")
     model = found.get("model", parts.DEFAULT_MODEL)
-    if model not in MODELS:
+    if not isinstance(model, str) or model not in MODELS:
         return PaletteFile(refused="That palette is for a network DreamLab does not have.")
     filters = read_filters(found["filters"], "that palette", model)
     if filters.refused:

@@ -153,6 +153,8 @@ def _limit_note(d: Description, asked: Any, used: Any, carrier: str, which: str)
     if d.unit:
         return (f"{_capital(carrier)} asked for {_show(asked)} {d.unit}; DreamLab {d.verb} at {which} "
                 f"{_show(used)}, so it uses {_show(used)}.")
+    if d.format == "percent":  # shown as the widget shows it: 0.5 is 50%
+        asked, used = f"{asked * 100:g}%", f"{used * 100:g}%"
     return (f"{_capital(carrier)} asked for {d.title} {_show(asked)}; DreamLab allows at {which} "
             f"{_show(used)}, so it uses {_show(used)}.")
 

@@ -75,5 +75,6 @@ class Style(parts.Seeded):
 
 def default_layers(model: str) -> tuple[dict[str, float], dict[str, float]]:
     """(content, style) layers a network starts from."""
-    chosen = STYLE_LAYERS.get(model if model in MODELS else parts.DEFAULT_MODEL, STYLE_LAYERS["lite0"])
+    chosen = STYLE_LAYERS.get(model if isinstance(model, str) and model in MODELS else parts.DEFAULT_MODEL,
+                             STYLE_LAYERS["lite0"])
     return dict(chosen["content"]), dict(chosen["style"])

@@ -18,7 +18,7 @@ def valid_filter(value: Any) -> Optional[tuple[str, str, int]]:
     if not isinstance(value, (list, tuple)) or len(value) != 3:
         return None
     model, layer, channel = value
-    if model not in MODELS or not isinstance(layer, str) or layer not in MODELS[model].layer_names():
+    if not isinstance(model, str) or model not in MODELS or not isinstance(layer, str) or layer not in MODELS[model].layer_names():
         return None
     if isinstance(channel, bool) or not isinstance(channel, int) or not 0 <= channel < MODELS[model].layer(layer).channels:
         return None

@@ -47,7 +47,7 @@ def _problem(photo, paintings: list, weights: list[float], style: Style) -> Opti
 
 def outside_painting(region) -> tuple[str, Optional[Image.Image]]:
     name = st.session_state.get(OUTSIDE_KEY, "photo")
-    if region is None or name not in BUILTIN_STYLES:
+    if region is None or not isinstance(name, str) or name not in BUILTIN_STYLES:
         return "photo", None
     return name, builtin_style(name)
 
