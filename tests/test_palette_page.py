@@ -324,8 +324,9 @@ def test_a_palette_file_keeps_what_it_can_and_says_what_it_left_out():
     at = palette_page()
     text = json.dumps({"dreamlab_palette": 1, "model": "lite0",
                        "filters": [{"layer": "block8", "channel": 1, "weight": 0.5},
-                                   {"layer": "block99", "channel": 1}, {"layer": "block8", "channel": 9999}]})
+                                   {"layer": "block99", "channel": 1}, {"layer": "block8", "channel": 9999},
+                                   {"layer": "block8", "channel": 2, "weight": float("nan")}]})
     at.file_uploader(key="palette:load:0").set_value(("odd.json", text.encode(), "application/json")).run()
     assert entries(at) == [("block8", 1, 0.5)]
     [note] = [s.value for s in at.success]
-    assert note.startswith("Loaded **odd.json**: 1 filter.") and "2 filters of that palette" in note
+    assert note.startswith("Loaded **odd.json**: 1 filter.") and "3 filters of that palette" in note
