@@ -8,7 +8,7 @@ from dreamlab.studio.page_state import DREAM
 from dreamlab.studio.region import current_region, region_picker
 from dreamlab.studio.results import classes_table, show_result
 from dreamlab.studio.runner import describe_job, keep_result, run_button
-from dreamlab.studio.widgets import draw
+from dreamlab.studio.widgets import draw, draw_grid
 
 KIND = "dream"
 RESULT = "dream:result"
@@ -64,11 +64,7 @@ region_picker("dream:region", photo.image if photo else None, "The network dream
 with st.expander("Advanced settings", key="dream:advanced:open", on_change="rerun", icon=":material/tune:"):
     draw(DREAM, "model", on_change=DREAM.apply_preset)  # a network starts from the preset's layers for it
     draw(DREAM, "layers")
-    for row in (("octaves", "octave_scale", "steps"), ("step_size", "jitter", "tile")):
-        for column, field in zip(st.columns(3), row):
-            draw(DREAM, field, column)
-    draw(DREAM, "smoothness")
-    draw(DREAM, "seed")
+    draw_grid(DREAM, [*DREAM.model.ADVANCED[1:], "seed"])  # every knob of the model, in its order
     # Behind a toggle, so the page never holds a hidden second uploader: a photo dropped while the
     # page is still re-running would land in it and seem lost (the "one upload in four" finding).
     if draw(DREAM, "use_guide"):

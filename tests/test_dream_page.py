@@ -44,3 +44,12 @@ def test_no_layers_chosen_says_so():
     assert not at.exception
     assert any("at least one layer" in w.value for w in at.warning)
     assert "dream:result" not in at.session_state
+
+
+def test_every_setting_of_the_model_has_its_widget():
+    """The page draws its widgets from the settings model: each field under one key, dream.<field>."""
+    from dreamlab.settings import Dream
+    at = dream_page()
+    keys = {w.key for kind in ("slider", "select_slider", "radio", "selectbox", "number_input", "toggle",
+                               "multiselect") for w in at.get(kind)}
+    assert {f"dream.{name}" for name in Dream.model_fields} <= keys

@@ -129,3 +129,12 @@ def test_jobs_turn_models_into_the_engines_settings():
     zoom = zoom_settings(Zoom(then_layers={"block3": 1.0}, pan_right=0.01))
     assert zoom.legs == [{"block8": 1.0}, {"block3": 1.0}] and zoom.pan == (0.01, 0.0)
     assert video_settings(Video(blend=0.2)).blend == 0.2
+
+
+def test_every_engine_knob_of_a_dream_has_a_description():
+    """The conversion copies fields by name: an engine knob without a field in the model would never be
+    set from the page, a link or the CLI."""
+    from dataclasses import fields
+
+    from engine.dreaming.dream import DreamSettings
+    assert {f.name for f in fields(DreamSettings)} <= set(Dream.model_fields)

@@ -70,6 +70,8 @@ class Dream(Seeded, Texture, OctaveSchedule, Network, Preset):
     step_size: float = parts.step_size(default=PRESETS[parts.DEFAULT_PRESET].step_size)
 
     PRESET_KNOBS = ("octaves", "octave_scale", "steps", "step_size")
+    # The knobs under "Advanced settings", in the page's order (a preset resets them). A new knob
+    # listed here shows on the page, travels in recipes and links, and gets a CLI flag.
     ADVANCED = ("layers", "octaves", "octave_scale", "steps", "step_size", "jitter", "tile", "smoothness")
 
     @property

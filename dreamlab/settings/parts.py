@@ -68,7 +68,7 @@ def step_size(default: float = 0.015, ui: tuple[float, float] = (0.001, 0.05)):
 
 def seed():
     return setting(0, "Random seed", "Same seed + same settings = same picture.", kind="number", ge=0,
-                   le=2**32 - 1, ui=(0, SEED_MAX), step=1)
+                   le=2**32 - 1, ui=(0, SEED_MAX), step=1, wide=True)
 
 
 def jitter(default: int = 24):
@@ -84,7 +84,7 @@ def tile(default: int = 512):
 def smoothness(default: float = 1.5):
     return setting(default, "Smoothness", "Smooths each step so the dream paints shapes, not fine "
                    "rainbow-coloured grain. 0 = raw (grainy), higher = softer.", kind="slider", ge=0, le=16,
-                   ui=(0.0, 4.0), step=0.5)
+                   ui=(0.0, 4.0), step=0.5, wide=True)
 
 
 def picture_size(sizes: dict[str, int], default: str, help_text: str = ""):

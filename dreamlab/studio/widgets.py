@@ -7,7 +7,7 @@ put a valid value under its key before it is drawn, so a restored value is never
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 import streamlit as st
 
@@ -72,3 +72,19 @@ def draw_layers(state: PageState, field: str, where: Any = None, label: Optional
         weights[layer] = columns[i % len(columns)].slider(f"Weight of {layer}", d.low, d.high, step=d.step, key=key,
                                                           persist_state="session")
     return weights
+
+
+def draw_grid(state: PageState, fields: Sequence[str], columns: int = 3) -> None:
+    """Draw ``fields`` in rows of ``columns``; a field whose description says ``wide`` gets a row of
+    its own. A knob added to a model's Advanced list appears here with no change to the page."""
+    row: list[str] = []
+    for field in [*fields, None]:
+        wide = field is not None and (state.fields[field].extra or {}).get("wide")
+        if row and (field is None or wide or len(row) == columns):
+            for column, name in zip(st.columns(columns), row):
+                draw(state, name, column)
+            row = []
+        if wide:
+            draw(state, field)
+        elif field is not None:
+            row.append(field)
