@@ -20,7 +20,7 @@ from dreamlab.jobs.convert import dream_settings, palette_settings, style_settin
 from engine.progress import Cancelled
 from engine.images.region import Region, region_recipe
 from engine.dreaming.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
-from engine.style.transfer import StyleSettings, stylize
+from engine.style.transfer import stylize
 from engine.motion.clips import gif_bytes, mp4_bytes
 
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
-from engine.catalog import MAX_FILTERS, MODELS
+from engine.catalog import MODELS
 
 from dreamlab.settings import parts
 from dreamlab.settings.fields import setting

@@ -24,7 +24,7 @@ from dreamlab.studio.page_state import GALLERY
 from dreamlab.studio.results import classes_table, show_actions
 from dreamlab.studio.runner import page_settings, start_job
 from dreamlab.studio.state import add_to_palette, in_palette, palette
-from dreamlab.studio.thumbnails import THUMBS, estimate_s, filter_info, filter_thumbnail, follow_painting
+from dreamlab.studio.thumbnails import THUMBS, filter_info, filter_thumbnail, follow_painting
 from dreamlab.studio.widgets import draw
 
 LARGE_KIND = "gallery-large"
