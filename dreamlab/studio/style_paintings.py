@@ -73,7 +73,9 @@ def show_paintings(paintings: list[tuple[str, Image.Image]]) -> None:
         with columns[i % len(columns)]:
             st.image(picture, caption=title(name), width="stretch")
             if len(paintings) > 1:
-                st.session_state[share_key(STYLE, name)] = share(STYLE, name)
+                key = share_key(STYLE, name)
+                if st.session_state.get(key) != share(STYLE, name):  # written only when missing or odd: a
+                    st.session_state[key] = share(STYLE, name)  # write is pushed to the browser, could undo a move
                 st.slider(SHARE.title, int(SHARE.low), int(SHARE.high), key=share_key(STYLE, name),
                           persist_state="session", help=SHARE.help)
 
