@@ -45,5 +45,5 @@ def test_style_page_offers_a_painting_for_outside_once_there_is_a_region():
 def test_palette_page_offers_a_region_for_photos_only():
     at = open_page("hybrid_palette.py")
     assert any(e.label == "Paint a region (optional)" for e in at.expander)
-    at.segmented_control(key="palette:start").set_value("Noise").run()
+    at.segmented_control(key="palette.start").set_value("Noise").run()
     assert not any(e.label == "Paint a region (optional)" for e in at.expander)

@@ -13,22 +13,23 @@ from engine.dreaming import filters
 from engine.dreaming.settings import FilterSettings
 from engine.network.classify import classify
 from engine.dreaming.dream import deep_dream
-from engine.dreaming.settings import DreamSettings
 from engine.dreaming.gallery import PaintingCache
 from engine.network.models import load_model
 from engine.motion.animate import Animation, dream_video, seconds_per_step, zoom_journey
+from dreamlab.jobs.convert import dream_settings, palette_settings, style_settings, video_settings, zoom_settings
 from engine.progress import Cancelled
 from engine.images.region import Region, region_recipe
 from engine.dreaming.palette.gif import journey_gif
 from engine.dreaming.palette.journey import palette_journey, palette_variations
 from engine.dreaming.palette.settings import PaletteSettings
-from engine.style.transfer import stylize
 from engine.style.settings import StyleSettings
+from engine.style.transfer import stylize
 from engine.motion.clips import gif_bytes, mp4_bytes
 
 
-def dream(on_progress, cancel, image: Image.Image, settings: DreamSettings,
+def dream(on_progress, cancel, image: Image.Image, settings,
           guide: Optional[Image.Image] = None, region: Optional[Region] = None) -> dict:
+    settings = dream_settings(settings)
     net = load_model(settings.model)
     result = deep_dream(image, settings, net, guide=guide, on_progress=on_progress, cancel=cancel, region=region)
     recipe = {**settings.recipe(), "guide": guide is not None, **region_recipe(region)}
@@ -37,9 +38,10 @@ def dream(on_progress, cancel, image: Image.Image, settings: DreamSettings,
 
 
 def style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
-          settings: StyleSettings, extra_recipe: dict, region: Optional[Region] = None,
+          settings, extra_recipe: dict, region: Optional[Region] = None,
           outside_styles: Sequence[Image.Image] = ()) -> dict:
     """With a ``region``, ``styles`` paint its inside and ``outside_styles`` (or the photo) its outside."""
+    settings = style_settings(settings)
     net = load_model(settings.model)
     result = stylize(image, list(styles), list(weights), settings, net, on_progress=on_progress, cancel=cancel,
                      region=region, outside_styles=list(outside_styles))
@@ -78,6 +80,7 @@ def _before(start) -> Optional[Image.Image]:
 
 def palette(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
             region: Optional[Region] = None) -> dict:
+    settings = palette_settings(settings)
     journey = len(palettes) > 1
     done = palette_journey(start, palettes, settings, load_model(settings.model), on_progress, cancel,
                            keep_frames=journey, region=region)
@@ -87,6 +90,7 @@ def palette(on_progress, cancel, start, palettes: list, settings: PaletteSetting
 
 def variations(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
                numbers: Sequence[int], region: Optional[Region] = None) -> list[dict]:
+    settings = palette_settings(settings)
     done = palette_variations(start, palettes, settings, load_model(settings.model), list(numbers),
                               on_progress, cancel, region=region)
     return [{"before": _before(start), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]
@@ -132,11 +136,13 @@ def _animation(make) -> dict:
 
 
 def zoom(on_progress, cancel, image: Image.Image, settings) -> dict:
+    settings = zoom_settings(settings)
     return _animation(lambda: zoom_journey(image, settings, load_model(settings.model), on_progress, cancel))
 
 
 def video(on_progress, cancel, frames: Sequence[Image.Image], fps: float, settings,
           audio: Optional[bytes] = None) -> dict:
+    settings = video_settings(settings)
     return _animation(lambda: dream_video(list(frames), fps, settings, load_model(settings.model),
                                           on_progress, cancel, audio))
 
