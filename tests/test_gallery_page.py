@@ -214,7 +214,7 @@ def test_restoring_a_large_filter_from_the_history_reopens_it(fast_painting):
 
 
 def open_link(settings: dict) -> AppTest:
-    from dreamlab.studio.history import share_token
+    from dreamlab.studio.recipes import share_token
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["recipe"] = share_token({"page": "filter", "settings": settings})
     at.run()

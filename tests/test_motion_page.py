@@ -1,7 +1,7 @@
 """The Motion page through Streamlit's AppTest (no browser)."""
 from engine.motion.clips import probe
 from tests.conftest import open_page
-from dreamlab.studio.history import filename
+from dreamlab.studio.recipes import filename
 
 PAGE = "motion.py"
 

@@ -379,7 +379,7 @@ def test_cli_bad_input_exits_2_with_one_line(args, tmp_path, capsys, monkeypatch
 
 def test_the_palette_settings_start_from_the_engines_defaults():
     """dreamlab.settings.palette repeats the engine's defaults (it must not import torch): keep them equal."""
-    from engine.dreaming.palette import CANVAS_STEPS, CanvasSchedule, photo_schedule
+    from engine.dreaming.palette.settings import CANVAS_STEPS, CanvasSchedule, photo_schedule
     from dreamlab.jobs.convert import palette_settings
     from dreamlab.settings.palette import CANVAS_SIZES, Palette
     schedule = photo_schedule()

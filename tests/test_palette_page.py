@@ -253,7 +253,7 @@ def test_settings_survive_a_page_change_and_a_png_of_the_result_restores_them():
 def open_link(settings: dict):
     from streamlit.testing.v1 import AppTest
 
-    from dreamlab.studio.history import share_token
+    from dreamlab.studio.recipes import share_token
     from tests.conftest import ROOT
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["recipe"] = share_token({"page": "palette", "settings": settings})

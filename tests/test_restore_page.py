@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dreamlab.studio.history import PAGES, share_token
+from dreamlab.studio.recipes import PAGES, share_token
 from dreamlab.studio.page_state import restore_values
 from tests.conftest import ROOT, open_page
 

@@ -111,7 +111,7 @@ def test_a_palette_with_too_many_filters_is_refused():
 
 
 def test_the_engine_reads_the_same_filter_limit():
-    from engine.dreaming import palette
+    from engine.dreaming.palette import data as palette
     assert palette.MAX_FILTERS == MAX_FILTERS
 
 

@@ -15,7 +15,7 @@ from dreamlab.settings import descriptions, read_link
 from dreamlab.settings import describe
 from dreamlab.settings.palette import Weight, read_palette_file
 from dreamlab.settings.reader import png_recipe
-from dreamlab.studio.history import PAGES
+from dreamlab.studio.recipes import PAGES
 from dreamlab.studio.page_state import LEGACY_RANGES, PAGE_STATES, restore_values
 from engine.catalog import MAX_FILTERS, MODELS
 

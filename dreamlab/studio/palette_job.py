@@ -9,7 +9,7 @@ from typing import Optional
 import streamlit as st
 
 from engine.catalog import get_spec
-from engine.dreaming.palette import as_palette, check_palette
+from engine.dreaming.palette.data import as_palette, check_palette
 
 from dreamlab.jobs.spec import JobSpec
 from dreamlab.settings.palette import Palette
