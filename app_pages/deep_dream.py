@@ -13,6 +13,7 @@ from dreamlab.studio.widgets import draw, draw_grid
 KIND = "dream"
 RESULT = "dream:result"
 GUIDE = "dream:guide"  # the guide picture's uploader (a picture, not a setting)
+ADVANCED = "dream:advanced:open"  # the expander's state
 
 
 def guide_picture(show_error: bool = False):
@@ -61,13 +62,18 @@ draw(DREAM, "preset", on_change=DREAM.apply_preset)
 draw(DREAM, "size")
 region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
 
-with st.expander("Advanced settings", key="dream:advanced:open", on_change="rerun", icon=":material/tune:"):
-    draw(DREAM, "model", on_change=DREAM.apply_preset)  # a network starts from the preset's layers for it
-    draw(DREAM, "layers")
-    draw_grid(DREAM, [*DREAM.model.ADVANCED[1:], "seed"])  # every knob of the model, in its order
+with st.expander("Advanced settings", key=ADVANCED, on_change="rerun", icon=":material/tune:") as advanced:
+    # Drawn only while open: a closed expander's widgets are not mounted in the browser, so a value a
+    # preset or a restore sets never reaches them, and the next rerun sent their old values back
+    # (measured: Creatures dreamed with Classic's strength in 3 headless runs of 3).
+    if advanced.open:
+        draw(DREAM, "model", on_change=DREAM.apply_preset)  # a network starts from the preset's layers for it
+        draw(DREAM, "layers")
+        draw_grid(DREAM, [*DREAM.model.ADVANCED[1:], "seed"])  # every knob of the model, in its order
+        draw(DREAM, "use_guide")
     # Behind a toggle, so the page never holds a hidden second uploader: a photo dropped while the
     # page is still re-running would land in it and seem lost (the "one upload in four" finding).
-    if draw(DREAM, "use_guide"):
+    if DREAM.get("use_guide"):
         st.file_uploader("Guide picture: the dream grows towards its features", type=UPLOAD_TYPES, key=GUIDE)
         guide_picture(show_error=True)
 

@@ -28,8 +28,9 @@ if start.is_photo:
 journey_stops(model_name, mine)
 
 # Tracked (key + rerun), so it stays open when the start (photo, noise, ...) changes what is drawn above it.
-with st.expander("Advanced settings", key="palette:advanced:open", on_change="rerun", icon=":material/tune:"):
-    advanced_controls()
+with st.expander("Advanced settings", key="palette:advanced:open", on_change="rerun", icon=":material/tune:") as advanced:
+    if advanced.open:  # drawn only while open: a closed expander's widgets never get what a loaded palette sets
+        advanced_controls()
 
 st.subheader("3. Paint")
 run_col, var_col, count_col = st.columns([2, 2, 3], vertical_alignment="bottom")

@@ -56,13 +56,15 @@ def zoom_section() -> None:
     draw(ZOOM, "preset", on_change=ZOOM.apply_preset)
     draw(ZOOM, "size")
     draw(ZOOM, "frames")
-    with st.expander("Advanced settings", key="motion:zoom:advanced:open", on_change="rerun", icon=":material/tune:"):
-        draw(ZOOM, "model", on_change=ZOOM.apply_preset)
-        draw(ZOOM, "layers")
-        draw(ZOOM, "then_layers")
-        for row in (("zoom", "rotate", "fps"), ("pan_right", "pan_down", "steps"), ("step_size", "seed")):
-            for column, field in zip(st.columns(len(row)), row):
-                draw(ZOOM, field, column)
+    with st.expander("Advanced settings", key="motion:zoom:advanced:open", on_change="rerun",
+                     icon=":material/tune:") as advanced:
+        if advanced.open:  # see deep_dream.py: closed, its widgets would send stale values back
+            draw(ZOOM, "model", on_change=ZOOM.apply_preset)
+            draw(ZOOM, "layers")
+            draw(ZOOM, "then_layers")
+            for row in (("zoom", "rotate", "fps"), ("pan_right", "pan_down", "steps"), ("step_size", "seed")):
+                for column, field in zip(st.columns(len(row)), row):
+                    draw(ZOOM, field, column)
     if photo is None:
         return
     settings = zoom_settings(ZOOM.values())
@@ -80,13 +82,15 @@ def video_section() -> None:
     draw(VIDEO, "rate")
     clip = clip_input(VIDEO_KIND, VIDEO.get("pixels"), VIDEO.get("frame_rate"))
     draw(VIDEO, "preset", on_change=VIDEO.apply_preset)
-    with st.expander("Advanced settings", key="motion:video:advanced:open", on_change="rerun", icon=":material/tune:"):
-        draw(VIDEO, "model", on_change=VIDEO.apply_preset)
-        draw(VIDEO, "layers")
-        for column, field in zip(st.columns(3), ("octaves", "steps", "step_size")):
-            draw(VIDEO, field, column)
-        for field in ("blend", "follow_motion", "keep_sound", "seed"):
-            draw(VIDEO, field)
+    with st.expander("Advanced settings", key="motion:video:advanced:open", on_change="rerun",
+                     icon=":material/tune:") as advanced:
+        if advanced.open:  # see deep_dream.py: closed, its widgets would send stale values back
+            draw(VIDEO, "model", on_change=VIDEO.apply_preset)
+            draw(VIDEO, "layers")
+            for column, field in zip(st.columns(3), ("octaves", "steps", "step_size")):
+                draw(VIDEO, field, column)
+            for field in ("blend", "follow_motion", "keep_sound", "seed"):
+                draw(VIDEO, field)
     if clip is None:
         return
     settings = video_settings(VIDEO.values())

@@ -29,8 +29,9 @@ if region is not None:
 
 st.subheader("Look")
 look_controls()
-with st.expander("Advanced settings", key="style:advanced:open", on_change="rerun", icon=":material/tune:"):
-    advanced_controls()
+with st.expander("Advanced settings", key="style:advanced:open", on_change="rerun", icon=":material/tune:") as advanced:
+    if advanced.open:  # drawn only while open: a closed expander's widgets never get what a quality sets
+        advanced_controls()
 
 run_button("Paint", KIND, make_style_job, estimate_s=estimate_s(), icon=":material/brush:")
 result = keep_result(KIND, RESULT, preview_caption="Painting in progress",

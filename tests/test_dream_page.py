@@ -1,9 +1,10 @@
 """The Deep Dream page through Streamlit's AppTest (no browser)."""
+from tests.advanced import open_advanced
 from tests.conftest import open_page
 
 
 def dream_page():
-    return open_page("deep_dream.py")
+    return open_advanced(open_page("deep_dream.py"))
 
 
 def test_page_offers_presets_and_an_advanced_expander():

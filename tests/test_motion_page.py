@@ -1,5 +1,6 @@
 """The Motion page through Streamlit's AppTest (no browser)."""
 from engine.motion.clips import probe
+from tests.advanced import open_advanced
 from tests.conftest import open_page
 from dreamlab.studio.recipes import filename
 
@@ -13,6 +14,7 @@ def test_zoom_journey_shows_an_estimate_then_a_video_and_downloads(tmp_path):
     at.slider(key="zoom.frames").set_value(6).run()
     estimate = [c.value for c in at.caption if "on this machine" in c.value]
     assert estimate and "6 frames at 384×" in estimate[0]
+    open_advanced(at, "zoom")
     [steps] = [s for s in at.slider if s.label == "Dream steps per frame"]
     steps.set_value(1).run()
     at.button(key="run-zoom").click().run()

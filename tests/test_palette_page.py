@@ -5,13 +5,14 @@ import engine.dreaming.gallery_files
 from engine.images.pictures import png_bytes
 from engine.dreaming.palette.data import PaletteFilter, palette_json
 from PIL import Image
+from tests.advanced import open_advanced
 from tests.conftest import open_page
 
 PAGE = "hybrid_palette.py"
 
 
 def palette_page():
-    return open_page(PAGE)
+    return open_advanced(open_page(PAGE), "palette")
 
 
 def add(at, text):
@@ -233,7 +234,7 @@ def test_settings_survive_a_page_change_and_a_png_of_the_result_restores_them():
     at.switch_page("app_pages/deep_dream.py").run()
     at.switch_page("app_pages/hybrid_palette.py").run()
     assert at.segmented_control(key="palette.start").value == "Noise"
-    assert at.slider(key="palette.canvas_steps").value == 8 and at.number_input(key="palette.seed").value == 5
+    assert at.session_state["palette.canvas_steps"] == 8 and at.session_state["palette.seed"] == 5
 
     # Everything changed, then the result's PNG is dropped on the photo picker.
     at.button(key="palette:remove:palette:weight:lite0:block5:3").click().run()
@@ -245,7 +246,7 @@ def test_settings_survive_a_page_change_and_a_png_of_the_result_restores_them():
     at.button(key="palette:restore-recipe").click().run()
     assert not at.exception
     assert at.segmented_control(key="palette.start").value == "Noise"
-    assert at.slider(key="palette.canvas_steps").value == 8 and at.number_input(key="palette.seed").value == 5
+    assert at.session_state["palette.canvas_steps"] == 8 and at.session_state["palette.seed"] == 5
     assert entries(at) == [("block5", 3, 0.5)]
     assert [s.value for s in at.slider if s.label == "Weight"] == [0.5]
 
@@ -301,8 +302,7 @@ def test_an_old_palette_link_from_before_the_settings_models_restores():
                     "palette:size:canvas": "Medium", "palette:variations:count": 2,
                     "palette:filters": json.dumps({"palette": filters, "stops": []})})
     assert at.segmented_control(key="palette.start").value == "Noise"
-    assert at.slider(key="palette.canvas_steps").value == 16
-    assert at.number_input(key="palette.seed").value == 7
+    assert at.session_state["palette.canvas_steps"] == 16 and at.session_state["palette.seed"] == 7
     assert at.select_slider(key="palette.canvas_size").value == "Medium"
     assert entries(at) == [("block5", 3, 0.5)]
 

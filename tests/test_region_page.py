@@ -1,10 +1,12 @@
 """The "Paint a region" expander through AppTest: quick starts feed the jobs and their recipes."""
 from engine.images.region import region_from_recipe
+from tests.advanced import open_advanced
 from tests.conftest import open_page
 
 
 def quick_dream_settings(at):
     """The smallest dream the page allows: this checks the wiring, not the picture."""
+    open_advanced(at)
     at.select_slider[0].set_value("Small (fast)")
     next(s for s in at.slider if s.label == "Octaves").set_value(1)
     next(s for s in at.slider if s.label == "Steps per octave").set_value(2)

@@ -2,6 +2,7 @@
 import pytest
 
 from engine.catalog import BUILTIN_STYLES, QUALITIES
+from tests.advanced import open_advanced
 from tests.conftest import open_page
 
 
@@ -9,7 +10,7 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def style_page():
-    return open_page("style_transfer.py")
+    return open_advanced(open_page("style_transfer.py"), "style")
 
 
 def tiny(at):
