@@ -17,6 +17,7 @@ PAGES = [
     st.Page(HERE / "app_pages/style_transfer.py", title="Style Transfer", icon=":material/brush:"),
     st.Page(HERE / "app_pages/hybrid_palette.py", title="Hybrid Palette", icon=":material/palette:"),
     st.Page(HERE / "app_pages/motion.py", title="Motion", icon=":material/movie:"),
+    st.Page(HERE / "app_pages/live.py", title="Live mirror", icon=":material/videocam:"),
 ]
 
 job_queue()  # the job workers start with the first visit, so the first job need not wait for them

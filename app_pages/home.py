@@ -30,9 +30,11 @@ CARDS = [
      "Use the network's filters as a painter's palette: mix a few and paint with them."),
     ("Motion", PAGES_DIR / "motion.py", ":material/movie:",
      "Fall endlessly into a dream with a zoom journey, or dream a short video clip frame by frame."),
+    ("Live mirror", PAGES_DIR / "live.py", ":material/videocam:",
+     "Your camera, dreamed in real time: hold still and watch the dream grow."),
 ]
 columns = st.columns(2)
-for (title, page, icon, text), column in zip(CARDS, columns * 3):
+for (title, page, icon, text), column in zip(CARDS, columns * 4):
     with column.container(border=True):
         st.subheader(title)
         st.write(text)

@@ -44,6 +44,7 @@ PAGES = {
     "palette": PageInfo("app_pages/hybrid_palette.py", "hybrid_palette", "Hybrid Palette", "palette:"),
     "filter": PageInfo("app_pages/filter_gallery.py", "filter_gallery", "Filter Gallery", "gallery:"),
     "motion": PageInfo("app_pages/motion.py", "motion", "Motion", "motion"),
+    "live": PageInfo("app_pages/live.py", "live", "Live mirror", "live:"),
 }
 KIND_PAGES = {"zoom": "motion", "video": "motion"}  # job kinds named otherwise than their page
 _ids = itertools.count(1)
