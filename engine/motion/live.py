@@ -87,7 +87,7 @@ register_mode("palette", Mode("Palette", _palette_build))
 
 def frame_tensor(frame: np.ndarray, width: int, height: int, device) -> torch.Tensor:
     """A camera frame (H, W, 3 uint8) as [1, 3, height, width] in 0..1."""
-    pixels = torch.from_numpy(np.ascontiguousarray(frame[..., :3])).to(device)
+    pixels = torch.from_numpy(np.array(frame[..., :3])).to(device)  # a copy: frames from a pipe are read-only
     pixels = pixels.permute(2, 0, 1).unsqueeze(0).float().div_(255.0)
     if tuple(pixels.shape[-2:]) != (height, width):
         pixels = F.interpolate(pixels, size=(height, width), mode="bilinear", align_corners=False, antialias=True)
