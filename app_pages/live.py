@@ -25,6 +25,7 @@ worker = live.worker(live.seats().index(mirror_ui.session_id()) or 0)
 current.use(worker, config)
 with shown:
     ctx = mirror_ui.mirror(current, use_sample)
+    mirror_ui.camera_words()
     if not ctx.state.playing:
         current.stop()
     mirror_ui.status(current, worker)

@@ -40,6 +40,49 @@ TRANSLATIONS = {
 }
 
 
+NO_WEBRTC = TRANSLATIONS["media_api_not_available"]
+# The mirror component shows a failed start as the browser's error name ("NotAllowedError: Permission
+# denied"); these sentences replace it (``camera_words``).
+PLAIN_ERRORS = {
+    "NotAllowedError": TRANSLATIONS["device_access_denied"], "SecurityError": TRANSLATIONS["device_access_denied"],
+    "NotFoundError": TRANSLATIONS["device_not_available"], "OverconstrainedError": TRANSLATIONS["device_not_available"],
+    "NotReadableError": ("The camera is busy: another program or tab is using it. Close that one, then press Start "
+                         f"the mirror again; or switch on “{SAMPLE_SWITCH}”."),
+    "AbortError": "The camera stopped while starting. Press Start the mirror again.",
+    "TypeError": NO_WEBRTC, "ReferenceError": NO_WEBRTC, "no-webrtc": NO_WEBRTC,
+    "default": f"The camera could not be started. Reload the page and try again, or switch on “{SAMPLE_SWITCH}”.",
+}
+WORDS_JS = """
+export default function(component) {
+  window.__dlCameraWords = component.data;
+  const rewrite = () => {
+    for (const frame of document.querySelectorAll("iframe[title*='streamlit_webrtc']")) {
+      let doc = null;
+      try { doc = frame.contentDocument; } catch (e) { continue; }
+      if (!doc) continue;
+      for (const alert of doc.querySelectorAll("[role=alert]")) {
+        const message = alert.querySelector(".MuiAlert-message") || alert;
+        const found = message.textContent.match(/^\\s*([A-Za-z]*Error):/);
+        const view = frame.contentWindow;
+        const noWebrtc = !view.navigator.mediaDevices || !view.RTCPeerConnection;
+        const words = window.__dlCameraWords;
+        if (found) message.textContent = noWebrtc ? words["no-webrtc"] : (words[found[1]] || words["default"]);
+      }
+    }
+  };
+  const timer = setInterval(rewrite, 300);
+  return () => clearInterval(timer);
+}
+"""
+_camera_words = st.components.v2.component("dreamlab_camera_words", js=WORDS_JS)
+
+
+def camera_words() -> None:
+    """Puts plain words where the mirror would show the browser's error name (this page's document
+    reaches into the mirror's frame: both come from this server)."""
+    _camera_words(key="live:camera-words", data=PLAIN_ERRORS)
+
+
 def session_id() -> str:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
     ctx = get_script_run_ctx()
