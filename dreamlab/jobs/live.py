@@ -34,6 +34,7 @@ STALE_S = 8.0  # a visitor not heard from for this long has left (the Live page 
 IDLE_S = 60.0  # a seated visitor who has not streamed for this long gives the seat to the next in line
 DROPPED_AFTER_S = 5.0  # a stream that sent frames and then none for this long has dropped
 RECORD_SECONDS = float(os.environ.get("DREAMLAB_LIVE_RECORD_SECONDS", 10))
+CREDIT_TIMEOUT_S = 5.0  # a frame not answered in this long is given up (a worker that was replaced)
 RECENT_FRAMES = 64  # camera frames kept to pair with their dreams (snapshots, side by side)
 
 
@@ -152,6 +153,8 @@ def live_worker_main(conn, threads: int, niceness: int) -> None:
             current["round"] = wanted["round"]
             current["dreamer"] = None if config is None else LiveDreamer(
                 net, LiveSettings(**config["settings"]), config["mode"], config["params"])
+        if current["dreamer"] is None:
+            conn.send(("skipped",))  # the client waits for an answer before it sends the next frame
         return current["dreamer"]
 
     def emit(stamped, dreamed: np.ndarray, seconds: float) -> None:
@@ -190,6 +193,8 @@ class LiveWorker:
             self.process.start()
         child.close()
         self.outgoing = LatestSlot()
+        self.credit = threading.Event()  # set: the worker is free for the next frame
+        self.credit.set()
         self.ready = threading.Event()
         self.warm_s: Optional[float] = None
         self.listener: Optional["LiveStream"] = None
@@ -214,9 +219,13 @@ class LiveWorker:
                 pass
 
     def _send(self) -> None:
+        """Send the newest frame whenever the worker has finished the one before: one frame in flight
+        at most, so a frame never waits in the pipe behind another (latency stays one frame's work)."""
         while self.alive():
+            self.credit.wait(timeout=CREDIT_TIMEOUT_S)
             message = self.outgoing.take(timeout=1.0)
             if message is not None:
+                self.credit.clear()
                 self._post(message)
 
     def _read(self) -> None:
@@ -228,9 +237,13 @@ class LiveWorker:
                 if listener is not None:
                     listener.failed("The live mirror's worker stopped: press Stop, then Start again.")
                 return
+            if message[0] in ("dreamed", "skipped", "error"):
+                self.credit.set()
             if message[0] == "ready":
                 self.warm_s = message[1]
                 self.ready.set()
+            elif message[0] == "skipped":
+                pass
             elif self.listener is not None:
                 self.listener.receive(message)
 
