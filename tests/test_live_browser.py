@@ -75,7 +75,7 @@ def halves(page) -> tuple[np.ndarray, np.ndarray]:
     return array[:, :width], array[:, width: 2 * width]
 
 
-def test_the_mirror_dreams_the_camera_and_keeps_a_snapshot(live_app, camera_browser):
+def test_the_mirror_dreams_the_camera_keeps_a_snapshot_and_records(live_app, camera_browser):
     context, page = open_live(camera_browser, live_app)
     try:
         mirror_frame(page).get_by_role("button", name="Start the mirror").click()
@@ -96,6 +96,8 @@ def test_the_mirror_dreams_the_camera_and_keeps_a_snapshot(live_app, camera_brow
         before = history.count()
         page.get_by_role("button", name="Snapshot").click()
         expect(history).to_have_count(before + 1, timeout=30_000)
+        page.get_by_role("button", name="Record the last").click()
+        expect(page.get_by_role("button", name="Download the video (MP4)")).to_be_visible(timeout=60_000)
 
         mirror_frame(page).get_by_role("button", name="Stop").click()
         expect(mirror_frame(page).get_by_role("button", name="Start the mirror")).to_be_visible(timeout=30_000)
