@@ -141,3 +141,20 @@ def test_camera_trouble_is_explained_in_plain_words(live_app, camera_browser, br
         page.screenshot(path=str(SHOTS / f"live-{words.split()[2]}.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_sample_clip_runs_through_the_mirror_without_a_camera(live_app, camera_browser):
+    context, page = open_live(camera_browser, live_app, DENY_CAMERA)  # no camera at all
+    try:
+        camera_mirror = page.locator("iframe[title*='streamlit_webrtc']").element_handle()
+        page.get_by_text("Use a sample clip instead").click()
+        page.wait_for_function("frame => !frame.isConnected", arg=camera_mirror)  # the clip's mirror replaced it
+        wait_for_app(page)
+        mirror_frame(page).get_by_role("button", name="Start the mirror").click(timeout=45_000)
+        expect(page.get_by_text("dreamed frames per second")).to_be_visible(timeout=180_000)
+        page.wait_for_timeout(3000)
+        clip, dream = halves(page)
+        assert np.abs(clip.astype(np.float32) - dream.astype(np.float32)).mean() > 10
+        page.screenshot(path=str(SHOTS / "live-sample-clip.png"), full_page=True)
+    finally:
+        context.close()

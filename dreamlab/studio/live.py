@@ -16,7 +16,7 @@ from PIL import Image
 from engine.catalog import DEFAULT_PRESET, PRESETS, get_spec
 from dreamlab.jobs import live
 from dreamlab.studio import history, persist
-from dreamlab.studio.live_sample import counter_rows, sample_clip
+from dreamlab.studio.live_sample import LoopingPlayer, counter_rows, sample_clip
 from dreamlab.studio.persist import kept
 
 PAGE, PREFIX = "live", "live:"
@@ -205,10 +205,9 @@ def mirror(current: live.LiveStream, use_sample: bool):
     common = dict(video_frame_callback=dreamed, rtc_configuration={"iceServers": ice_servers()},
                   translations=TRANSLATIONS, video_html_attrs={"autoPlay": True, "muted": True, "style": {"width": "100%"}})
     if use_sample:
-        from aiortc.contrib.media import MediaPlayer
         path = sample_clip()
         return webrtc_streamer(key="live-sample", mode=WebRtcMode.RECVONLY, **common,
-                               player_factory=lambda: MediaPlayer(path, loop=True),
+                               player_factory=lambda: LoopingPlayer(path),
                                media_stream_constraints={"video": True, "audio": False})
     return webrtc_streamer(key="live-camera", mode=WebRtcMode.SENDRECV, **common, media_stream_constraints={
         "video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": FRAME_RATE, "max": FRAME_RATE}},

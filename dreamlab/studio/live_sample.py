@@ -8,6 +8,7 @@ the dreamed video that comes back says which camera frame it was made from.
 """
 from __future__ import annotations
 
+import fractions
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,41 @@ def sample_clip(width: int = 320, height: int = 240, seconds: float = 8.0, fps: 
 
 def counter_rows(height: int) -> int:
     return max(2, height // COUNTER_SHARE)
+
+
+def clip_frames(path: str) -> tuple[list[np.ndarray], float]:
+    """All frames of a (short) clip as RGB arrays, and its frame rate."""
+    import av
+    with av.open(path) as container:
+        stream = container.streams.video[0]
+        fps = float(stream.average_rate or 15)
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(stream)], fps
+
+
+class LoopingPlayer:
+    """What streamlit-webrtc's ``player_factory`` returns: a video track playing a clip's frames in
+    an endless loop at the clip's rate (aiortc's MediaPlayer(loop=True) stops at the end of the file
+    with this PyAV) and no sound."""
+
+    def __init__(self, path: str):
+        from aiortc.mediastreams import VideoStreamTrack
+        frames, fps = clip_frames(path)
+
+        class Track(VideoStreamTrack):
+            async def recv(self):
+                import asyncio
+                import av
+                import time
+                if not hasattr(self, "_next"):
+                    self._next, self._index = time.monotonic(), 0
+                self._next += 1 / fps
+                await asyncio.sleep(max(0.0, self._next - time.monotonic()))
+                frame = av.VideoFrame.from_ndarray(frames[self._index % len(frames)], format="rgb24")
+                frame.pts, frame.time_base = self._index * int(90000 / fps), fractions.Fraction(1, 90000)
+                self._index += 1
+                return frame
+
+        self.video, self.audio = Track(), None
 
 
 def draw_counter(frame: np.ndarray, number: int) -> np.ndarray:
