@@ -331,8 +331,9 @@ class LiveStream:
             self._recent[number] = (frame, now)
             while len(self._recent) > RECENT_FRAMES:
                 self._recent.popitem(last=False)
-        if self.worker is not None and self.config is not None:
-            self.worker.offer(number, frame)
+        worker = self.worker
+        if worker is not None and worker.listener is self and self.config is not None:
+            worker.offer(number, frame)
         return self.shown(frame)
 
     def shown(self, camera: np.ndarray) -> np.ndarray:

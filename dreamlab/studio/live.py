@@ -217,7 +217,9 @@ def mirror(current: live.LiveStream, use_sample: bool):
 @st.fragment(run_every=2)
 def status(current: live.LiveStream, worker: live.LiveWorker) -> None:
     """Frames per second and delay while it runs; trouble in plain words. Also tells the line we are still here."""
-    live.seats().ask(session_id())
+    if live.seats().ask(session_id()):  # the seat went to the next in line (this visitor idled)
+        current.release()
+        st.rerun(scope="app")
     if not worker.ready.is_set():
         st.caption("The mirror is getting ready: the network loads once, in about ten seconds.")
     elif current.error:
