@@ -3,9 +3,10 @@ in the server passes them.
 
 Why a process: the Streamlit server never imports torch (and a crash must not take the server down).
 The WebRTC callback only hands each camera frame to ``LiveStream.submit`` and gets back the newest
-dream; a sender thread passes the newest frame to the worker through a pipe, and a frame that comes
-while one is still on its way replaces it (``LatestSlot``): the worker dreams the newest frame and
-drops what it could not keep up with, so latency stays at one frame's work, never a backlog.
+dream. Camera frames wait in a latest-frame slot (``LatestSlot``: a newer one replaces an unsent
+one); a sender thread passes the newest to the worker through a pipe as soon as the worker has
+answered the frame before (one frame in flight), so what could not be kept up with is dropped and
+latency stays at one frame's work, never a backlog.
 
 Sharing the cores (measured in benchmarks/bench_live.py): a live worker runs
 ``DREAMLAB_LIVE_THREADS`` torch threads (default: half the cores, at least one) at the job workers'
