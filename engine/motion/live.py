@@ -74,7 +74,8 @@ def _dream_build(net, params: dict, frame: torch.Tensor) -> Objective:
 
 
 def _palette_build(net, params: dict, frame: torch.Tensor) -> Objective:
-    from engine.dreaming.palette import as_palette, palette_objective
+    from engine.dreaming.palette.data import as_palette
+    from engine.dreaming.palette.objective import palette_objective
     palette = as_palette(params.get("filters") or [])
     if not any(f.weight for f in palette):
         raise ValueError("this palette has no filter with a weight")
