@@ -6,6 +6,7 @@ engine's dataclasses. A new Deep Dream knob is one field in ``Dream`` plus the e
 """
 from __future__ import annotations
 
+import math
 from typing import ClassVar, Literal, Optional
 
 from pydantic import model_validator
@@ -49,14 +50,23 @@ class Preset(parts.Part):
         return cls.preset_values(given.get("preset", parts.DEFAULT_PRESET), given.get("model", parts.DEFAULT_MODEL))
 
     def matches_preset(self) -> bool:
-        """True while every knob is still what the preset set."""
+        """True while every knob is still what the preset set (a slider may hand back 0.008 as
+        0.008000000000000002: numbers are compared with a tolerance)."""
         wanted = self.preset_values(self.preset, self.model)  # type: ignore[attr-defined]
-        return all(getattr(self, k) == v for k, v in wanted.items())
+        return all(_same(getattr(self, k), v) for k, v in wanted.items())
 
     def label(self, prefix: str = "") -> str:
         """The recipe's words for it: the preset's title, or "Custom" once a knob was changed."""
         name = PRESETS[self.preset].title if self.matches_preset() else CUSTOM
         return f"{prefix}{name}"
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, float) or isinstance(b, float):
+        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(a, b, rel_tol=1e-9)
+    return a == b
 
 
 class Dream(Seeded, Texture, OctaveSchedule, Network, Preset):
