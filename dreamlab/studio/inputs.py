@@ -120,13 +120,23 @@ def _shown(loaded) -> Optional[LoadedImage]:
     return loaded
 
 
+PHOTO_MISSING = "_press:photo-missing"  # a job builder found no photo (and none was refused)
+
+
 def missing_photo_message(key: str) -> str:
-    """What to tell someone who pressed the button without a usable photo."""
+    """What to tell someone who pressed the button without a usable photo. (Also notes, for the
+    run button, that a photo may still be on its way: the press then waits for it.)"""
     refused = st.session_state.get(f"{key}:refused")
     if refused:
         name, reason = refused
         return f"**{name}** cannot be used: {reason} Choose another photo, or a sample."
+    st.session_state[PHOTO_MISSING] = True
     return "Choose a photo first: upload one, take one with the camera, or pick a sample."
+
+
+def photo_was_missing() -> bool:
+    """Whether a job builder asked for ``missing_photo_message`` since the last call (and forget it)."""
+    return bool(st.session_state.pop(PHOTO_MISSING, False))
 
 
 # --- DreamLab PNGs carry their recipe ------------------------------------------------------------
