@@ -182,22 +182,13 @@ def open_page(page_file: str, timeout: float = 120):
     return at
 
 
-def upload(page, path, uploader_index: int = 0, attempts: int = 3) -> None:
-    """Put a file into a Streamlit file uploader and wait until the app has it.
-
-    A file given to an uploader while the page is still re-running can be dropped, so try again.
-    """
-    for _ in range(attempts):
-        wait_for_app(page)
-        uploader = page.locator("[data-testid='stFileUploader']").nth(uploader_index)
-        uploader.locator("input[type='file']").set_input_files(str(path))
-        try:
-            uploader.locator("[data-testid='stFileChip']").wait_for(timeout=15_000)
-            wait_for_app(page)
-            return
-        except Exception:
-            continue
-    raise AssertionError(f"the app never received {path}")
+def upload(page, path, uploader_index: int = 0) -> None:
+    """Put a file into a Streamlit file uploader (once) and wait until the app has it."""
+    wait_for_app(page)
+    uploader = page.locator("[data-testid='stFileUploader']").nth(uploader_index)
+    uploader.locator("input[type='file']").set_input_files(str(path))
+    uploader.locator("[data-testid='stFileChip']").wait_for(timeout=30_000)
+    wait_for_app(page)
 
 
 def open_dream_with_upload(page, app_url, photo) -> None:
@@ -207,16 +198,3 @@ def open_dream_with_upload(page, app_url, photo) -> None:
     page.get_by_role("radio", name="Upload").click()
     upload(page, photo)
     page.locator("[data-testid='stImage']").first.wait_for()
-
-
-def press_until(page, button, shown, attempts: int = 3) -> None:
-    """Click ``button`` until ``shown`` appears: a click that lands while the page re-runs can be lost."""
-    for _ in range(attempts):
-        if button.count():
-            button.click()
-        try:
-            shown.wait_for(timeout=20_000)
-            return
-        except Exception:
-            wait_for_app(page)
-    shown.wait_for(timeout=20_000)

@@ -12,9 +12,7 @@ from playwright.sync_api import expect
 from engine.images.pictures import read_recipe
 from tests.conftest import gradient_picture, upload, wait_for_app
 
-# These drive Streamlit re-runs hard (page changes, restores, four fresh visitors): a click that lands
-# mid-run is occasionally lost (about one run in four on a 2-core machine), so a failure is tried once more.
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1)]
+pytestmark = pytest.mark.browser
 NAV = "[data-testid='stSidebarNav']"
 
 
