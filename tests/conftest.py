@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import pytest
@@ -18,6 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("DREAMLAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--soak", action="store_true",
+                     help="the long soak (tests/test_soak.py): 50 impatient presses and 8 visitors at once")
 
 
 @pytest.fixture(scope="module")
@@ -82,14 +88,16 @@ def _server_log():
     return open(path, "ab") if path else subprocess.DEVNULL
 
 
-def start_app_server() -> tuple[subprocess.Popen, str]:
-    """A real ``streamlit run app.py`` on a free local port; returns the process and its address."""
+def start_app_server(env: Optional[dict] = None, log: Optional[Path] = None) -> tuple[subprocess.Popen, str]:
+    """A real ``streamlit run app.py`` on a free local port; returns the process and its address.
+    ``env``: more environment variables; ``log``: a file for the server's messages."""
     port = _free_port()
     streamlit = Path(sys.executable).with_name("streamlit")
     proc = subprocess.Popen(
         [str(streamlit), "run", str(ROOT / "app.py"), "--server.headless=true", f"--server.port={port}",
          "--server.address=127.0.0.1", "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=_server_log())
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "ab") if log else _server_log(),
+        env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -243,6 +243,7 @@ def _on_press(kind: str, make_fn: Callable, estimate_s: float) -> None:
     are dropped here (a callback would write them at the top of the page): if it cannot start the
     job, the press stays pending and the run shows why, under the button."""
     st.session_state[_pending_key(kind)] = time.monotonic()
+    log.info("press on %s in session %s", kind, session_owner())
     with _silenced():
         fn = make_fn()
     if fn is not None:
@@ -257,6 +258,7 @@ def _start_pending(kind: str, make_fn: Callable, estimate_s: float, pressed_at: 
     photo_was_missing()  # forget what an earlier call found
     with _silenced():
         fn = make_fn()
+    log.info("pending press on %s in session %s: %s", kind, session_owner(), "job" if fn else "no job yet")
     if fn is None and photo_was_missing() and time.monotonic() - pressed_at < PRESS_KEPT_S:
         _waiting_for_photo(kind, pressed_at)
         return

@@ -1,0 +1,237 @@
+"""Soak: every press starts exactly one job, at machine pace, on the default back end (worker processes).
+
+* Impatient presses: Dream pressed right after a slider change, a file drop, a region's quick start
+  or a page switch, one after the other, each waiting only for its job to end.
+* Fresh visitors: several browsers open Deep Dream on a fresh server, drop a photo and press Dream
+  at the same moment; each must get a picture, seeing its place in the queue meanwhile.
+
+The server logs each job it starts, with its session (``DREAMLAB_LOG_LEVEL=INFO``): the figures come
+from there, not from what the page seems to show. The short form runs with the other browser tests;
+``./test.sh --soak`` (pytest's ``--soak``) runs the long one: 50 presses and 8 visitors.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT, gradient_picture, start_app_server, stop_app_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+STARTED = re.compile(r"job (\d+) \((\w[\w:-]*)\) started for session (\S+)")
+ACTIONS = ("file", "slider", "quick start", "page switch")
+QUICK_STARTS = ("Bright areas", "Dark areas", "Subject (centre)")
+JOB_WORDS = re.compile(r"in the queue|Working|Starting|Almost done|Waiting for your photo|Your dream")
+
+
+def long_form(request) -> bool:
+    return bool(request.config.getoption("--soak"))
+
+
+class Server:
+    """A fresh app server of the soak's own whose log says which session started which job."""
+
+    def __init__(self, tmp_path: Path):
+        self.log = tmp_path / "server.log"
+        self.proc, self.url = start_app_server(env={"DREAMLAB_LOG_LEVEL": "INFO"}, log=self.log)
+
+    def jobs(self) -> list[tuple[str, str]]:
+        """(session, kind) of every job started so far, in order."""
+        return [(m.group(3), m.group(2)) for m in STARTED.finditer(self.log.read_text(errors="replace"))]
+
+    def wait_for_jobs(self, count: int, timeout_s: float) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if len(self.jobs()) >= count:
+                return True
+            time.sleep(0.1)
+        return False
+
+    def stop(self) -> None:
+        stop_app_server(self.proc)
+
+
+@pytest.fixture
+def server(tmp_path):
+    server = Server(tmp_path)
+    yield server
+    server.stop()
+
+
+def photos(tmp_path, count: int = 2) -> list[Path]:
+    paths = []
+    for seed in range(count):
+        paths.append(tmp_path / f"photo-{seed}.jpg")
+        gradient_picture(320, 240, seed=seed).save(paths[-1], quality=90)
+    return paths
+
+
+def quickest_dream(page) -> None:
+    """Small pictures, one octave, one step: each dream takes about a second."""
+    page.get_by_role("slider", name="Picture size").press("Home")
+    wait_for_app(page)
+    page.get_by_text("Advanced settings").click()
+    for name in ("Octaves", "Steps per octave"):
+        page.get_by_role("slider", name=name).press("Home")
+        wait_for_app(page)
+
+
+def dream_button(page):
+    return page.get_by_role("button", name="Dream", exact=True)
+
+
+def job_ended(page) -> None:
+    """No job panel (its Stop button) any more and Streamlit idle."""
+    expect(page.get_by_role("button", name="Stop")).to_have_count(0, timeout=120_000)
+    wait_for_app(page)
+
+
+def opened(page, expander: str, inside) -> None:
+    """Open ``expander`` unless ``inside`` is shown (a page switch closes the page's expanders)."""
+    if not inside.count():
+        page.get_by_text(expander).click()
+        inside.wait_for()
+
+
+def impatient(page, action: str, photo: Path, step: int) -> None:
+    """Do ``action``, then press Dream at once (no wait for the page to settle)."""
+    if action == "slider":
+        opened(page, "Advanced settings", page.get_by_role("slider", name="Jitter (px)"))
+        page.get_by_role("slider", name="Jitter (px)").press("ArrowRight" if step % 2 else "ArrowLeft")
+    elif action == "file":
+        page.locator("[data-testid='stFileUploader']").first.locator("input[type='file']").set_input_files(str(photo))
+    elif action == "quick start":
+        quick_start = page.get_by_role("button", name=QUICK_STARTS[step % len(QUICK_STARTS)], exact=True)
+        opened(page, "Paint a region (optional)", quick_start)
+        quick_start.click()
+    elif action == "page switch":
+        nav = page.locator("[data-testid='stSidebarNav']")
+        nav.get_by_text("Home", exact=True).click()
+        nav.get_by_text("Deep Dream", exact=True).click()
+    dream_button(page).click()
+
+
+def test_every_impatient_press_starts_exactly_one_job(browser, server, tmp_path, request, capsys):
+    presses = 50 if long_form(request) else 10
+    files = photos(tmp_path)
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    lost, took = [], []
+    try:
+        page.goto(f"{server.url}/deep_dream")
+        wait_for_app(page)
+        quickest_dream(page)
+        page.get_by_role("radio", name="Upload").click()
+        wait_for_app(page)
+        page.get_by_text("Paint a region (optional)").click()
+        wait_for_app(page)
+        for step in range(presses):
+            action = ACTIONS[step % len(ACTIONS)]
+            started = time.monotonic()
+            impatient(page, action, files[step % len(files)], step)
+            if not server.wait_for_jobs(step + 1 - len(lost), timeout_s=30):
+                lost.append((step, action))
+                page.screenshot(path=str(shot_path(f"soak-lost-{step}-{action.replace(' ', '-')}")), full_page=True)
+            took.append(time.monotonic() - started)
+            job_ended(page)
+    except Exception:
+        page.screenshot(path=str(shot_path("soak-impatient")), full_page=True)
+        raise
+    finally:
+        context.close()
+    jobs = server.jobs()
+    sessions = Counter(session for session, _ in jobs)
+    report(capsys, f"soak, impatient presses: {presses} presses, {len(jobs)} jobs started, {len(lost)} lost {lost}, "
+          f"{len(sessions)} session(s); press to job ended: median {sorted(took)[len(took) // 2]:.1f} s, "
+          f"longest {max(took):.1f} s")
+    assert not lost, f"presses that started no job: {lost}"
+    assert len(jobs) == presses, f"{len(jobs)} jobs for {presses} presses: {jobs}"
+
+
+@dataclass
+class Visitor:
+    page: object
+    pressed: float = 0.0
+    picture_after: float | None = None
+    silent_s: float = 0.0  # the longest time it showed no word about its job
+    saw_place: bool = False
+    words: list[str] = field(default_factory=list)
+
+
+def test_fresh_visitors_pressing_at_once_all_get_a_picture(browser, server, tmp_path, request, capsys):
+    count = 8 if long_form(request) else 3
+    photo = photos(tmp_path, 1)[0]
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 1400}) for _ in range(count)]
+    visitors = [Visitor(c.new_page()) for c in contexts]
+    try:
+        for v in visitors:
+            v.page.set_default_timeout(180_000)
+            v.page.goto(f"{server.url}/deep_dream", wait_until="commit")
+        for v in visitors:
+            wait_for_app(v.page)
+            v.page.get_by_role("slider", name="Picture size").press("Home")
+        for v in visitors:
+            v.page.get_by_role("radio", name="Upload").click()
+        for v in visitors:  # each drops its photo once, as soon as the box is there
+            v.page.locator("[data-testid='stFileUploader']").first.locator("input[type='file']").set_input_files(str(photo))
+        for v in visitors:
+            v.page.locator("[data-testid='stFileChip']").first.wait_for(timeout=60_000)
+        for v in visitors:  # all press together
+            dream_button(v.page).click()
+            v.pressed = time.monotonic()
+        watch_until_pictures(visitors, timeout_s=120 + 30 * count)
+    except Exception:
+        for i, v in enumerate(visitors):
+            v.page.screenshot(path=str(shot_path(f"soak-visitor-{i}")), full_page=True)
+        raise
+    finally:
+        for c in contexts:
+            c.close()
+    jobs = server.jobs()
+    per_session = Counter(session for session, _ in jobs)
+    pictures = [v for v in visitors if v.picture_after is not None]
+    times = sorted(round(v.picture_after, 1) for v in pictures)
+    report(capsys, f"soak, {count} visitors pressing at once: {len(pictures)} of {count} got a picture "
+          f"(after {times} s), {len(jobs)} jobs in {len(per_session)} sessions, 0 upload retries; "
+          f"saw their place in the queue: {sum(v.saw_place for v in visitors)}; "
+          f"longest wait without a word: {max(v.silent_s for v in visitors):.1f} s")
+    assert len(pictures) == count
+    assert sorted(per_session.values()) == [1] * count, per_session  # one press, one job, each
+    assert max(v.silent_s for v in visitors) < 5.0
+
+
+def watch_until_pictures(visitors: list[Visitor], timeout_s: float) -> None:
+    """Look at every visitor's page in turn until each shows its dream: what it says meanwhile."""
+    deadline = time.monotonic() + timeout_s
+    last_word = {id(v): v.pressed for v in visitors}
+    while time.monotonic() < deadline and any(v.picture_after is None for v in visitors):
+        for v in visitors:
+            if v.picture_after is not None:
+                continue
+            text = v.page.locator("[data-testid='stMain']").inner_text(timeout=30_000)
+            now = time.monotonic()
+            if JOB_WORDS.search(text):
+                v.silent_s = max(v.silent_s, now - last_word[id(v)])
+                last_word[id(v)] = now
+                v.saw_place = v.saw_place or "in the queue" in text
+            if "Your dream" in text:
+                v.picture_after = now - v.pressed
+        time.sleep(0.2)
+
+
+def shot_path(name: str) -> Path:
+    folder = ROOT / "test-results"
+    folder.mkdir(exist_ok=True)
+    return folder / f"{name}.png"
+
+
+def report(capsys, figures: str) -> None:
+    """The soak's figures, printed even when pytest captures the output."""
+    with capsys.disabled():
+        print(f"\n{figures}")
