@@ -59,11 +59,22 @@ def session_owner() -> str:
     return ctx.session_id if ctx else "local"
 
 
+def session_connected(session_id: str) -> bool:
+    """Whether this session's browser tab is still connected (True where Streamlit cannot tell:
+    AppTest, the command line)."""
+    from streamlit.runtime import Runtime
+    if not Runtime.exists():
+        return True
+    return Runtime.instance().is_active_session(session_id)
+
+
 def start_job(kind: str, fn: Union[JobSpec, JobFn], estimate_s: float = 10.0) -> Job:
     """Queue the job (a second press while it is active gets the same job back, and keeps what it
     was started with)."""
     owner = session_owner()
-    job = job_queue().submit(owner, kind, fn, estimate_s)
+    queue = job_queue()
+    queue.owner_connected = session_connected  # a closed tab frees its place in the queue
+    job = queue.submit(owner, kind, fn, estimate_s)
     if st.session_state.get(f"job:{kind}") == job.id:
         st.session_state.pop(f"job:{kind}:about", None)
         return job
