@@ -10,7 +10,7 @@ st.write("Every layer of the network has filters, each looking for one thing. St
          "strange creatures and objects at the top. Click a filter to see it large and add it to your palette.")
 
 model_name = model_picker("gallery:model")
-view = st.segmented_control("View", VIEWS, default=VIEWS[0], **kept(VIEW_KEY), label_visibility="collapsed") or VIEWS[0]
+view = st.segmented_control("View", VIEWS, default=VIEWS[0], required=True, **kept(VIEW_KEY), label_visibility="collapsed") or VIEWS[0]
 if view == VIEWS[0]:
     one_layer(model_name)
 else:

@@ -20,7 +20,7 @@ RATES = {"6 per second (fast)": 6.0, "12 per second": 12.0, "As the clip (smooth
 st.title("Motion")
 st.write("Fall endlessly into a dream, or dream a short video clip frame by frame. "
          "Every frame takes a little while: start small, the time it will take is shown before you start.")
-making = st.segmented_control("What to make", ["Zoom journey", "Dream a video"], default="Zoom journey",
+making = st.segmented_control("What to make", ["Zoom journey", "Dream a video"], default="Zoom journey", required=True,
                               **kept("motion:what")) or "Zoom journey"
 
 

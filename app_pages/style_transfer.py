@@ -25,7 +25,7 @@ def builtin_style(name: str) -> Image.Image:
 
 def chosen_paintings() -> list[tuple[str, Image.Image]]:
     """(name, picture) for every painting the user picked: built in or uploaded."""
-    source = st.segmented_control("Paintings", ["Built-in", "Upload"], default="Built-in",
+    source = st.segmented_control("Paintings", ["Built-in", "Upload"], default="Built-in", required=True,
                                   **kept("style-painting-source")) or "Built-in"
     if source == "Built-in":
         names = st.pills("Built-in paintings (pick one or more)", list(BUILTIN_STYLES), selection_mode="multi",

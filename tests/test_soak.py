@@ -225,6 +225,18 @@ def watch_until_pictures(visitors: list[Visitor], timeout_s: float) -> None:
         time.sleep(0.2)
 
 
+def test_pressing_the_chosen_segment_keeps_it(page, app_url):
+    page.goto(f"{app_url}/deep_dream")
+    wait_for_app(page)
+    sample = page.get_by_role("radio", name="Sample")
+    expect(sample).to_have_attribute("aria-checked", "true")
+    sample.click()
+    page.wait_for_timeout(500)  # (a rerun, if the click made one, has started)
+    wait_for_app(page)
+    expect(sample).to_have_attribute("aria-checked", "true")
+    expect(page.get_by_text("Sample picture")).to_be_visible()
+
+
 def shot_path(name: str) -> Path:
     folder = ROOT / "test-results"
     folder.mkdir(exist_ok=True)

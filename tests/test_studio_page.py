@@ -111,3 +111,16 @@ def test_an_uploaded_photo_stays_after_a_page_round_trip_and_the_next_change():
     uploader.set_value(("beach.png", photo.getvalue(), "image/png")).run()
     at.file_uploader(key="dream:upload:0").set_value(None).run()  # removed by the person
     assert not using_the_upload() and not any("beach.png" in c.value for c in at.caption)
+
+
+def test_every_choice_with_a_default_cannot_be_unselected():
+    """Pressing the chosen segment again must keep it (Streamlit's ``required``), on every page."""
+    pages = {"deep_dream.py": ["dream:source"], "style_transfer.py": ["style:source", "style-painting-source"],
+             "motion.py": ["motion:what"], "hybrid_palette.py": ["palette:start"],
+             "filter_gallery.py": ["gallery:view"]}
+    for page_file, keys in pages.items():
+        at = open_page(page_file)
+        controls = {c.key: c for c in at.get("button_group")}
+        for key in keys:
+            assert key in controls, (page_file, key, list(controls))
+            assert controls[key].proto.required, f"{key} on {page_file} can be unselected"

@@ -55,7 +55,7 @@ def enlarged_filter(model: str, layer: str, channel: int) -> None:
         if dead:
             st.info("This filter never fires: the network does not use it (its weights are all zero), "
                     "so there is nothing to paint.")
-        label = st.segmented_control("Size", list(LARGE_SIZES), default="Large", **kept(SIZE_KEY),
+        label = st.segmented_control("Size", list(LARGE_SIZES), default="Large", required=True, **kept(SIZE_KEY),
                                      help="Large: 320 px. Extra large: 512 px, shown across the whole panel. "
                                           "Both download at their full size.") or "Large"
         size = LARGE_SIZES[label]

@@ -44,7 +44,7 @@ def image_input(key: str, label: str = "Your photo", allow_camera: bool = True,
     """Show the picker; return the chosen picture (8-bit RGB, at most MAX_SIDE px) or None."""
     st.session_state.pop(f"{key}:refused", None)
     sources = ["Sample", "Upload"] + (["Camera"] if allow_camera else [])
-    source = st.segmented_control(label, sources, default="Sample", **kept(f"{key}:source")) or "Sample"
+    source = st.segmented_control(label, sources, default="Sample", required=True, **kept(f"{key}:source")) or "Sample"
     if source == "Upload":
         return _uploaded(key)
     if source == "Camera":

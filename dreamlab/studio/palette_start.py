@@ -39,7 +39,7 @@ class StartChoice:
 
 
 def start_picker() -> StartChoice:
-    kind = st.segmented_control("Start from", list(STARTS), default="Photo", **kept("palette:start"),
+    kind = st.segmented_control("Start from", list(STARTS), default="Photo", required=True, **kept("palette:start"),
                                 format_func=lambda k: f"{STARTS[k]} {k}", label_visibility="collapsed") or "Photo"
     photo, start = None, None
     if kind == "Photo":

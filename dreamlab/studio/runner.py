@@ -233,6 +233,15 @@ PRESS_KEPT_S = 8.0
 PHOTO_ON_ITS_WAY = "Waiting for your photo…"
 
 
+# A word under the button from the moment it is pressed (the browser's own doing) until the job's
+# panel shows: while the app runs with the pressed button still focused and no panel yet.
+PRESSED_CSS = """<style>
+body:has([data-testid="stStatusWidget"]):not(:has([class*="%(panel)s"])) .%(button)s:has(button:focus)::after {
+  content: "Starting…"; display: block; margin-top: .4rem; font-size: .9rem; opacity: .75;
+}
+</style>"""
+
+
 def _pending_key(kind: str) -> str:
     return f"run-{kind}:pending"
 
@@ -242,6 +251,7 @@ def run_button(label: str, kind: str, make_fn: Callable[[], Union[JobSpec, JobFn
     """A button (primary unless ``type`` says otherwise) that starts the job ``make_fn()`` returns:
     a JobSpec (None: nothing to start, after a message to the user, shown under the button)."""
     # Not disabled while busy: a second press just finds the job already running (see JobQueue.submit).
+    st.html(PRESSED_CSS % {"button": f"st-key-run-{kind}", "panel": f"{PANEL_CLASS}{kind}"})
     st.button(label, type=type, key=f"run-{kind}", on_click=_on_press, args=(kind, make_fn, estimate_s),
               **button_args)
     pressed_at = st.session_state.get(_pending_key(kind))
