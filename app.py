@@ -7,6 +7,7 @@ from dreamlab.jobs.queue import job_queue
 
 HERE = Path(__file__).resolve().parent  # page paths from this file, so another entrypoint can run it
 from dreamlab.studio import history
+from dreamlab.studio.inputs import keep_upload_answers
 
 st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout="centered")
 
@@ -20,6 +21,7 @@ PAGES = [
 ]
 
 job_queue()  # the job workers start with the first visit, so the first job need not wait for them
+keep_upload_answers()  # a file dropped while the page reruns is not lost (see dreamlab.studio.inputs)
 history.restore_from_link()  # a shared link's settings
 page = st.navigation(PAGES)
 history.goto_restored_page(page)  # opens a restored result's page and puts its settings back

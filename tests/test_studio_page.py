@@ -124,3 +124,24 @@ def test_every_choice_with_a_default_cannot_be_unselected():
         for key in keys:
             assert key in controls, (page_file, key, list(controls))
             assert controls[key].proto.required, f"{key} on {page_file} can be unselected"
+
+
+def test_the_answer_to_an_upload_survives_a_new_script_run():
+    """Streamlit clears its message queue when a script run starts; the answer that tells the
+    browser where to send a dropped file must survive it, or the file never leaves the browser."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+
+    from dreamlab.studio.inputs import keep_upload_answers
+
+    def answer_survives() -> bool:
+        queue = ForwardMsgQueue()
+        answer = ForwardMsg()
+        answer.file_urls_response.response_id = "upload-1"
+        queue.enqueue(answer)
+        queue.clear(retain_lifecycle_msgs=True)  # what a new script run does
+        return [m.WhichOneof("type") for m in queue.flush()] == ["file_urls_response"]
+
+    keep_upload_answers()
+    keep_upload_answers()  # twice: still one wrapper
+    assert answer_survives()
