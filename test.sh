@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the test tools (pytest, Playwright's Python package, Debian's chromium) and run every test.
+# Install the test tools (pytest, Playwright's Python package, import-linter, Debian's chromium), check the
+# import contracts and run every test.
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
@@ -13,4 +14,7 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "note: browser tests need Debian's chromium (sudo apt-get install chromium); they are skipped" >&2
   fi
 fi
+# The architecture's rules first (.importlinter: layers, no Streamlit in the engine, the CLI or the jobs, no torch
+# in the Streamlit server's code): a broken one fails in a second, before the long test run.
+.venv/bin/lint-imports
 exec .venv/bin/python -m pytest "$@"

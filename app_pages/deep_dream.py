@@ -1,9 +1,9 @@
 import streamlit as st
 
-from engine.dreaming.dream import DreamSettings
+from engine.dreaming.settings import DreamSettings
 from engine.images.pictures import ImageError, load_image
-from engine.network.models import get_spec
-from engine.dreaming.presets import DEFAULT_PRESET, PRESETS, preset_settings
+from engine.catalog import DEFAULT_PRESET, PRESETS, get_spec
+from engine.dreaming.presets import preset_settings
 from dreamlab.studio.inputs import UPLOAD_TYPES, image_input, missing_photo_message, shrink_to
 from dreamlab.jobs.spec import JobSpec
 from dreamlab.studio.models import model_picker, model_ready

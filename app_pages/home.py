@@ -3,11 +3,12 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image
 
+from dreamlab.pages import WORK_PAGES
 from dreamlab.studio.compare import before_after
 from dreamlab.studio.inputs import SAMPLES_DIR
 
-PAGES_DIR = Path(__file__).resolve().parent  # absolute, so links work from any entrypoint
-ASSETS = PAGES_DIR.parent / "assets"
+ROOT = Path(__file__).resolve().parent.parent  # absolute, so links work from any entrypoint
+ASSETS = ROOT / "assets"
 
 st.title("DreamLab")
 st.write("Make art with the neural networks that learned to see. Everything runs on this machine, "
@@ -19,21 +20,9 @@ if showcase.exists():
                  key="home:compare", before_label="Photo", after_label="Deep Dream")
     st.caption("Made by DreamLab's Deep Dream page from the sample cat photo. Drag the handle to compare.")
 
-CARDS = [
-    ("Deep Dream", PAGES_DIR / "deep_dream.py", ":material/cloud:",
-     "The network looks at your photo and paints more of whatever it sees: strokes, spirals, eyes, creatures."),
-    ("Filter Gallery", PAGES_DIR / "filter_gallery.py", ":material/grid_view:",
-     "See what each of the network's filters is looking for, from simple edges to strange objects."),
-    ("Style Transfer", PAGES_DIR / "style_transfer.py", ":material/brush:",
-     "Paint your photo in the manner of a painting."),
-    ("Hybrid Palette", PAGES_DIR / "hybrid_palette.py", ":material/palette:",
-     "Use the network's filters as a painter's palette: mix a few and paint with them."),
-    ("Motion", PAGES_DIR / "motion.py", ":material/movie:",
-     "Fall endlessly into a dream with a zoom journey, or dream a short video clip frame by frame."),
-]
-columns = st.columns(2)
-for (title, page, icon, text), column in zip(CARDS, columns * 3):
-    with column.container(border=True):
-        st.subheader(title)
-        st.write(text)
-        st.page_link(page, label=f"Open {title}", icon=icon)
+for first in range(0, len(WORK_PAGES), 2):  # a row of two cards at a time: a phone stacks them in the same order
+    for page, column in zip(WORK_PAGES[first:first + 2], st.columns(2)):
+        with column.container(border=True, height="stretch"):  # a row's two cards equally tall
+            st.subheader(page.title)
+            st.write(page.description)
+            st.page_link(ROOT / page.file, label=f"Open {page.title}", icon=page.icon)

@@ -1,7 +1,8 @@
 import streamlit as st
 
-from engine.network.models import get_spec
-from engine.dreaming.palette import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, as_palette, check_palette, photo_schedule
+from engine.catalog import get_spec
+from engine.dreaming.palette.data import as_palette, check_palette
+from engine.dreaming.palette.settings import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, photo_schedule
 from dreamlab.studio.journey import journey_stops
 from dreamlab.jobs.spec import JobSpec
 from dreamlab.studio.models import model_picker, model_ready

@@ -2,9 +2,9 @@ import streamlit as st
 from PIL import Image
 
 from engine.images.pictures import fit_side
-from engine.network.models import get_spec
-from engine.motion.animate import VideoSettings, ZoomSettings, video_work, zoom_work
-from engine.dreaming.presets import DEFAULT_PRESET, PRESETS, preset_settings
+from engine.motion.settings import VideoSettings, ZoomSettings, video_work, zoom_work
+from engine.catalog import DEFAULT_PRESET, PRESETS, get_spec
+from engine.dreaming.presets import preset_settings
 from dreamlab.studio.inputs import image_input
 from dreamlab.studio.persist import kept
 from dreamlab.jobs.spec import JobSpec

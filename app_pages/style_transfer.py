@@ -2,8 +2,8 @@ import streamlit as st
 from PIL import Image
 
 from engine.images.pictures import ImageError, load_image
-from engine.network.models import get_spec
-from engine.style.transfer import BUILTIN_STYLES, QUALITIES, StyleSettings, builtin_style_path
+from engine.catalog import BUILTIN_STYLES, QUALITIES, builtin_style_path, get_spec
+from engine.style.settings import StyleSettings
 from dreamlab.studio.inputs import UPLOAD_TYPES, image_input, missing_photo_message
 from dreamlab.jobs.spec import JobSpec
 from dreamlab.studio.models import model_picker, model_ready

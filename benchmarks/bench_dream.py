@@ -18,8 +18,9 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from engine.dreaming.dream import deep_dream, dream_objective, octave_sizes
-from engine.images.pictures import resize, to_tensor
+from engine.dreaming.dream import deep_dream, dream_objective
+from engine.dreaming.settings import octave_sizes
+from engine.images.tensors import resize, to_tensor
 from engine.network.models import load_model
 from engine.dreaming.presets import preset_settings
 

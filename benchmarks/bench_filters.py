@@ -32,7 +32,7 @@ def speed(args) -> None:
     import torch
 
     from engine.dreaming.filters import visualize_filters
-    from engine.dreaming.gallery import GallerySettings
+    from engine.dreaming.settings import GallerySettings
     from engine.network.models import load_model
 
     if args.threads:

@@ -20,7 +20,9 @@ from PIL import Image
 
 from engine.images.pictures import fit_side
 from engine.network.models import load_model
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, journey_gif, palette_journey
+from engine.dreaming.palette.gif import journey_gif
+from engine.dreaming.palette.journey import palette_journey
+from engine.dreaming.palette.settings import CanvasSchedule, PaletteSettings
 
 SAMPLE = Path(__file__).resolve().parent.parent / "assets" / "samples" / "rocket.jpg"  # 640 x 427
 STOPS = [[("block5", 3, 1.0)], [("block10", 20, 1.0), ("block8", 12, 0.5)]]

@@ -20,7 +20,8 @@ from PIL import Image
 
 from engine.images.pictures import fit_side
 from engine.network.models import load_model
-from engine.motion.animate import VideoSettings, ZoomSettings, dream_video, guided_start, zoom_journey
+from engine.motion.animate import dream_video, guided_start, zoom_journey
+from engine.motion.settings import VideoSettings, ZoomSettings
 from engine.dreaming.presets import preset_settings
 from engine.motion.clips import gif_bytes, mp4_bytes
 from tests.make_clips import moving_frames

@@ -16,9 +16,13 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from engine.images.pictures import fit_side, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import to_tensor
 from engine.network.models import load_model
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, as_palette, palette_dream, palette_objective
+from engine.dreaming.palette.data import as_palette
+from engine.dreaming.palette.journey import palette_dream
+from engine.dreaming.palette.objective import palette_objective
+from engine.dreaming.palette.settings import CanvasSchedule, PaletteSettings
 
 SAMPLE = Path(__file__).resolve().parent.parent / "assets" / "samples" / "cat.jpg"
 PALETTE = as_palette([("block8", 12, 1.0), ("block12", 40, 0.5)])

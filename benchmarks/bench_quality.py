@@ -13,7 +13,7 @@ wheel fetched with ``pip download`` into a temporary folder; never copied into t
   Laplacian level of the result over the photo's (``engine.ascent.smoothing.fine_energy``).
 * Palette on a photo: ``block10:12`` weight 1 + ``block12:40`` weight 0.5, seed 0 (the case of
   issue 17). *rise*: each filter's mean activation above its level on the photo, in spatial
-  standard deviations on the photo (``engine.dreaming.palette.filter_rises``); *kept*: correlation of the
+  standard deviations on the photo (``engine.dreaming.palette.objective.filter_rises``); *kept*: correlation of the
   blurred brightness of photo and result (1 = the photo's shapes fully there).
   Old settings: smoothness 0, jitter 16, step 0.012.
 * Palette on noise / colour: mean HSV saturation and brightness contrast (std), old = the
@@ -38,9 +38,12 @@ import torch
 from PIL import Image, ImageDraw
 
 from engine.dreaming.dream import deep_dream
-from engine.images.pictures import fit_side, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import to_tensor
 from engine.network.models import load_model
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, filter_rises, palette_dream
+from engine.dreaming.palette.journey import palette_dream
+from engine.dreaming.palette.objective import filter_rises
+from engine.dreaming.palette.settings import CanvasSchedule, PaletteSettings
 from engine.dreaming.presets import preset_settings
 from engine.ascent.smoothing import blur, fine_energy
 

@@ -20,9 +20,11 @@ import torch
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-from engine.images.pictures import fit_side, to_pil, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import to_pil, to_tensor
 from engine.network.models import load_model
-from engine.style.transfer import StyleLoss, StyleSettings, _style_tensor, stylize
+from engine.style.transfer import StyleLoss, _style_tensor, stylize
+from engine.style.settings import StyleSettings
 
 CONTENT = ROOT / "assets" / "samples" / "cat.jpg"
 STYLE = ROOT / "assets" / "styles" / "swirling_night.jpg"

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from engine.images.pictures import contact_sheet, fit_side  # noqa: E402
 from engine.network.models import load_model  # noqa: E402
-from engine.motion.animate import (VideoSettings, ZoomSettings, dream_video, flicker, optical_flow, warp,  # noqa: E402
-                           zoom_journey)
+from engine.motion.animate import dream_video, flicker, optical_flow, warp, zoom_journey
+from engine.motion.settings import VideoSettings, ZoomSettings
 from engine.dreaming.presets import preset_settings  # noqa: E402
 
 SAMPLES = ROOT / "assets" / "samples"

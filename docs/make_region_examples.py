@@ -19,10 +19,13 @@ sys.path.insert(0, str(ROOT))
 from engine.dreaming.dream import deep_dream  # noqa: E402
 from engine.images.pictures import fit_side  # noqa: E402
 from engine.network.models import load_model  # noqa: E402
-from engine.dreaming.palette import PaletteSettings, palette_dream  # noqa: E402
+from engine.dreaming.palette.journey import palette_dream  # noqa: E402
+from engine.dreaming.palette.settings import PaletteSettings  # noqa: E402
 from engine.dreaming.presets import preset_settings  # noqa: E402
 from engine.images.region import Region, auto_region  # noqa: E402
-from engine.style.transfer import StyleSettings, builtin_style_path, stylize  # noqa: E402
+from engine.images.tensors import region_mask  # noqa: E402
+from engine.style.transfer import builtin_style_path, stylize
+from engine.style.settings import StyleSettings  # noqa: E402
 
 OUT = ROOT / "docs" / "regions"
 SIDE = 448
@@ -35,7 +38,7 @@ def sample(name: str) -> Image.Image:
 
 
 def overlay(photo: Image.Image, region: Region) -> Image.Image:
-    mask = region.mask(photo.size[1], photo.size[0])[0, 0].numpy()[..., None] * 0.55
+    mask = region_mask(region, photo.size[1], photo.size[0])[0, 0].numpy()[..., None] * 0.55
     mixed = np.asarray(photo, np.float32) * (1 - mask) + TINT * mask
     return Image.fromarray(mixed.astype(np.uint8))
 

@@ -39,12 +39,13 @@ def one_torch_thread():
 @pytest.fixture
 def jobs_here():
     """Jobs run inside this test process (not in worker processes), so monkeypatches reach them."""
-    import dreamlab.jobs.queue
-    saved = dreamlab.jobs.queue._QUEUE
-    dreamlab.jobs.queue._QUEUE = dreamlab.jobs.queue.JobQueue(max_running=1)
-    yield dreamlab.jobs.queue._QUEUE
-    dreamlab.jobs.queue._QUEUE.close()
-    dreamlab.jobs.queue._QUEUE = saved
+    import dreamlab.jobs.service
+    from dreamlab.jobs.queue import JobQueue
+    saved = dreamlab.jobs.service._QUEUE
+    dreamlab.jobs.service._QUEUE = JobQueue(max_running=1)
+    yield dreamlab.jobs.service._QUEUE
+    dreamlab.jobs.service._QUEUE.close()
+    dreamlab.jobs.service._QUEUE = saved
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,9 @@ import torch
 
 from engine.ascent.loop import cuts, tile_slices
 from engine.network.classify import classify
-from engine.dreaming.dream import DreamSettings, deep_dream, octave_sizes
-from engine.images.pictures import to_tensor
+from engine.dreaming.dream import deep_dream
+from engine.dreaming.settings import DreamSettings, octave_sizes
+from engine.images.tensors import to_tensor
 from engine.progress import Cancelled
 from tests.conftest import gradient_picture
 

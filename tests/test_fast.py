@@ -8,10 +8,12 @@ import torch
 from PIL import Image
 
 from engine.network import fast
-from engine.dreaming.dream import DreamSettings, deep_dream
-from engine.images.pictures import to_tensor
+from engine.dreaming.dream import deep_dream
+from engine.dreaming.settings import DreamSettings
+from engine.images.tensors import to_tensor
 from engine.network.models import build_model, get_spec
-from engine.style.transfer import StyleLoss, StyleSettings, _style_tensor, stylize
+from engine.style.transfer import StyleLoss, _style_tensor, stylize
+from engine.style.settings import StyleSettings
 
 SAMPLE = "assets/samples/cat.jpg"
 STYLE = "assets/styles/swirling_night.jpg"

@@ -8,9 +8,10 @@ import torch
 
 from engine.ascent.loop import ascend
 from dreamlab.cli.main import main
-from engine.dreaming.filters import (FilterSettings, FourierCanvas, LeakyNet, RandomTransforms, TransformSettings,
-                            picture_generator, render_batch, visualize_filter, visualize_filters)
-from engine.images.pictures import read_recipe, to_tensor
+from engine.dreaming.filters import FourierCanvas, LeakyNet, RandomTransforms, TransformSettings, picture_generator, render_batch, visualize_filter, visualize_filters
+from engine.dreaming.settings import FilterSettings
+from engine.images.pictures import read_recipe
+from engine.images.tensors import to_tensor
 from engine.ascent.objectives import channel
 from engine.progress import Cancelled
 
@@ -209,7 +210,9 @@ def test_cli_filter_writes_png_with_recipe(tmp_path, capsys):
 # --- the gallery: build, read back, cache ---------------------------------------------------
 
 def test_gallery_build_writes_a_sheet_and_manifest_and_resumes(lite0, tmp_path):
-    from engine.dreaming.gallery import GallerySettings, build_gallery, filter_info, thumbnail
+    from engine.dreaming.gallery import build_gallery
+    from engine.dreaming.gallery_files import filter_info, thumbnail
+    from engine.dreaming.settings import GallerySettings
     settings = GallerySettings(size=32, steps=2, columns=8)
     lines = []
     manifest = build_gallery(lite0, tmp_path, settings, layers=["block0"], batch_size=8, log=lines.append)
@@ -229,7 +232,7 @@ def test_gallery_build_writes_a_sheet_and_manifest_and_resumes(lite0, tmp_path):
 
 def test_render_cache_keeps_the_most_recent_pictures_within_its_budget():
     from PIL import Image
-    from engine.dreaming.gallery import RenderCache
+    from engine.dreaming.gallery_files import RenderCache
     cache = RenderCache(max_pixels=3 * 16 * 16)
     for i in range(3):
         cache.put(("m", "l", i), Image.new("RGB", (16, 16)))
@@ -243,7 +246,7 @@ def test_shipped_lite0_gallery_is_complete_and_never_flat():
     """The precomputed gallery: every filter of stem..block15, measured on the shipped pictures."""
     import json
     from PIL import Image
-    from engine.dreaming.gallery import GALLERY_DIR
+    from engine.dreaming.gallery_files import GALLERY_DIR
     from engine.network.models import get_spec
     folder = GALLERY_DIR / "lite0"
     manifest = json.loads((folder / "manifest.json").read_text())

@@ -155,7 +155,8 @@ def test_a_refused_picture_inside_a_job_is_shown_as_is(message):
 
 def test_several_sessions_dream_for_real_one_at_a_time(lite0, small_picture):
     """Real engine jobs from three sessions share one slot and all finish."""
-    from engine.dreaming.dream import DreamSettings, deep_dream
+    from engine.dreaming.dream import deep_dream
+    from engine.dreaming.settings import DreamSettings
     queue = JobQueue(max_running=1)
     settings = DreamSettings(layers={"block3": 1.0}, octaves=1, steps=2)
     overlap, active = [0], [0]

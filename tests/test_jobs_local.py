@@ -6,7 +6,7 @@ import time
 import pytest
 from PIL import Image
 
-from engine.dreaming.dream import DreamSettings
+from engine.dreaming.settings import DreamSettings
 from dreamlab.jobs.local import HUNG_AFTER_S, ProcessQueue
 from dreamlab.jobs.queue import CANCELLED, DONE, FAILED, QUEUED, RUNNING
 from dreamlab.jobs.spec import JobSpec

@@ -4,8 +4,9 @@ import urllib.error
 import pytest
 import torch
 
-from engine.network import models
-from engine.network.models import MODELS, ModelUnavailable, load_model
+from engine.network import models, weights
+from engine.network.models import MODELS, load_model
+from engine.network.weights import ModelUnavailable
 
 FAST = ["lite0", "googlenet"]
 
@@ -52,10 +53,10 @@ def test_offline_download_says_to_use_lite0(tmp_path, monkeypatch):
 
     def offline(*args, **kwargs):
         raise urllib.error.URLError("no network")
-    monkeypatch.setattr(models.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(weights.urllib.request, "urlopen", offline)
     assert not models.weights_ready("googlenet") and models.weights_ready("lite0")
     with pytest.raises(ModelUnavailable, match="Lite0"):
-        models.ensure_weights("googlenet")
+        weights.ensure_weights("googlenet")
     assert not list(tmp_path.rglob("*.pth")) and not list(tmp_path.rglob("*.part"))
 
 
@@ -67,12 +68,12 @@ def test_download_reports_progress_and_checks_the_hash(tmp_path, monkeypatch):
 
     class Response(io.BytesIO):
         headers = {"Content-Length": str(len(payload))}
-    monkeypatch.setattr(models.urllib.request, "urlopen", lambda *a, **k: Response(payload))
+    monkeypatch.setattr(weights.urllib.request, "urlopen", lambda *a, **k: Response(payload))
     seen = []
     target = tmp_path / f"net-{digest}.pth"
-    models._download(f"https://example.invalid/net-{digest}.pth", str(target), lambda d, t: seen.append((d, t)),
+    weights._download(f"https://example.invalid/net-{digest}.pth", str(target), lambda d, t: seen.append((d, t)),
                      chunk=1000)
     assert target.read_bytes() == payload and seen[-1] == (3000, 3000) and len(seen) == 3
     with pytest.raises(OSError, match="checksum"):
-        models._download("https://example.invalid/net-deadbeef.pth", str(tmp_path / "net-deadbeef.pth"))
+        weights._download("https://example.invalid/net-deadbeef.pth", str(tmp_path / "net-deadbeef.pth"))
     assert not (tmp_path / "net-deadbeef.pth").exists()

@@ -5,9 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.motion.animate import (Animation, VideoSettings, ZoomSettings, describe_duration, dream_video,
-                           estimate_seconds, flicker, guided_start, optical_flow, seconds_per_step, video_work,
-                           warp, zoom_into, zoom_journey, zoom_work)
+from engine.motion.animate import Animation, dream_video, flicker, guided_start, optical_flow, seconds_per_step, warp, zoom_into, zoom_journey
+from engine.motion.settings import VideoSettings, ZoomSettings, describe_duration, estimate_seconds, video_work, zoom_work
 from engine.progress import Cancelled
 from tests.conftest import gradient_picture
 from tests.make_clips import moving_ball, moving_frames

@@ -331,6 +331,10 @@ def test_wheel_holds_the_packages_and_the_pictures_but_not_the_pages_or_tests(in
                      "dreamlab/studio/runner.py", "engine/assets/gallery/lite0/manifest.json",
                      "engine/assets/styles/great_wave.jpg", "engine/assets/samples/cat.jpg"):
         assert expected in names, expected
+    frontend = [p for p in (ROOT / "dreamlab" / "studio" / "components").rglob("*") if p.suffix in (".js", ".css")]
+    assert frontend  # the components' scripts and styles (read at import: without them the app cannot start)
+    for package in [*(ROOT / "engine").rglob("__init__.py"), *(ROOT / "dreamlab").rglob("__init__.py"), *frontend]:
+        assert package.relative_to(ROOT).as_posix() in names, package  # missing from pyproject's lists
     top_level = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
     assert top_level == {"engine", "dreamlab"}, top_level
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

@@ -11,12 +11,18 @@ import torch
 from PIL import Image, ImageFilter
 
 from dreamlab.cli.main import main
-from engine.images.pictures import read_recipe, to_tensor
+from engine.images.pictures import read_recipe
+from engine.images.tensors import to_tensor
 from engine.network.models import get_spec
-from engine.dreaming.palette import (CanvasSchedule, PaletteFilter, PaletteSettings, Start, as_palette, check_palette,
-                            journey_gif, load_palette_json, palette_dream, palette_journey, palette_json,
-                            palette_objective, palette_variations, parse_filter, parse_filters, parse_start,
-                            photo_schedule, read_typed_filters, shares, start_pixels, surprise_palette)
+from engine.dreaming.palette.canvas import start_pixels
+from engine.dreaming.palette.data import (PaletteFilter, as_palette, check_palette, load_palette_json, palette_json,
+                                          parse_filter, parse_filters, surprise_palette)
+from engine.dreaming.palette.gif import journey_gif
+from engine.dreaming.palette.journey import palette_dream, palette_journey, palette_variations
+from engine.dreaming.palette.objective import palette_objective
+from engine.dreaming.palette.settings import CanvasSchedule, PaletteSettings, photo_schedule, shares
+from engine.dreaming.palette.starts import Start, parse_start
+from engine.dreaming.palette.typed import read_typed_filters
 from engine.progress import Cancelled
 from tests.conftest import ROOT, gradient_picture
 
@@ -110,6 +116,18 @@ def test_palette_json_round_trip_and_bad_files():
                 '{"filters": [{"layer": "block3", "channel": 999}]}', '{"model": "nope", "filters": []}'):
         with pytest.raises(ValueError):
             load_palette_json(bad)
+
+
+def test_reading_checking_and_saving_palettes_needs_no_torch():
+    """The app's server reads, checks and saves palettes and starts; it must not load torch for that."""
+    code = ("import sys\n"
+            "from engine.dreaming.palette import data, gif, starts, typed\n"
+            "model, palette = data.load_palette_json(data.palette_json([data.PaletteFilter('block3', 4)], 'lite0'))\n"
+            "typed.read_typed_filters('block 8 filter 12', ['block8']); starts.as_start('gradient:#000000:#ffffff')\n"
+            "print(data.MAX_FILTERS, 'torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["32", "False"]
 
 
 def test_surprise_is_seeded_spread_over_layers_and_skips_excluded():

@@ -9,11 +9,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from engine.images.pictures import read_recipe
-from engine.dreaming.palette import PaletteFilter, palette_json
+from engine.dreaming.palette.data import PaletteFilter, palette_json
 from tests.conftest import ROOT, gradient_picture, upload, wait_for_app
 
-# Page changes and restores drive Streamlit re-runs hard; a click landing mid-run is occasionally lost
-# (as in test_browser_studio.py), so a failure is tried once more.
 pytestmark = pytest.mark.browser
 
 

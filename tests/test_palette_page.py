@@ -1,9 +1,9 @@
 """The Hybrid Palette page through Streamlit's AppTest (no browser)."""
 import io
 
-import engine.dreaming.gallery
+import engine.dreaming.gallery_files
 from engine.images.pictures import png_bytes
-from engine.dreaming.palette import PaletteFilter, palette_json
+from engine.dreaming.palette.data import PaletteFilter, palette_json
 from PIL import Image
 from tests.conftest import open_page
 
@@ -115,7 +115,7 @@ def test_thumbnails_come_from_the_gallery_when_there_is_one(monkeypatch):
     def fake_thumbnail(model, layer, channel, root=None):
         calls.append((model, layer, channel))
         return Image.new("RGB", (128, 128), (200, 30, 30)) if layer == "block3" else None
-    monkeypatch.setattr(engine.dreaming.gallery, "thumbnail", fake_thumbnail)
+    monkeypatch.setattr(engine.dreaming.gallery_files, "thumbnail", fake_thumbnail)
     at = palette_page()
     pictures = len(at.get("image"))  # the sample photo
     add(at, "block3:1, block5:2")

@@ -6,11 +6,15 @@ import pytest
 import torch
 from PIL import Image
 
-from engine.dreaming.dream import DreamSettings, deep_dream
-from engine.images.pictures import load_image, read_recipe, save_png, to_tensor
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, palette_dream, photo_schedule
+from engine.dreaming.dream import deep_dream
+from engine.dreaming.settings import DreamSettings
+from engine.images.pictures import load_image, read_recipe, save_png
+from engine.images.tensors import region_mask, to_tensor
+from engine.dreaming.palette.journey import palette_dream
+from engine.dreaming.palette.settings import CanvasSchedule, PaletteSettings, photo_schedule
 from engine.images.region import Region, auto_region, region_from_recipe, region_recipe
-from engine.style.transfer import StyleSettings, builtin_style_path, gram, masked_gram, stylize
+from engine.style.transfer import builtin_style_path, gram, masked_gram, stylize
+from engine.style.settings import StyleSettings
 from tests.conftest import gradient_picture
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -65,8 +69,8 @@ def test_masks_come_as_floats_bytes_or_pictures_and_large_ones_are_shrunk():
 
 
 def test_feather_softens_only_near_the_edge():
-    hard = Region.from_mask(left_half()).mask(96, 128)[0, 0]
-    soft = Region.from_mask(left_half(), feather=0.05).mask(96, 128)[0, 0]  # about 6 px
+    hard = region_mask(Region.from_mask(left_half()), 96, 128)[0, 0]
+    soft = region_mask(Region.from_mask(left_half(), feather=0.05), 96, 128)[0, 0]  # about 6 px
     assert set(hard.unique().tolist()) == {0.0, 1.0}
     assert 0.2 < float(soft[48, 64]) < 0.8  # on the edge: halfway
     assert float(soft[48, 20]) == 1.0 and float(soft[48, 110]) == 0.0  # far from it: untouched
@@ -97,22 +101,22 @@ def disc_on_grey() -> Image.Image:
 
 
 def test_sky_bright_and_dark_quick_starts_find_them():
-    sky = auto_region(landscape(), "sky").mask(90, 120)[0, 0]
+    sky = region_mask(auto_region(landscape(), "sky"), 90, 120)[0, 0]
     assert float(sky[:36].mean()) > 0.95 and float(sky[44:].mean()) < 0.05
-    bright = auto_region(landscape(), "bright").mask(90, 120)[0, 0]
-    dark = auto_region(landscape(), "dark").mask(90, 120)[0, 0]
+    bright = region_mask(auto_region(landscape(), "bright"), 90, 120)[0, 0]
+    dark = region_mask(auto_region(landscape(), "dark"), 90, 120)[0, 0]
     assert float(bright[:36].mean()) > 0.95 and float(dark[44:].mean()) > 0.95
 
 
 def test_subject_quick_start_finds_what_stands_out_in_the_middle():
-    subject = auto_region(disc_on_grey(), "subject").mask(90, 120)[0, 0].numpy()
+    subject = region_mask(auto_region(disc_on_grey(), "subject"), 90, 120)[0, 0].numpy()
     y, x = np.mgrid[0:90, 0:120]
     disc = (y - 45) ** 2 + (x - 60) ** 2 < 25 ** 2
     assert subject[disc].mean() > 0.9 and subject[~disc].mean() < 0.05
 
 
 def test_subject_of_a_flat_picture_is_a_central_ellipse_and_unknown_kinds_are_refused():
-    flat = auto_region(Image.new("RGB", (120, 90), (90, 90, 90)), "subject").mask(90, 120)[0, 0]
+    flat = region_mask(auto_region(Image.new("RGB", (120, 90), (90, 90, 90)), "subject"), 90, 120)[0, 0]
     assert float(flat[45, 60]) == 1.0 and float(flat[0, 0]) == 0.0
     with pytest.raises(ValueError, match="quick start"):
         auto_region(disc_on_grey(), "clouds")
@@ -132,7 +136,7 @@ def test_a_feathered_region_blends_in_and_leaves_the_far_side_untouched(lite0):
     photo = gradient_picture(128, 96, seed=1)
     region = Region.from_mask(left_half(), feather=0.05)
     moved = change(photo, deep_dream(photo, quick_dream(), lite0, region=region))
-    soft = region.mask(96, 128)[0, 0].numpy()
+    soft = region_mask(region, 96, 128)[0, 0].numpy()
     assert moved[soft == 0].max() == 0.0
     assert moved[:, :50].mean() > 0.03
     assert moved[:, 60:68].mean() < moved[:, :50].mean()  # the soft edge changes less
@@ -167,7 +171,7 @@ def test_palette_on_a_photo_paints_only_inside_and_keeps_the_region_in_its_recip
     photo = gradient_picture(128, 96, seed=2)
     region = Region.from_mask(left_half()).inverted()  # the right half
     settings = PaletteSettings(photo=replace(photo_schedule(), steps=6, octaves=2))
-    from engine.dreaming.palette import palette_journey
+    from engine.dreaming.palette.journey import palette_journey
     journey = palette_journey(photo, [[("block5", 3, 1.0)]], settings, lite0, region=region)
     moved = change(photo, journey.image)
     assert moved[:, :64].max() == 0.0 and moved[:, 64:].mean() > 0.02
@@ -219,11 +223,11 @@ def test_two_paintings_each_paint_their_own_side(lite0):
     settings = StyleSettings(size=128, steps=30, scales=1, strength=0.9, style_layers=STYLE_LAYERS, seed=0)
     result = stylize(photo, [styles["glass"]], settings=settings, net=lite0, region=region,
                      outside_styles=[styles["wave"]])
-    d = side_distances(lite0, result, region.mask(96, 128), styles)
+    d = side_distances(lite0, result, region_mask(region, 96, 128), styles)
     assert d["inside"]["glass"] < d["inside"]["wave"]
     assert d["outside"]["wave"] < d["outside"]["glass"]
     # and both sides moved towards their painting from where the photo was
-    before = side_distances(lite0, photo, region.mask(96, 128), styles)
+    before = side_distances(lite0, photo, region_mask(region, 96, 128), styles)
     assert d["inside"]["glass"] < 0.7 * before["inside"]["glass"]
     assert d["outside"]["wave"] < 0.7 * before["outside"]["wave"]
 

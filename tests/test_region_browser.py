@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from engine.images.pictures import read_recipe
 from engine.images.region import region_from_recipe
+from engine.images.tensors import region_mask
 from tests.conftest import gradient_picture, open_dream_with_upload, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -75,7 +76,7 @@ def test_paint_a_region_and_dream_only_inside_it(page, app_url, tmp_path):
 
     region = region_from_recipe(read_recipe(saved))
     assert region is not None and region.feather == 0.0
-    mask = region.mask(240, 320)[0, 0].numpy()
+    mask = region_mask(region, 240, 320)[0, 0].numpy()
     assert mask[:, :60].mean() > 0.8 and mask[:, 160:].max() == 0.0  # painted on the left only
     moved = np.abs(np.asarray(Image.open(saved), np.float32) - np.asarray(original, np.float32)).mean(axis=-1)
     assert moved[mask == 0].max() == 0.0  # outside the painted region: not one pixel changed

@@ -7,11 +7,15 @@ import pytest
 import torch
 from PIL import Image
 
-from engine.dreaming.dream import DreamSettings, deep_dream
+from engine.dreaming.dream import deep_dream
+from engine.dreaming.settings import DreamSettings
 from engine.dreaming.filters import COLOR_MATRIX, color_matrix
-from engine.images.pictures import to_tensor
-from engine.dreaming.palette import CanvasSchedule, PaletteSettings, filter_rises, palette_dream, photo_schedule
-from engine.ascent.smoothing import CHROMA_BLUR, cascade_blur, fast_fft_length, fine_energy, smooth_gradient, split_luma
+from engine.images.tensors import to_tensor
+from engine.dreaming.palette.journey import palette_dream
+from engine.dreaming.palette.objective import filter_rises
+from engine.dreaming.palette.settings import CanvasSchedule, PaletteSettings, photo_schedule
+from engine.ascent.smoothing import (CHROMA_BLUR, LUMA, _blur_in_frequency, cascade_response, fast_fft_length,
+                                     fine_energy, smooth_gradient)
 
 PALETTE = [("block10", 12, 1.0), ("block12", 40, 0.5)]  # issue 17's case
 
@@ -35,6 +39,18 @@ def test_smoothing_removes_pixel_noise_and_keeps_broad_shapes():
     assert fine_energy(smooth_gradient(noise, 1.5)) < 0.02 * fine_energy(noise)
     smoothed = smooth_gradient(broad, 1.5)
     assert torch.nn.functional.cosine_similarity(smoothed.flatten(), broad.flatten(), dim=0) > 0.97
+
+
+def split_luma(grad: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(brightness [B, 1, H, W], colour [B, 3, H, W]) with grad == brightness + colour."""
+    luma = torch.einsum("c,bchw->bhw", LUMA.to(grad.device, grad.dtype), grad).unsqueeze(1)
+    return luma, grad - luma
+
+
+def cascade_blur(grad: torch.Tensor, sigma: float) -> torch.Tensor:
+    """The reference: one blur alone, the mean of Gaussian blurs at ``sigma`` x 0.5, 1 and 2."""
+    return _blur_in_frequency(grad, sigma, lambda spectrum, rows, cols: spectrum * cascade_response(
+        rows, cols, sigma, grad.device))
 
 
 def test_one_transform_blurs_brightness_and_colour_as_two_would():

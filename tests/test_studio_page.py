@@ -3,7 +3,7 @@ a result's settings, and says plainly when the person's own photo was not part o
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, open_page
-from dreamlab.studio.history import share_token
+from dreamlab.studio.recipes import share_token
 
 
 def open_link(settings: dict, page: str = "dream") -> AppTest:

@@ -9,11 +9,12 @@ from PIL import Image
 
 from engine.style import transfer as style_module
 from dreamlab.cli.main import main
-from engine.images.pictures import read_recipe, to_tensor
+from engine.images.pictures import read_recipe
+from engine.images.tensors import to_tensor
 from engine.network.models import MODELS
 from engine.progress import Cancelled
-from engine.style.transfer import (DEFAULT_LAYERS, StyleLoss, StyleSettings, _style_tensor, gram, luminance,
-                          recolour, scale_sizes, steps_per_scale, stylize, to_yuv)
+from engine.style.transfer import StyleLoss, _style_tensor, gram, luminance, recolour, scale_sizes, steps_per_scale, stylize, to_yuv
+from engine.style.settings import DEFAULT_LAYERS, StyleSettings
 from tests.conftest import gradient_picture
 
 STYLES = Path(__file__).resolve().parent.parent / "assets" / "styles"

@@ -1,7 +1,8 @@
 """``dreamlab dream``: Deep Dream a photo, from a preset or with every knob."""
 from __future__ import annotations
 
-from engine.dreaming.dream import DEFAULT_SMOOTHNESS, deep_dream
+from engine.dreaming.dream import deep_dream
+from engine.dreaming.settings import DEFAULT_SMOOTHNESS
 from engine.images.pictures import save_png
 from engine.network.models import MODELS
 from engine.dreaming.presets import DEFAULT_PRESET, PRESETS, preset_settings

@@ -4,8 +4,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from engine.dreaming.filters import FilterSettings, visualize_filter
-from engine.dreaming.gallery import GALLERY_DIR, GallerySettings, build_gallery
+from engine.dreaming.filters import visualize_filter
+from engine.dreaming.settings import FilterSettings
+from engine.dreaming.gallery import build_gallery
+from engine.dreaming.gallery_files import GALLERY_DIR
+from engine.dreaming.settings import GallerySettings
 from engine.images.pictures import save_png
 from engine.network.models import MODELS
 

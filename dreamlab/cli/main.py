@@ -61,7 +61,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     except ImageError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from engine.network.models import ModelUnavailable
+    from engine.network.weights import ModelUnavailable
 
     from dreamlab.cli.common import UserError
     try:

@@ -12,8 +12,8 @@ import threading
 from contextlib import contextmanager
 
 from engine.network.models import MODELS
-from engine.motion.animate import (Animation, VideoSettings, ZoomSettings, describe_duration, dream_video, estimate_seconds,
-                           seconds_per_step, video_work, zoom_journey, zoom_work)
+from engine.motion.animate import Animation, dream_video, seconds_per_step, zoom_journey
+from engine.motion.settings import VideoSettings, ZoomSettings, describe_duration, estimate_seconds, video_work, zoom_work
 from engine.dreaming.presets import DEFAULT_PRESET, PRESETS, preset_settings
 from engine.progress import Cancelled
 from engine.motion.clips import gif_bytes, load_clip, mp4_bytes

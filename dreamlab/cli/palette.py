@@ -1,8 +1,11 @@
 """``dreamlab palette``: paint with a chosen set of filters (a Hybrid Palette), optionally a journey GIF."""
 from __future__ import annotations
 
-from engine.dreaming.palette import (CANVAS_STEPS, PHOTO_STEPS, PaletteSettings, journey_gif, palette_journey,
-                            parse_filter, parse_filters, parse_start)
+from engine.dreaming.palette.data import parse_filter, parse_filters
+from engine.dreaming.palette.gif import journey_gif
+from engine.dreaming.palette.journey import palette_journey
+from engine.dreaming.palette.settings import CANVAS_STEPS, PHOTO_STEPS, PaletteSettings
+from engine.dreaming.palette.starts import parse_start
 from engine.images.pictures import DEFAULT_MAX_SIDE, save_png
 from engine.network.models import MODELS
 

@@ -6,7 +6,8 @@ import os
 
 from engine.images.pictures import save_png
 from engine.network.models import MODELS
-from engine.style.transfer import BUILTIN_STYLES, OPTIMIZERS, StyleSettings, builtin_style_path, stylize
+from engine.style.transfer import BUILTIN_STYLES, builtin_style_path, stylize
+from engine.style.settings import OPTIMIZERS, StyleSettings
 
 from dreamlab.cli.common import model_for, open_image, positive_float, positive_int, progress_bar
 

@@ -20,21 +20,15 @@ import time
 import traceback
 import types
 from contextlib import contextmanager
-from dataclasses import replace
 from multiprocessing.connection import wait
 from typing import Any, Callable, Optional
 
 from engine.progress import Cancelled, Progress
 from dreamlab.jobs.queue import Job, JobQueue
-from dreamlab.jobs.spec import OUT_OF_MEMORY, JobFailed, JobSpec, plain_error
+from dreamlab.jobs.shared import HUNG_AFTER_S, NICENESS, WORKER_DIED, WRAP_UP_S, throttled_previews
+from dreamlab.jobs.spec import OUT_OF_MEMORY, JobFailed, JobSpec, load_tasks, plain_error
 
 log = logging.getLogger(__name__)
-HUNG_AFTER_S = 3.0  # a job still running this long after Stop is ended with its worker
-WRAP_UP_S = {"zoom": 60.0, "video": 60.0}  # animations encode the frames made so far after Stop
-PREVIEW_EVERY_S = 0.2  # previews cross the pipe at most this often (the last one always does)
-NICENESS = 10
-WORKER_DIED = ("The painting stopped unexpectedly: it probably needed more memory than the machine has. "
-               "Try a smaller picture or fewer steps.")
 
 
 # --- inside a worker process --------------------------------------------------------------------
@@ -69,7 +63,7 @@ def worker_main(conn, cancel, device: Optional[str], memory_mb: Optional[int], n
         os.nice(niceness)
     if device:
         os.environ["DREAMLAB_DEVICE"] = device
-    import dreamlab.jobs.tasks  # noqa: F401 - torch and the engine, mapped before the memory cap applies
+    load_tasks()  # torch and the engine, mapped before the memory cap applies
     _limit_memory(memory_mb)
     if warm_model:
         try:
@@ -87,22 +81,6 @@ def worker_main(conn, cancel, device: Optional[str], memory_mb: Optional[int], n
         if not _run_one(conn, spec, cancel):
             return
 
-
-
-def throttled_previews(send: Callable[[Progress], None]) -> Callable[[Progress], None]:
-    """``send`` every progress event, but its preview picture at most every PREVIEW_EVERY_S
-    (the last one always): pictures are what make crossing a process boundary costly."""
-    last_preview = [0.0]
-
-    def on_progress(progress: Progress) -> None:
-        now = time.monotonic()
-        if progress.preview is not None:
-            if now - last_preview[0] < PREVIEW_EVERY_S and progress.fraction < 1.0:
-                progress = replace(progress, preview=None)
-            else:
-                last_preview[0] = now
-        send(progress)
-    return on_progress
 
 def _run_one(conn, spec: JobSpec, cancel) -> bool:
     """Run one job and send its outcome; False when this worker should end (memory is suspect)."""

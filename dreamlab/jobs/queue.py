@@ -11,7 +11,7 @@ knowledge, once nobody has looked at it for ``abandon_after`` seconds. Pure Pyth
 
 Where the work itself runs is the back end's business (``_execute``): this class runs it in the
 following thread; ``dreamlab.jobs.local.ProcessQueue`` in worker processes; ``dreamlab.jobs.ray_backend.RayQueue``
-on a Ray cluster. ``job_queue()`` picks one from the environment (see ``dreamlab.jobs.service``).
+on a Ray cluster. This module imports none of them: ``dreamlab.jobs.service.job_queue()`` picks one.
 """
 from __future__ import annotations
 
@@ -69,11 +69,9 @@ class Job:
 
 
 def default_max_running() -> int:
+    """``DREAMLAB_MAX_JOBS``, else 1 (the job service passes more where the machine has GPUs)."""
     configured = os.environ.get("DREAMLAB_MAX_JOBS")
-    if configured:
-        return max(1, int(configured))
-    import torch
-    return 2 if torch.cuda.is_available() else 1
+    return max(1, int(configured)) if configured else 1
 
 
 class JobQueue:
@@ -246,17 +244,3 @@ class JobQueue:
         finished = [j for j in self._jobs.values() if not j.active]
         for job in sorted(finished, key=lambda j: j.finished or 0)[: max(0, len(finished) - self.keep_finished)]:
             del self._jobs[job.id]
-
-
-_QUEUE: Optional[JobQueue] = None
-_QUEUE_LOCK = threading.Lock()
-
-
-def job_queue() -> JobQueue:
-    """The process-wide queue every session shares, with the back end the environment asks for."""
-    global _QUEUE
-    with _QUEUE_LOCK:
-        if _QUEUE is None:
-            from dreamlab.jobs.service import make_queue
-            _QUEUE = make_queue()
-        return _QUEUE

@@ -24,7 +24,7 @@ import ray
 import engine
 import dreamlab
 from engine.progress import Cancelled, Progress
-from dreamlab.jobs.local import HUNG_AFTER_S, NICENESS, WORKER_DIED, WRAP_UP_S, throttled_previews
+from dreamlab.jobs.shared import HUNG_AFTER_S, NICENESS, WORKER_DIED, WRAP_UP_S, throttled_previews
 from dreamlab.jobs.queue import RUNNING, Job, JobQueue
 from dreamlab.jobs.spec import JobFailed, JobSpec, plain_error
 

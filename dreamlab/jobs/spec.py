@@ -12,6 +12,8 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from engine.images.pictures import ImageError
+from engine.network.weights import ModelUnavailable
 from engine.progress import ProgressFn
 
 
@@ -28,13 +30,22 @@ class JobSpec:
         return resolve(self.task)(on_progress, cancel, **self.params)
 
 
+# The tasks are found by name, in the process that runs them: the app's process (which only describes
+# jobs) never loads them, nor the torch code they use.
+TASKS_MODULE = "dreamlab.jobs.tasks"
+
+
+def load_tasks() -> dict[str, Callable]:
+    """The tasks by name (importing them loads torch and the engine)."""
+    return importlib.import_module(TASKS_MODULE).TASKS
+
+
 def resolve(task: str) -> Callable:
     if ":" in task:
         module, name = task.split(":", 1)
         return getattr(importlib.import_module(module), name)
-    from dreamlab.jobs.tasks import TASKS
     try:
-        return TASKS[task]
+        return load_tasks()[task]
     except KeyError:
         raise ValueError(f"unknown job '{task}'") from None
 
@@ -44,9 +55,6 @@ def plain_error(err: BaseException) -> str:
     text = str(err).lower()
     if isinstance(err, MemoryError) or "out of memory" in text or "can't allocate memory" in text:
         return OUT_OF_MEMORY
-    from engine.images.pictures import ImageError
-    from engine.network.models import ModelUnavailable
-
     if isinstance(err, (JobFailed, ImageError, ModelUnavailable, ValueError)):
         return str(err)
     return "Something went wrong while painting. Please try again, perhaps with a smaller picture."

@@ -10,16 +10,20 @@ from typing import Optional, Sequence
 from PIL import Image
 
 from engine.dreaming import filters
-from engine.dreaming.filters import FilterSettings
+from engine.dreaming.settings import FilterSettings
 from engine.network.classify import classify
-from engine.dreaming.dream import DreamSettings, deep_dream
-from engine.dreaming.gallery import RenderCache
+from engine.dreaming.dream import deep_dream
+from engine.dreaming.settings import DreamSettings
+from engine.dreaming.gallery import PaintingCache
 from engine.network.models import load_model
-from engine.motion.animate import Animation, dream_video, zoom_journey
+from engine.motion.animate import Animation, dream_video, seconds_per_step, zoom_journey
 from engine.progress import Cancelled
 from engine.images.region import Region, region_recipe
-from engine.dreaming.palette import PaletteSettings, journey_gif, palette_journey, palette_variations
-from engine.style.transfer import StyleSettings, stylize
+from engine.dreaming.palette.gif import journey_gif
+from engine.dreaming.palette.journey import palette_journey, palette_variations
+from engine.dreaming.palette.settings import PaletteSettings
+from engine.style.transfer import stylize
+from engine.style.settings import StyleSettings
 from engine.motion.clips import gif_bytes, mp4_bytes
 
 
@@ -62,7 +66,7 @@ def variations(on_progress, cancel, start, palettes: list, settings: PaletteSett
     return [{"before": _before(start), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]
 
 
-_PAINTED = RenderCache(max_pixels=20_000_000)  # this worker's filter pictures, for the next visitor
+_PAINTED = PaintingCache(max_pixels=20_000_000)  # this worker's filter pictures, for the next visitor
 
 
 def thumbnails(on_progress, cancel, model: str, by_layer: dict, settings: FilterSettings) -> dict:
@@ -111,6 +115,11 @@ def video(on_progress, cancel, frames: Sequence[Image.Image], fps: float, settin
                                           on_progress, cancel, audio))
 
 
+def step_seconds(on_progress, cancel, model: str, layers: dict, height: int, width: int) -> float:
+    """One Deep Dream step at this size, timed where the jobs run (for the Motion page's estimate)."""
+    return seconds_per_step(load_model(model), dict(layers), height, width)
+
+
 def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
     """Load a model into this process's cache (workers do this before their first job)."""
     load_model(model)
@@ -118,4 +127,4 @@ def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
 
 
 TASKS = {f.__name__: f for f in (dream, style, palette, variations, thumbnails, large_filter, zoom, video,
-                                  warm_up)}
+                                  step_seconds, warm_up)}

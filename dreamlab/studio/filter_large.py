@@ -11,9 +11,9 @@ from typing import Optional
 import streamlit as st
 from PIL import Image
 
-from engine.dreaming.filters import FilterSettings
-from engine.dreaming.gallery import RENDER_CACHE
-from engine.network.models import get_spec
+from engine.dreaming.settings import FilterSettings
+from engine.dreaming.gallery_files import RENDER_CACHE
+from engine.catalog import get_spec
 from dreamlab.jobs.spec import JobSpec
 
 from dreamlab.studio import history

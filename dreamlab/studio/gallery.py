@@ -7,8 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from engine.dreaming.gallery import compare_picks, dead_filters
-from engine.network.models import get_spec
+from engine.dreaming.gallery_files import compare_picks, dead_filters
+from engine.catalog import get_spec
 
 from dreamlab.studio.filter_large import SELECTED, enlarged_filter, selected_filter
 from dreamlab.studio.pagination import page_count, page_items, pager
@@ -20,7 +20,6 @@ from dreamlab.studio.thumbnails import THUMBS, filter_thumbnail, paint_missing, 
 GRID_KIND, COMPARE_KIND = "gallery-grid", "gallery-compare"
 LAYER_KEY, VIEW_KEY, PER_PAGE_KEY = "gallery:layer", "gallery:view", "gallery:per-page"
 VIEWS = ["One layer", "Compare layers"]
-COLUMNS = 4
 PER_PAGE = {"16": 16, "32": 32, "64": 64}
 COMPARE_DEFAULT = ["block0", "block3", "block6", "block9", "block12", "block15"]
 

@@ -9,42 +9,27 @@ from __future__ import annotations
 import base64
 import io
 import itertools
-import json
-import re
 import time
-import zlib
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Optional
+from typing import Optional
 
 import streamlit as st
 from PIL import Image
 
+from dreamlab.studio.components import frontend
 from dreamlab.studio import persist
+from dreamlab.studio.photo_restore import forget_photo_values, restored_photo_values
+from dreamlab.studio.recipes import PAGES, SHARE_PARAM, filename, read_share_token, restorable
+from dreamlab.studio.results import show_actions, show_picture
 
 HISTORY = "_history"
 OPEN = "_history_open"
 MAX_ENTRIES = 12
 MAX_BYTES = 72_000_000  # all entries together: pictures as RGB (24 megapixels) plus the videos' MP4 bytes
 THUMB_SIDE = 96
-SHARE_PARAM = "recipe"
 
 
-@dataclass(frozen=True)
-class PageInfo:
-    file: str  # for st.switch_page
-    url_path: str  # for links
-    title: str
-    prefix: str  # the page's kept widget keys start with this
-
-
-PAGES = {
-    "dream": PageInfo("app_pages/deep_dream.py", "deep_dream", "Deep Dream", "dream:"),
-    "style": PageInfo("app_pages/style_transfer.py", "style_transfer", "Style Transfer", "style"),
-    "palette": PageInfo("app_pages/hybrid_palette.py", "hybrid_palette", "Hybrid Palette", "palette:"),
-    "filter": PageInfo("app_pages/filter_gallery.py", "filter_gallery", "Filter Gallery", "gallery:"),
-    "motion": PageInfo("app_pages/motion.py", "motion", "Motion", "motion"),
-}
 KIND_PAGES = {"zoom": "motion", "video": "motion"}  # job kinds named otherwise than their page
 _ids = itertools.count(1)
 
@@ -99,61 +84,7 @@ def find(entry_id: int) -> Optional[Entry]:
     return next((e for e in entries() if e.id == entry_id), None)
 
 
-# --- names and links ---------------------------------------------------------------------------
-
-def _slug(text: Any) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:40]
-
-
-def filename(recipe: dict, extension: str = "png") -> str:
-    """dreamlab-deep-dream-classic-seed7.png: the page, the preset (or what stands for it), the seed."""
-    page = PAGES.get(recipe.get("page", ""))
-    parts = ["dreamlab", _slug(page.title if page else recipe.get("kind", "picture"))]
-    if recipe.get("label"):
-        parts.append(_slug(recipe["label"]))
-    if recipe.get("seed") is not None:
-        parts.append(f"seed{recipe['seed']}")
-    return "-".join(p for p in parts if p) + f".{extension}"
-
-
-def share_token(recipe: dict) -> str:
-    """The page and its settings, compressed into one URL-safe query value."""
-    data = json.dumps({"page": recipe.get("page"), "settings": recipe.get("settings", {})},
-                      separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(zlib.compress(data, 9)).decode().rstrip("=")
-
-
-def read_share_token(token: str) -> Optional[dict]:
-    """The {"page", "settings"} of a link, or None for anything that is not one of ours."""
-    try:
-        raw = zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), bufsize=65536)
-        data = json.loads(raw)
-    except Exception:
-        return None
-    if not isinstance(data, dict) or data.get("page") not in PAGES or not isinstance(data.get("settings"), dict):
-        return None
-    return data
-
-
-def share_link(recipe: dict) -> Optional[str]:
-    """A link that opens the result's page with its settings (None outside a browser session)."""
-    page = PAGES.get(recipe.get("page", ""))
-    url = st.context.url
-    if page is None or not url:
-        return None
-    base = url.split("?")[0].rstrip("/")
-    for info in PAGES.values():
-        if base.endswith("/" + info.url_path):
-            base = base[: -len(info.url_path) - 1]
-            break
-    return f"{base}/{page.url_path}?{SHARE_PARAM}={share_token(recipe)}"
-
-
 # --- restoring ---------------------------------------------------------------------------------
-
-def restorable(recipe: dict) -> bool:
-    return recipe.get("page") in PAGES and isinstance(recipe.get("settings"), dict) and bool(recipe["settings"])
-
 
 def restore(recipe: dict, photo: Optional[Image.Image] = None, via: str = "history") -> None:
     """Put a recipe's settings (and, when given, the photo it was made from) back into its page and
@@ -161,7 +92,6 @@ def restore(recipe: dict, photo: Optional[Image.Image] = None, via: str = "histo
 
     ``via`` says where the recipe came from ("history", "link" or "picture"): a link or a PNG
     carries settings only, so a result made from the person's own photo says to upload it again."""
-    from dreamlab.studio.inputs import forget_photo_values, restored_photo_values
     page = PAGES[recipe["page"]]
     st.session_state.pop(f"{page.prefix.rstrip(':')}:missing", None)  # a note from an earlier restore
     if photo is not None:
@@ -215,45 +145,7 @@ def show_restore_note() -> None:
 
 # --- the strip ---------------------------------------------------------------------------------
 
-STRIP_CSS = """
-.dl-history { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
-.dl-history button { padding: 0; border: 2px solid transparent; border-radius: 6px; background: none;
-  cursor: pointer; line-height: 0; aspect-ratio: 1; overflow: hidden; position: relative; }
-.dl-history button:hover, .dl-history button:focus { border-color: var(--st-primary-color, #7C3AED); }
-.dl-history img { width: 100%; height: 100%; object-fit: cover; }
-.dl-history .dl-stopped { position: absolute; bottom: 2px; right: 2px; background: rgba(0,0,0,.6); color: white;
-  font: 10px/1.2 sans-serif; padding: 1px 3px; border-radius: 3px; }
-"""
-STRIP_JS = """
-export default function(component) {
-  const { data, parentElement, setTriggerValue } = component;
-  let root = parentElement.querySelector('.dl-history');
-  if (!root) {
-    root = document.createElement('div');
-    root.className = 'dl-history';
-    parentElement.appendChild(root);
-  }
-  root.replaceChildren(...data.items.map((item) => {
-    const button = document.createElement('button');
-    button.dataset.id = item.id;
-    button.title = item.title;
-    button.setAttribute('aria-label', item.title);
-    const img = document.createElement('img');
-    img.src = item.src;
-    img.alt = item.title;
-    button.appendChild(img);
-    if (item.stopped) {
-      const badge = document.createElement('span');
-      badge.className = 'dl-stopped';
-      badge.textContent = 'stopped';
-      button.appendChild(badge);
-    }
-    button.onclick = () => setTriggerValue('opened', item.id);
-    return button;
-  }));
-}
-"""
-_strip = st.components.v2.component("dreamlab_history", css=STRIP_CSS, js=STRIP_JS)
+_strip = st.components.v2.component("dreamlab_history", **frontend("history_strip"))
 
 
 def _thumb_url(entry: Entry) -> str:
@@ -310,7 +202,6 @@ def redraw_if_new(where, drawn: int) -> None:
 
 @st.dialog("From your session", width="large")
 def _entry_dialog(entry: Entry) -> None:
-    from dreamlab.studio.results import show_actions, show_picture
     picture, actions = st.columns([3, 2])
     with picture:
         if entry.video is not None:

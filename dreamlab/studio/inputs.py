@@ -16,7 +16,10 @@ from PIL import Image
 
 from engine.images.pictures import DEFAULT_MAX_SIDE, ImageError, LoadedImage, fit_side, load_image, read_recipe
 
+from dreamlab.studio.history import restore
 from dreamlab.studio.persist import kept
+from dreamlab.studio.photo_restore import new_uploader
+from dreamlab.studio.recipes import PAGES, restorable
 
 SAMPLES_DIR = ASSETS_DIR / "samples"
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "avif", "mpo"]
@@ -32,7 +35,6 @@ def shrink_to(image: Image.Image, side: int) -> Image.Image:
     if max(image.size) <= side:
         return image
     return image.resize(fit_side(image.size, side), Image.LANCZOS)
-RESTORED = "Your photo"  # the name a photo put back from the history goes by
 
 
 def keep_upload_answers() -> None:
@@ -164,7 +166,6 @@ def photo_was_missing() -> bool:
 # --- DreamLab PNGs carry their recipe ------------------------------------------------------------
 
 def _offer_recipe(key: str, uploaded) -> None:
-    from dreamlab.studio.history import PAGES, restorable
     recipe = _recipe_of(uploaded)
     if not recipe or not restorable(recipe):
         return
@@ -193,43 +194,5 @@ def cache_prefix(uploaded) -> str:
 
 
 def _restore_recipe(key: str, recipe: dict) -> None:
-    from dreamlab.studio.history import restore
-    _new_uploader(key)  # the PNG was a way to carry settings, not the photo to dream on
+    new_uploader(key)  # the PNG was a way to carry settings, not the photo to dream on
     restore(recipe, via="picture")
-
-
-def _new_uploader(key: str) -> None:
-    st.session_state[f"{key}:upload-round"] = st.session_state.get(f"{key}:upload-round", 0) + 1
-    st.session_state.pop(f"{key}:kept", None)
-
-
-def restored_photo_values(prefix: str, photo: Image.Image, recipe: dict) -> dict:
-    """Session values that make ``image_input`` of the page with ``prefix`` use ``photo`` again
-    (for a result from the history made from an upload or a camera picture)."""
-    key = prefix.rstrip(":")
-    settings = recipe.get("settings", {})
-    if settings.get(f"{key}:source", "Sample") == "Sample":
-        return {}
-    _new_uploader(key)
-    return {f"{key}:source": "Upload", f"{key}:kept": (RESTORED, LoadedImage(photo, []))}
-
-
-UPLOADED_SOURCES = ("Upload", "Camera")
-
-
-def forget_photo_values(prefix: str, recipe: dict, carrier: str) -> tuple[dict, list[str]]:
-    """For settings restored without their photo (a link or a PNG carries settings only): session
-    values that leave the page's photo picker empty with a plain note, instead of using an older
-    upload or a sample, and what the person has to give again ("photo", "paintings")."""
-    key = prefix.rstrip(":")
-    settings = recipe.get("settings", {})
-    missing, extra = [], {}
-    if settings.get(f"{key}:source") in UPLOADED_SOURCES:
-        _new_uploader(key)
-        missing.append("photo")
-        extra = {f"{key}:source": "Upload",
-                 f"{key}:missing": f"Your own photo was not part of {carrier}: upload it again "
-                                   "(the settings are back), then press the button."}
-    if any(k.endswith("painting-source") and v == "Upload" for k, v in settings.items()):
-        missing.append("paintings")
-    return extra, missing

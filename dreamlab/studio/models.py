@@ -1,25 +1,11 @@
-"""Models for the pages: loaded once per process, with download progress for the classics."""
+"""Models for the pages: the network picker, and the classics' weights downloaded once with a progress bar
+(plain Python, no torch: the networks themselves load only in the jobs)."""
 from __future__ import annotations
-
-from typing import Optional
 
 import streamlit as st
 
-from engine.network.models import MODELS, FeatureNet, ModelUnavailable, ensure_weights, load_model, weights_ready
-
-
-@st.cache_resource(show_spinner=False)
-def _cached_model(name: str) -> FeatureNet:
-    return load_model(name)
-
-
-def get_model(name: str) -> Optional[FeatureNet]:
-    """The model, downloading its weights first if needed (with a progress bar).
-    Shows a plain message and returns None when it cannot be had."""
-    if not model_ready(name):
-        return None
-    with st.spinner("Waking up the network…"):
-        return _cached_model(name)
+from engine.catalog import MODELS, weights_ready
+from engine.network.weights import ModelUnavailable, ensure_weights
 
 
 def model_ready(name: str) -> bool:

@@ -7,8 +7,9 @@ import random
 
 import streamlit as st
 
-from engine.network.models import get_spec
-from engine.dreaming.palette import as_palette, check_palette, load_palette_json, palette_json, read_typed_filters, surprise_palette
+from engine.catalog import get_spec
+from engine.dreaming.palette.data import as_palette, check_palette, load_palette_json, palette_json, surprise_palette
+from engine.dreaming.palette.typed import read_typed_filters
 
 from dreamlab.studio.persist import kept
 from dreamlab.studio.state import add_to_palette, in_palette, palette

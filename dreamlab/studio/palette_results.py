@@ -6,7 +6,7 @@ import io
 import streamlit as st
 from PIL import Image
 
-from dreamlab.studio.history import filename
+from dreamlab.studio.recipes import filename
 from dreamlab.studio.journey import describe_filters
 from dreamlab.studio.results import show_result
 

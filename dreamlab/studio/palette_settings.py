@@ -12,8 +12,8 @@ import math
 
 import streamlit as st
 
-from engine.network.models import MODELS, get_spec
-from engine.dreaming.palette import MAX_FILTERS
+from engine.catalog import MODELS, get_spec
+from engine.dreaming.palette.data import MAX_FILTERS
 
 from dreamlab.studio.journey import STOPS
 from dreamlab.studio import persist

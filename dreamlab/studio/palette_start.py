@@ -8,7 +8,7 @@ import streamlit as st
 from PIL import Image
 
 from engine.images.pictures import LoadedImage
-from engine.dreaming.palette import Start
+from engine.dreaming.palette.starts import Start
 
 from dreamlab.studio.inputs import image_input, shrink_to
 from dreamlab.studio.persist import kept

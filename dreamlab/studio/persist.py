@@ -41,11 +41,6 @@ def carry_over() -> None:
         st.session_state[key] = value
 
 
-def set_value(key: str, value: Any) -> None:
-    """Set a kept widget's value (before the widget is drawn in this run, e.g. in a callback)."""
-    st.session_state[key] = value
-
-
 def snapshot(prefix: str) -> dict[str, Any]:
     """The page's kept settings (keys starting with ``prefix``) that can travel as JSON."""
     values = {}

@@ -1,5 +1,6 @@
-"""Paint a region over the photo: our own small drawing component (st.components.v2, inline
-HTML/CSS/JS, no CDN), quick starts from ``engine.images.region`` and a soft edge.
+"""Paint a region over the photo: our own small drawing component (st.components.v2; its script
+and style in ``components/region_painter/``, no CDN), quick starts from ``engine.images.region`` and a
+soft edge.
 
 The browser keeps the painted mask in a canvas and sends it back as a PNG (alpha = inside)
 after every stroke. A quick start or a new photo replaces the canvas: Python bumps a revision
@@ -19,129 +20,15 @@ from PIL import Image
 from engine.images.region import AUTO_KINDS, MAX_SIDE, Region, auto_region
 
 from dreamlab.studio.compare import png_data_url
+from dreamlab.studio.components import frontend
 from dreamlab.studio.persist import kept
 
 TINT = (255, 64, 129)  # the colour the painted region is shown in
 FEATHERS = {"None": 0.0, "A little": 0.02, "Soft": 0.05, "Very soft": 0.1}
 
-CSS = """
-.dl-region { display: flex; flex-direction: column; gap: .5rem; font: .9rem/1.3 sans-serif; }
-.dl-region .dl-tools { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem; }
-.dl-region button { border: 1px solid rgba(128,128,128,.5); background: transparent; color: inherit;
-  border-radius: .4rem; padding: .25rem .7rem; cursor: pointer; font: inherit; }
-.dl-region button[aria-pressed="true"] { background: rgb(255,64,129); border-color: rgb(255,64,129); color: white; }
-.dl-region label { display: flex; align-items: center; gap: .4rem; }
-.dl-region .dl-stage { position: relative; width: 100%; max-width: 640px; line-height: 0; touch-action: none;
-  cursor: none; border-radius: .4rem; overflow: hidden; user-select: none; }
-.dl-region .dl-stage img { width: 100%; height: auto; display: block; pointer-events: none; }
-.dl-region canvas { position: absolute; inset: 0; width: 100%; height: 100%; opacity: .55; }
-.dl-region .dl-brush { position: absolute; border: 2px solid white; border-radius: 50%; pointer-events: none;
-  box-shadow: 0 0 3px rgba(0,0,0,.8); transform: translate(-50%, -50%); display: none; }
-"""
 
-JS = """
-export default function(component) {
-  const { data, parentElement, setStateValue } = component;
-  let root = parentElement.querySelector('.dl-region');
-  if (!root) {
-    root = document.createElement('div');
-    root.className = 'dl-region';
-    root.innerHTML =
-      '<div class="dl-tools">' +
-      '<button type="button" class="dl-paint" aria-pressed="true">Brush</button>' +
-      '<button type="button" class="dl-erase" aria-pressed="false">Eraser</button>' +
-      '<label>Brush size <input class="dl-size" type="range" min="4" max="160" value="48" aria-label="Brush size"></label>' +
-      '<button type="button" class="dl-invert">Invert</button>' +
-      '<button type="button" class="dl-clear">Clear</button></div>' +
-      '<div class="dl-stage"><img alt="your photo"><canvas></canvas><div class="dl-brush"></div></div>';
-    parentElement.appendChild(root);
-    root.dataset.mode = 'paint';
-  }
-  const canvas = root.querySelector('canvas');
-  const ctx = canvas.getContext('2d');
-  const stage = root.querySelector('.dl-stage');
-  const brush = root.querySelector('.dl-brush');
-  const size = root.querySelector('.dl-size');
-  const tint = `rgb(${data.tint.join(',')})`;
-  // Only complete, settled masks go back to Python, tagged with the revision they belong to.
-  const send = () => setStateValue('mask', { revision: data.revision, png: canvas.toDataURL('image/png') });
 
-  if (root.dataset.revision !== String(data.revision)) {
-    root.dataset.revision = String(data.revision);
-    canvas.width = data.width;
-    canvas.height = data.height;
-    root.querySelector('img').src = data.photo;
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    // Nothing is sent back here: until the first stroke Python uses the mask it sent (data.mask),
-    // and a value sent on every (re)mount made the page run a second time on each visit.
-    if (data.mask) {
-      const start = new Image();
-      start.onload = () => ctx.drawImage(start, 0, 0, canvas.width, canvas.height);
-      start.src = data.mask;
-    }
-  }
-  const cssScale = () => stage.getBoundingClientRect().width / canvas.width || 1;
-  canvas.style.filter = data.feather > 0 ? `blur(${data.feather * Math.max(canvas.width, canvas.height) * cssScale() / 2}px)` : 'none';
-
-  const setMode = (mode) => {
-    root.dataset.mode = mode;
-    root.querySelector('.dl-paint').setAttribute('aria-pressed', String(mode === 'paint'));
-    root.querySelector('.dl-erase').setAttribute('aria-pressed', String(mode === 'erase'));
-  };
-  root.querySelector('.dl-paint').onclick = () => setMode('paint');
-  root.querySelector('.dl-erase').onclick = () => setMode('erase');
-  root.querySelector('.dl-clear').onclick = () => { ctx.clearRect(0, 0, canvas.width, canvas.height); send(); };
-  root.querySelector('.dl-invert').onclick = () => {
-    ctx.globalCompositeOperation = 'xor';  // an opaque fill under xor turns alpha a into 1 - a
-    ctx.fillStyle = tint;
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.globalCompositeOperation = 'source-over';
-    send();
-  };
-
-  const point = (e) => {
-    const r = stage.getBoundingClientRect();
-    return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height];
-  };
-  const showBrush = (e) => {
-    const r = stage.getBoundingClientRect();
-    const d = Number(size.value) * r.width / canvas.width;
-    Object.assign(brush.style, { display: 'block', width: `${d}px`, height: `${d}px`,
-      left: `${e.clientX - r.left}px`, top: `${e.clientY - r.top}px` });
-  };
-  const stroke = (from, to) => {
-    ctx.globalCompositeOperation = root.dataset.mode === 'erase' ? 'destination-out' : 'source-over';
-    ctx.strokeStyle = tint;
-    ctx.lineWidth = Number(size.value);
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
-    ctx.beginPath();
-    ctx.moveTo(from[0], from[1]);
-    ctx.lineTo(to[0], to[1]);
-    ctx.stroke();
-    ctx.globalCompositeOperation = 'source-over';
-  };
-  let last = null;
-  stage.onpointerdown = (e) => {
-    stage.setPointerCapture(e.pointerId);
-    last = point(e);
-    stroke(last, [last[0] + 0.01, last[1]]);
-  };
-  stage.onpointermove = (e) => {
-    showBrush(e);
-    if (last === null) return;
-    const here = point(e);
-    stroke(last, here);
-    last = here;
-  };
-  const finish = () => { if (last !== null) { last = null; send(); } };
-  stage.onpointerup = finish;
-  stage.onpointercancel = finish;
-  stage.onpointerleave = (e) => { brush.style.display = 'none'; };
-}
-"""
-
-_painter = st.components.v2.component("dreamlab_region", css=CSS, js=JS)
+_painter = st.components.v2.component("dreamlab_region", **frontend("region_painter"))
 
 
 def _display_photo(photo: Image.Image) -> Image.Image:

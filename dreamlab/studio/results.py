@@ -10,6 +10,7 @@ from PIL import Image
 from engine.images.pictures import png_bytes
 
 from dreamlab.studio.compare import before_after
+from dreamlab.studio.recipes import filename as result_filename, share_link
 
 
 def show_result(before: Optional[Image.Image], after: Image.Image, recipe: dict, filename: Optional[str] = None,
@@ -28,7 +29,6 @@ def show_picture(before: Optional[Image.Image], after: Image.Image, key: str) ->
 
 
 def show_actions(after: Image.Image, recipe: dict, key: str, filename: Optional[str] = None) -> None:
-    from dreamlab.studio.history import filename as result_filename, share_link
     made_with = describe(recipe)
     if made_with:
         st.caption(f"Made with {made_with}")

@@ -1,6 +1,6 @@
 """Show a queued job in the page: its place in the queue, then progress, a live preview and Stop.
 
-A page describes its job as a ``dreamlab.jobs.spec.JobSpec``; the job service (``dreamlab.jobs.queue.job_queue()``:
+A page describes its job as a ``dreamlab.jobs.spec.JobSpec``; the job service (``dreamlab.jobs.service.job_queue()``:
 worker processes, or a Ray cluster) runs it, so the page can rerun freely while it works; the
 page only polls. Pressing the run button twice returns the job already running.
 
@@ -17,34 +17,18 @@ import streamlit as st
 from PIL import Image
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dreamlab.jobs.queue import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn, job_queue
+from dreamlab.jobs.queue import CANCELLED, DONE, FAILED, RUNNING, Job, JobFn
+from dreamlab.jobs.service import job_queue
 from dreamlab.jobs.spec import JobSpec
 from engine.progress import Progress
 
 from dreamlab.studio import history
 from dreamlab.studio import persist
+from dreamlab.studio.components import frontend
 
 log = logging.getLogger(__name__)
 POLL_S = 0.25
-SCROLL_JS = """
-export default function(component) {
-  const { parentElement } = component;
-  const root = parentElement.getRootNode();
-  const anchor = root.host || parentElement;  // the component may live in a shadow root
-  const panel = anchor.closest('[data-testid="stVerticalBlock"]') || anchor;
-  const block = (component.data && component.data.block) || 'start';
-  const ifHidden = component.data && component.data.if_hidden;
-  let tries = 0;
-  const scroll = () => {
-    const top = panel.getBoundingClientRect().top;
-    if (ifHidden && top >= 0 && top < window.innerHeight / 2) return;  // in view: leave the page still
-    panel.scrollIntoView({ block });
-    if (++tries < 6) setTimeout(scroll, 250);  // again while the page above is still settling
-  };
-  scroll();
-}
-"""
-_scroll_here = st.components.v2.component("dreamlab_scroll_here", js=SCROLL_JS)
+_scroll_here = st.components.v2.component("dreamlab_scroll_here", **frontend("scroll_here"))
 
 
 def page_of(kind: str) -> Optional[str]:
@@ -131,17 +115,12 @@ def follow_job(kind: str, preview_caption: str = "Live preview",
 # The job panel sticks to the bottom of the window while its place in the page is below it, so
 # progress and live preview stay in view however long the settings above are (a scroll alone
 # was not enough: it ran before the picture had its height, or a rerun moved the page).
-PANEL_CLASS = "st-key-dl-job-"
-PANEL_CSS = """<style>
-div:has(> [class*="%(cls)s"]) { position: sticky; bottom: 0; z-index: 50; }
-[class*="%(cls)s"] { background: %(bg)s; box-shadow: 0 -4px 16px rgba(30, 27, 46, .14); }
-[class*="%(cls)s"] [data-testid="stImage"] img { max-height: 52vh; object-fit: contain; }
-</style>"""
+PANEL_CSS = frontend("job_panel")["css"]  # its rules name the panel's key: dl-job-<kind>
 
 
 def _panel_css() -> str:
     background = st.get_option("theme.backgroundColor") or "white"
-    return PANEL_CSS % {"cls": PANEL_CLASS, "bg": background}
+    return f"<style>:root {{ --dl-panel-background: {background}; }}\n{PANEL_CSS}</style>"
 
 
 def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.Image], None]] = None,
@@ -233,13 +212,7 @@ PRESS_KEPT_S = 8.0
 PHOTO_ON_ITS_WAY = "Waiting for your photo…"
 
 
-# A word under the button from the moment it is pressed (the browser's own doing) until the job's
-# panel shows: while the app runs with the pressed button still focused and no panel yet.
-PRESSED_CSS = """<style>
-body:has([data-testid="stStatusWidget"]):not(:has([class*="%(panel)s"])) .%(button)s:has(button:focus)::after {
-  content: "Starting…"; display: block; margin-top: .4rem; font-size: .9rem; opacity: .75;
-}
-</style>"""
+PRESSED_CSS = f"<style>{frontend('run_button')['css']}</style>"  # "Starting…" under a pressed button
 
 
 def _pending_key(kind: str) -> str:
@@ -251,7 +224,7 @@ def run_button(label: str, kind: str, make_fn: Callable[[], Union[JobSpec, JobFn
     """A button (primary unless ``type`` says otherwise) that starts the job ``make_fn()`` returns:
     a JobSpec (None: nothing to start, after a message to the user, shown under the button)."""
     # Not disabled while busy: a second press just finds the job already running (see JobQueue.submit).
-    st.html(PRESSED_CSS % {"button": f"st-key-run-{kind}", "panel": f"{PANEL_CLASS}{kind}"})
+    st.html(PRESSED_CSS)
     st.button(label, type=type, key=f"run-{kind}", on_click=_on_press, args=(kind, make_fn, estimate_s),
               **button_args)
     pressed_at = st.session_state.get(_pending_key(kind))

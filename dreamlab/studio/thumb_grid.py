@@ -14,69 +14,9 @@ from typing import Callable, Optional
 import streamlit as st
 from PIL import Image
 
-MIN_COLUMNS = 4  # however narrow the screen (a phone: about 86 px per cell)
-GRID_CSS = """
-.dl-grid { display: grid; gap: 8px; --cell-max: 128px;
-  grid-template-columns: repeat(auto-fill, minmax(min(var(--cell-max), calc((100%% - %(gaps)dpx) / %(min)d)), 1fr)); }
-.dl-grid button { all: unset; box-sizing: border-box; cursor: pointer; display: flex; flex-direction: column;
-  align-items: stretch; border: 2px solid transparent; border-radius: 6px; padding: 2px; }
-.dl-grid button:hover, .dl-grid button:focus-visible { border-color: var(--st-primary-color, #7C3AED); }
-.dl-grid button.selected { border-color: var(--st-primary-color, #7C3AED); background: rgba(124, 58, 237, .08); }
-.dl-grid button:disabled { cursor: progress; }
-.dl-grid .pic { position: relative; width: 100%%; max-width: var(--cell-max); margin: 0 auto; aspect-ratio: 1; border-radius: 4px; overflow: hidden;
-  background: repeating-linear-gradient(45deg, #e4e4e7 0 6px, #f4f4f5 6px 12px); }
-.dl-grid img { display: block; width: 100%%; height: 100%%; }
-.dl-grid .painting img { opacity: .85; }
-.dl-grid .badge { position: absolute; left: 3px; bottom: 3px; background: rgba(0,0,0,.6); color: #fff;
-  font: 11px/1.3 sans-serif; padding: 1px 4px; border-radius: 3px; }
-.dl-grid .label { font: 12px/1.6 sans-serif; text-align: center; color: var(--st-text-color, #31333F);
-  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.dl-grid .dead .label { opacity: .6; }
-""" % {"min": MIN_COLUMNS, "gaps": 8 * (MIN_COLUMNS - 1)}
-GRID_JS = """
-export default function(component) {
-  const { data, parentElement, setTriggerValue } = component;
-  let root = parentElement.querySelector('.dl-grid');
-  if (!root) {
-    root = document.createElement('div');
-    root.className = 'dl-grid';
-    parentElement.appendChild(root);
-  }
-  root.style.setProperty('--cell-max', data.cell + 'px');
-  root.dataset.layer = data.layer;
-  root.replaceChildren(...data.items.map((item) => {
-    const button = document.createElement('button');
-    button.className = [item.state, item.dead ? 'dead' : '', item.selected ? 'selected' : ''].join(' ');
-    button.dataset.channel = item.channel;
-    button.title = item.title;
-    button.setAttribute('aria-label', item.title);
-    button.disabled = !data.clickable || item.state !== 'done';
-    const pic = document.createElement('div');
-    pic.className = 'pic';
-    if (item.src) {
-      const img = document.createElement('img');
-      img.src = item.src;
-      img.alt = item.title;
-      img.dataset.layer = data.layer;
-      img.dataset.state = item.state;
-      pic.appendChild(img);
-    }
-    if (item.badge) {
-      const badge = document.createElement('span');
-      badge.className = 'badge';
-      badge.textContent = item.badge;
-      pic.appendChild(badge);
-    }
-    const label = document.createElement('span');
-    label.className = 'label';
-    label.textContent = item.label;
-    button.append(pic, label);
-    button.onclick = () => setTriggerValue('picked', item.channel);
-    return button;
-  }));
-}
-"""
-_grid = st.components.v2.component("dreamlab_thumb_grid", css=GRID_CSS, js=GRID_JS)
+from dreamlab.studio.components import frontend
+
+_grid = st.components.v2.component("dreamlab_thumb_grid", **frontend("thumb_grid"))
 
 
 @dataclass

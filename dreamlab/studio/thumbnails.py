@@ -7,8 +7,9 @@ from typing import Callable, Optional
 import streamlit as st
 from PIL import Image
 
-from engine.dreaming import gallery
-from engine.dreaming.gallery import RENDER_CACHE, GallerySettings
+from engine.dreaming import gallery_files
+from engine.dreaming.gallery_files import RENDER_CACHE
+from engine.dreaming.settings import GallerySettings
 from dreamlab.jobs.spec import JobSpec
 
 from dreamlab.studio import models
@@ -24,7 +25,7 @@ DAMAGED = (OSError, ValueError, KeyError)  # a damaged or half-built gallery: no
 def filter_thumbnail(model: str, layer: str, channel: int) -> Optional[Image.Image]:
     """The precomputed picture, else one rendered earlier in this process, else None."""
     try:
-        picture = gallery.thumbnail(model, layer, channel)
+        picture = gallery_files.thumbnail(model, layer, channel)
     except DAMAGED:
         picture = None
     if picture is None:
@@ -35,7 +36,7 @@ def filter_thumbnail(model: str, layer: str, channel: int) -> Optional[Image.Ima
 def filter_info(model: str, layer: str, channel: int) -> Optional[dict]:
     """The gallery's facts about one filter (top classes, dead, ...), or None."""
     try:
-        return gallery.filter_info(model, layer, channel)
+        return gallery_files.filter_info(model, layer, channel)
     except DAMAGED:
         return None
 
@@ -125,7 +126,7 @@ def stop_painting_except(job_kind: Optional[str] = None) -> None:
         return
     job = current_job(previous)
     if job is not None and job.active:
-        from dreamlab.jobs.queue import job_queue
+        from dreamlab.jobs.service import job_queue
         job_queue().cancel(job)
     st.session_state.pop(f"job:{previous}", None)
     st.session_state.pop(PAINTING, None)

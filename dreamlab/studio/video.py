@@ -1,15 +1,18 @@
 """Widgets for animations: picking a clip, the time estimate and the result (dreamlab.jobs.tasks encodes)."""
 from __future__ import annotations
 
+import time
 from typing import Optional, Sequence
 
 import streamlit as st
 
-from engine.network.models import weights_ready
-from engine.motion.animate import describe_duration, estimate_seconds, seconds_per_step
+from engine.catalog import weights_ready
+from engine.motion.settings import describe_duration, estimate_seconds
 from engine.motion.clips import MAX_CLIP_MB, MAX_CLIP_SECONDS, Clip, VideoError, load_clip
 
-from dreamlab.studio.models import get_model
+from dreamlab.jobs.queue import DONE
+from dreamlab.jobs.service import job_queue
+from dreamlab.jobs.spec import JobSpec
 
 CLIP_TYPES = ["mp4", "mov", "m4v", "webm", "mkv", "gif"]
 
@@ -42,9 +45,26 @@ def clip_input(key: str, max_side: int, fps: Optional[float]) -> Optional[Clip]:
     return clip
 
 
-@st.cache_data(show_spinner="Timing this machine…", max_entries=64)
-def _step_seconds(_net, model: str, layers: tuple, height: int, width: int) -> float:
-    return seconds_per_step(_net, dict(layers), height, width)
+ESTIMATES = "estimates"  # the owner of the timing jobs: the machine's, shared by every visitor
+TIMING_WAIT_S = 30.0  # the page waits this long for a timing (a worker that is still starting included)
+_STEP_SECONDS: dict[tuple, float] = {}  # (model, layers, height, width) -> one step's seconds on this machine
+
+
+def _step_seconds(model: str, layers: dict[str, float], height: int, width: int) -> Optional[float]:
+    """One Deep Dream step at this size, timed once by a job where the jobs run (the app's process loads
+    no network); None while the job waits behind others (a later run of the page picks its answer up)."""
+    key = (model, tuple(sorted(layers.items())), height, width)
+    if key not in _STEP_SECONDS:
+        spec = JobSpec("step_seconds", {"model": model, "layers": dict(layers), "height": height, "width": width})
+        job = job_queue().submit(ESTIMATES, f"time:{key}", spec, estimate_s=2.0)
+        deadline = time.monotonic() + TIMING_WAIT_S
+        with st.spinner("Timing this machine…"):
+            while job.active and time.monotonic() < deadline:
+                job.touch()
+                time.sleep(0.1)
+        if job.state == DONE:
+            _STEP_SECONDS[key] = float(job.result)
+    return _STEP_SECONDS.get(key)
 
 
 def show_estimate(model: str, layers: dict[str, float], size: tuple[int, int], work: Sequence[float]) -> float:
@@ -52,10 +72,10 @@ def show_estimate(model: str, layers: dict[str, float], size: tuple[int, int], w
     if not weights_ready(model) or not layers:
         st.caption(f"{len(work)} frames. The time is estimated once the network is ready.")
         return 10.0 * len(work)
-    net = get_model(model)
-    if net is None:
+    step = _step_seconds(model, layers, size[1], size[0])
+    if step is None:
+        st.caption(f"{len(work)} frames. The time is estimated once the paintings ahead of it are done.")
         return 10.0 * len(work)
-    step = _step_seconds(net, model, tuple(sorted(layers.items())), size[1], size[0])
     seconds = estimate_seconds(work, step)
     st.caption(f":material/schedule: {len(work)} frames at {size[0]}×{size[1]}: "
                f"**{describe_duration(seconds)}** on this machine (about {seconds / len(work):.1f} s a frame).")
@@ -68,7 +88,7 @@ def show_animation(result: dict, name: str, key: str) -> None:
         st.info(f"Stopped after {result['frames']} frames: here is the video of them.")
     st.video(result["mp4"], format="video/mp4", loop=True)
     if result["recipe"].get("page"):  # the page, the preset and the seed in the name
-        from dreamlab.studio.history import filename
+        from dreamlab.studio.recipes import filename
         name = filename(result["recipe"], "mp4")[: -len(".mp4")]
     left, right = st.columns(2)
     left.download_button("Download MP4", data=result["mp4"], file_name=f"{name}.mp4", mime="video/mp4",

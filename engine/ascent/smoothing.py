@@ -6,9 +6,9 @@ step ``smooth_gradient``:
 
 * blurs the gradient with a cascade of Gaussians (sigma x 0.5, 1, 2, averaged), as the well-known
   PyTorch deep-dream scripts do; ``smoothness`` sets sigma in pixels;
-* mixes its colour through the colour correlation of natural pictures (the decorrelated-colour
-  parameterisation of Olah et al., applied to the step), so a step changes brightness and
-  shared hues rather than painting each channel its own noise.
+* blurs its colour (what is left after its brightness) ``CHROMA_BLUR`` times more than its
+  brightness, so a step changes brightness and broad hues rather than painting each channel
+  its own noise.
 
 ``fine_energy`` measures the grain: the energy of the finest Laplacian-pyramid level.
 """
@@ -20,12 +20,6 @@ import math
 import torch
 import torch.nn.functional as F
 
-# Square root of the colour correlation of ImageNet pictures (rows: R, G, B), as in lucent.
-_COLOR_SQRT = torch.tensor([[0.26, 0.09, 0.02],
-                            [0.27, 0.00, -0.05],
-                            [0.27, -0.09, 0.03]])
-_COLOR_MIX = _COLOR_SQRT @ _COLOR_SQRT.T
-COLOR_MIX = _COLOR_MIX / _COLOR_MIX.diagonal().max()  # the covariance, largest diagonal 1
 BLUR_SCALES = (0.5, 1.0, 2.0)
 
 
@@ -89,16 +83,6 @@ def _reflect_padded(grad: torch.Tensor, sigma: float) -> tuple[torch.Tensor, int
     return F.pad(grad.float(), (pad, right, pad, bottom), mode="reflect"), pad
 
 
-def cascade_blur(grad: torch.Tensor, sigma: float) -> torch.Tensor:
-    """The mean of Gaussian blurs at ``sigma`` x 0.5, 1 and 2: keeps some of every scale above
-    sigma/2 while removing what is finer.
-
-    Computed in one pass in the frequency domain (edges reflected first): the three blurs as
-    grouped convolutions cost a third of a Deep Dream step at 1024 px on a CPU; this costs little."""
-    return _blur_in_frequency(grad, sigma, lambda spectrum, rows, cols: spectrum * cascade_response(
-        rows, cols, sigma, grad.device))
-
-
 def _blur_in_frequency(grad: torch.Tensor, sigma: float, filter_spectrum) -> torch.Tensor:
     height, width = grad.shape[-2:]
     x, pad = _reflect_padded(grad, sigma)
@@ -107,19 +91,8 @@ def _blur_in_frequency(grad: torch.Tensor, sigma: float, filter_spectrum) -> tor
     return blurred[..., pad:pad + height, pad:pad + width].to(grad.dtype)
 
 
-def mix_colors(grad: torch.Tensor) -> torch.Tensor:
-    """The step in decorrelated colour, seen in RGB: grad through the colour covariance."""
-    return torch.einsum("ij,bjhw->bihw", COLOR_MIX.to(grad.device, grad.dtype), grad)
-
-
 LUMA = torch.tensor([0.299, 0.587, 0.114])
 CHROMA_BLUR = 2.0
-
-
-def split_luma(grad: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(brightness [B, 1, H, W], colour [B, 3, H, W]) with grad == brightness + colour."""
-    luma = torch.einsum("c,bchw->bhw", LUMA.to(grad.device, grad.dtype), grad).unsqueeze(1)
-    return luma, grad - luma
 
 
 def smooth_gradient(grad: torch.Tensor, smoothness: float) -> torch.Tensor:

@@ -2,54 +2,21 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass
 from typing import Optional
 
 import torch
 from PIL import Image
 
 from engine.ascent.loop import PixelCanvas, ascend
-from engine.images.pictures import fit_side, resize, to_pil, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import region_mask, resize, to_pil, to_tensor
 from engine.network.models import FeatureNet
 from engine.ascent.objectives import Objective, guided, layer_energy, scaled
 from engine.progress import STAGE_ENDS, ProgressFn, Reporter
 from engine.images.region import Region
+from engine.dreaming.settings import DreamSettings, OctaveSchedule, octave_sizes
 
-MIN_OCTAVE_SIDE = 64
 GUIDE_SIDE = 320  # guide pictures are looked at this size: enough features, cheap to match
-
-DEFAULT_SMOOTHNESS = 1.5  # measured: about half the grain of 0 at the same gain (benchmarks/bench_quality.py)
-
-@dataclass
-class OctaveSchedule:
-    """How a picture is dreamt on, octave by octave: Deep Dream's and the Hybrid Palette's on photos."""
-    octaves: int = 4
-    octave_scale: float = 1.5
-    steps: int = 10  # per octave
-    step_size: float = 0.015  # in [0, 1] pixel units, per normalised-gradient step
-    jitter: int = 24
-    tile: int = 512
-    seed: int = 0  # the random number: same seed + same settings = same picture
-    smoothness: float = DEFAULT_SMOOTHNESS  # blur of each step in pixels; 0 = raw gradient (grainy)
-
-
-@dataclass(kw_only=True)
-class DreamSettings(OctaveSchedule):
-    layers: dict[str, float]  # layer name -> weight
-    model: str = "lite0"
-
-    def recipe(self) -> dict:
-        return {"kind": "dream", **asdict(self)}
-
-
-def octave_sizes(height: int, width: int, octaves: int, scale: float) -> list[tuple[int, int]]:
-    """Sizes from the smallest octave to the full picture; octaves too small to see are dropped."""
-    sizes = []
-    for k in reversed(range(max(1, octaves))):
-        h, w = round(height / scale ** k), round(width / scale ** k)
-        if min(h, w) >= MIN_OCTAVE_SIDE or k == 0:
-            sizes.append((h, w))
-    return sizes
 
 
 def dream_objective(net: FeatureNet, settings: DreamSettings, base: torch.Tensor,
@@ -105,7 +72,7 @@ def dream_with_objective(image: Image.Image, objective: Objective, schedule: Oct
     canvas = None
     for index, size in enumerate(sizes):
         octave_base = resize(base, size)
-        mask = region.mask(*size, device=net.device) if region is not None else None
+        mask = region_mask(region, *size, device=net.device) if region is not None else None
         canvas = PixelCanvas((octave_base + resize(detail, size)).clamp(0, 1), schedule.step_size,
                              mask=mask, keep=octave_base, smoothness=schedule.smoothness)
         reporter.watch(lambda canvas=canvas: to_pil(canvas.pixels))

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 import torch
@@ -39,11 +39,13 @@ from torch import nn
 
 from engine.network import fast
 from engine.ascent.loop import ascend
-from engine.images.pictures import contact_sheet, to_pil, to_tensor
+from engine.images.pictures import contact_sheet
+from engine.images.tensors import to_pil, to_tensor
 from engine.network.models import FeatureNet
 from engine.ascent.objectives import Objective, batch_channels
 from engine.ascent.optimisers import Adam
 from engine.progress import Previews, ProgressFn, Reporter
+from engine.dreaming.settings import FilterSettings
 
 # Square root of the colour correlation of ImageNet pictures (the standard values used since
 # Olah et al. 2017), scaled so its largest column has norm 1.
@@ -59,7 +61,6 @@ def color_matrix(saturation: float = 1.0, contrast: float = 1.0) -> torch.Tensor
     ``contrast * saturation``: above 1 the same parameter step moves pixels and hues further, so
     pictures come out more vivid (the Filter Gallery keeps 1, 1)."""
     return COLOR_MATRIX * (contrast * torch.tensor([1.0, saturation, saturation]))
-RIVAL_WEIGHT = 0.5  # how strongly a picture also pushes the layer's other filters down
 
 
 # --- the canvas -----------------------------------------------------------------------------
@@ -305,18 +306,6 @@ def _drawn(net: FeatureNet, layer: str, channels: Sequence[int], settings: "Filt
 
 
 # --- rendering filters ----------------------------------------------------------------------
-
-@dataclass
-class FilterSettings:
-    """How a filter's picture is painted from noise (which layer and filters is the caller's choice)."""
-    size: int = 128  # side of the square picture
-    steps: int = 64
-    lr: float = 0.08  # the Fourier canvas's Adam step
-    rival_weight: float = RIVAL_WEIGHT
-    seed: int = 0
-
-    def recipe(self, model: str, layer: str, channel: int) -> dict:
-        return {"kind": "filter", "model": model, "layer": layer, "channel": int(channel), **asdict(self)}
 
 
 def picture_generator(seed: int, channel: int) -> torch.Generator:

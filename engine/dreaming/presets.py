@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from engine.catalog import DEFAULT_PRESET, PRESETS, Preset  # noqa: F401 (the facts live in the catalog)
-from engine.dreaming.dream import DreamSettings
+from engine.dreaming.settings import DreamSettings
 
 
 def preset_settings(name: str, model: str = "lite0", seed: int = 0) -> DreamSettings:

@@ -1,12 +1,12 @@
-"""The one way pictures come in and go out: loading anything a user may upload, tensors, PNG recipes.
+"""The one way pictures come in and go out: loading anything a user may upload, PNG recipes.
 
 ``load_image`` is the only door for pictures in the app and the CLI. It turns whatever a phone
 or desktop produces into 8-bit RGB (EXIF orientation applied, CMYK / 16-bit / 32-bit / float
 mapped, transparency composited on white (with a note), first frame of animations) and refuses everything
 else with one plain sentence (``ImageError``).
 
-Loading needs no torch (it is imported by the tensor helpers below only), so the command line
-refuses a bad file before torch loads.
+Nothing here imports torch (the tensor helpers are in ``engine.images.tensors``): the app's server decodes
+pictures with Pillow alone, and the command line refuses a bad file before torch loads.
 
 Pillow's decompression-bomb guard stays on: nothing here (or anywhere in DreamLab) touches
 ``Image.MAX_IMAGE_PIXELS`` or ``ImageFile.LOAD_TRUNCATED_IMAGES``. On top of it we refuse
@@ -20,15 +20,12 @@ import math
 import os
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, BinaryIO, Optional, Sequence, Union
+from typing import BinaryIO, Optional, Sequence, Union
 
 import numpy as np
 from PIL import ExifTags, Image, PngImagePlugin, UnidentifiedImageError
 
 from engine import __version__
-
-if TYPE_CHECKING:
-    import torch
 
 DEFAULT_MAX_SIDE = 1600  # pictures are scaled to this before any work (the app's default)
 MAX_SOURCE_PIXELS = 60_000_000  # refuse to even decode pictures larger than this (< Pillow's 89.5 MP warning)
@@ -289,32 +286,6 @@ def _not_a_picture(data: bytes) -> str:
             if err.start >= len(head) - 3:  # only a character cut off at the end of the sample
                 return "This is a text file, not a picture."
     return f"This is not a picture DreamLab can read ({FORMAT_HINT})."
-
-
-# --- tensors ------------------------------------------------------------------------------
-
-def to_tensor(image: Image.Image, device: torch.device | str = "cpu") -> torch.Tensor:
-    """RGB PIL image -> float tensor [1, 3, H, W] in [0, 1]."""
-    import torch
-    array = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
-    return torch.from_numpy(array).permute(2, 0, 1).unsqueeze(0).to(device)
-
-
-def to_pil(tensor: torch.Tensor) -> Image.Image:
-    """Float tensor [1, 3, H, W] or [3, H, W] in [0, 1] -> RGB PIL image."""
-    import torch
-    if tensor.dim() == 4:
-        tensor = tensor[0]
-    array = (tensor.detach().float().clamp(0, 1) * 255 + 0.5).to(torch.uint8)
-    return Image.fromarray(array.permute(1, 2, 0).cpu().numpy())
-
-
-def resize(tensor: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
-    """Resize [B, C, H, W] to (H, W) with antialiasing when shrinking."""
-    import torch.nn.functional as F
-    if tuple(tensor.shape[-2:]) == tuple(size):
-        return tensor
-    return F.interpolate(tensor, size=size, mode="bilinear", align_corners=False, antialias=True)
 
 
 def fit_side(size: tuple[int, int], max_side: int) -> tuple[int, int]:

@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 import numpy as np
-import torch
-import torch.nn.functional as F
+from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
 MAX_SIDE = 512  # a mask is kept (and stored in recipes) at most this big
 ANALYSIS_SIDE = 160  # quick starts look at the photo this small
 AUTO_KINDS = {"sky": "Sky", "bright": "Bright areas", "dark": "Dark areas", "subject": "Subject (centre)"}
 
-MaskLike = Union[np.ndarray, torch.Tensor, Image.Image]
+MaskLike = Union[np.ndarray, Image.Image]  # or a torch tensor (read through .detach(), never imported here)
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,16 +41,7 @@ class Region:
             values = soften(values, feather * max(values.shape))
         return cls(_quantise(values), float(feather))
 
-    # --- what the engine uses -------------------------------------------------------------
-
-    def mask(self, height: int, width: int, device: Union[str, torch.device] = "cpu") -> torch.Tensor:
-        """The mask resized to (height, width) as [1, 1, H, W] floats in 0..1."""
-        values = torch.from_numpy(self.levels.astype(np.float32) / 255.0)[None, None]
-        if values.shape[-2:] != (height, width):
-            shrinking = height < values.shape[-2] or width < values.shape[-1]
-            values = F.interpolate(values, size=(height, width), mode="bilinear", align_corners=False,
-                                   antialias=shrinking).clamp_(0, 1)
-        return values.to(device)
+    # --- what the engine uses (as a tensor: engine.images.tensors.region_mask) -------------
 
     def coverage(self) -> float:
         """How much of the picture is inside, 0..1."""
@@ -108,7 +98,7 @@ def _as_float_mask(mask: MaskLike) -> np.ndarray:
         if mask.mode in ("RGBA", "LA", "PA") or "transparency" in mask.info:
             return np.asarray(mask.convert("RGBA"), dtype=np.float32)[..., 3] / 255.0
         return np.asarray(mask.convert("L"), dtype=np.float32) / 255.0
-    if isinstance(mask, torch.Tensor):
+    if hasattr(mask, "detach"):  # a torch tensor
         mask = mask.detach().float().cpu().numpy()
     values = np.asarray(mask)
     values = values.reshape(values.shape[-2:]) if values.ndim > 2 else values
@@ -130,21 +120,31 @@ def _fit(values: np.ndarray, side: int) -> np.ndarray:
         return values
     scale = side / max(h, w)
     size = (max(1, round(h * scale)), max(1, round(w * scale)))
-    small = F.interpolate(torch.from_numpy(values)[None, None], size=size, mode="area")
-    return small[0, 0].numpy()
+    return _area_resize(_area_resize(values, size[0], axis=0), size[1], axis=1)
+
+
+def _area_resize(values: np.ndarray, size: int, axis: int) -> np.ndarray:
+    """Shrink one axis to ``size`` by averaging, bin by bin as torch's "area" interpolation does
+    (bin i covers floor(i * n / size) .. ceil((i + 1) * n / size))."""
+    n = values.shape[axis]
+    starts = (np.arange(size) * n) // size
+    ends = -((-(np.arange(1, size + 1)) * n) // size)
+    sums = np.cumsum(np.moveaxis(values, axis, 0), axis=0, dtype=np.float64)
+    sums = np.concatenate([np.zeros_like(sums[:1]), sums])
+    means = (sums[ends] - sums[starts]) / (ends - starts).reshape(-1, *([1] * (values.ndim - 1)))
+    return np.moveaxis(means.astype(np.float32), 0, axis)
 
 
 def soften(values: np.ndarray, radius: float) -> np.ndarray:
     """Gaussian blur of a mask; ``radius`` (pixels) is about two standard deviations."""
     sigma = max(radius / 2.0, 1e-3)
     half = max(1, int(round(3 * sigma)))
-    x = torch.arange(-half, half + 1, dtype=torch.float32)
-    kernel = torch.exp(-0.5 * (x / sigma) ** 2)
+    x = np.arange(-half, half + 1, dtype=np.float32)
+    kernel = np.exp(-0.5 * (x / np.float32(sigma)) ** 2)
     kernel = kernel / kernel.sum()
-    t = torch.from_numpy(np.ascontiguousarray(values, dtype=np.float32))[None, None]
-    t = F.conv2d(F.pad(t, (half, half, 0, 0), mode="replicate"), kernel.view(1, 1, 1, -1))
-    t = F.conv2d(F.pad(t, (0, 0, half, half), mode="replicate"), kernel.view(1, 1, -1, 1))
-    return t[0, 0].numpy()
+    values = np.asarray(values, dtype=np.float32)
+    rows = sliding_window_view(np.pad(values, ((0, 0), (half, half)), mode="edge"), kernel.size, axis=1) @ kernel
+    return sliding_window_view(np.pad(rows, ((half, half), (0, 0)), mode="edge"), kernel.size, axis=0) @ kernel
 
 
 # --- quick starts --------------------------------------------------------------------------
@@ -155,9 +155,21 @@ def auto_region(image: Image.Image, kind: str) -> Region:
         raise ValueError(f"unknown quick start '{kind}' (choose from: {', '.join(AUTO_KINDS)})")
     rgb = _analysis_pixels(image)
     guess = {"sky": sky_mask, "bright": bright_mask, "dark": dark_mask, "subject": subject_mask}[kind](rgb)
-    full = F.interpolate(torch.from_numpy(guess.astype(np.float32))[None, None],
-                         size=_fit_size(image.size[::-1], MAX_SIDE), mode="bilinear", align_corners=False)
-    return Region.from_mask(full[0, 0].clamp(0, 1).numpy())
+    h, w = _fit_size(image.size[::-1], MAX_SIDE)
+    full = _bilinear_resize(_bilinear_resize(guess.astype(np.float32), h, axis=0), w, axis=1)
+    return Region.from_mask(np.clip(full, 0, 1))
+
+
+def _bilinear_resize(values: np.ndarray, size: int, axis: int) -> np.ndarray:
+    """One axis to ``size`` by linear interpolation between pixel centres (torch's bilinear,
+    align_corners=False, without antialiasing)."""
+    n = values.shape[axis]
+    source = np.maximum((np.arange(size, dtype=np.float32) + 0.5) * np.float32(n / size) - 0.5, 0)
+    low = np.minimum(source.astype(np.int64), n - 1)
+    high = np.minimum(low + 1, n - 1)
+    share = (source - low).reshape(-1, *([1] * (values.ndim - 1)))
+    moved = np.moveaxis(values, axis, 0)
+    return np.moveaxis(moved[low] * (1 - share) + moved[high] * share, 0, axis).astype(np.float32)
 
 
 def _fit_size(hw: tuple[int, int], side: int) -> tuple[int, int]:
@@ -211,13 +223,20 @@ def _texture(luma: np.ndarray) -> np.ndarray:
 
 def grow_within(seed: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Everything in ``allowed`` connected to ``seed`` (morphological reconstruction)."""
-    allowed_t = torch.from_numpy(allowed.astype(np.float32))[None, None]
-    current = torch.from_numpy((seed & allowed).astype(np.float32))[None, None]
+    current = seed & allowed
     while True:
-        grown = F.max_pool2d(current, 3, stride=1, padding=1) * allowed_t
-        if torch.equal(grown, current):
-            return current[0, 0].numpy() > 0
+        grown = _dilate(current, 1) & allowed
+        if np.array_equal(grown, current):
+            return current
         current = grown
+
+
+def _dilate(mask: np.ndarray, radius: int, outside: bool = False) -> np.ndarray:
+    """True wherever a True lies within ``radius`` pixels (a square); beyond the edges counts as ``outside``."""
+    size = 2 * radius + 1
+    padded = np.pad(mask, radius, constant_values=outside)
+    rows = sliding_window_view(padded, size, axis=0).any(axis=-1)
+    return sliding_window_view(rows, size, axis=1).any(axis=-1)
 
 
 def sky_mask(rgb: np.ndarray) -> np.ndarray:
@@ -264,8 +283,5 @@ def subject_mask(rgb: np.ndarray) -> np.ndarray:
 
 def _closing(mask: np.ndarray, radius: int) -> np.ndarray:
     """Dilate then erode: small gaps and bays in a mask are filled."""
-    t = torch.from_numpy(mask.astype(np.float32))[None, None]
-    size = 2 * radius + 1
-    grown = F.max_pool2d(F.pad(t, (radius,) * 4), size, stride=1)
-    shrunk = -F.max_pool2d(F.pad(-grown, (radius,) * 4, value=-1.0), size, stride=1)
-    return shrunk[0, 0].numpy() > 0.5
+    grown = _dilate(mask.astype(bool), radius)
+    return ~_dilate(~grown, radius, outside=False)  # erosion; beyond the edges counts as inside

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 import cv2
@@ -25,10 +25,12 @@ import torch
 from PIL import Image
 
 from engine.ascent.loop import pixel_gradient
-from engine.dreaming.dream import DreamSettings, dream_objective, dream_with_objective, octave_sizes
-from engine.images.pictures import to_tensor
+from engine.dreaming.dream import dream_objective, dream_with_objective
+from engine.dreaming.settings import DreamSettings, octave_sizes
+from engine.images.tensors import to_tensor
 from engine.ascent.objectives import Objective
 from engine.progress import STAGE_ENDS, Cancelled, ProgressFn, Reporter
+from engine.motion.settings import VideoSettings, ZoomSettings, leg_settings, video_dream_settings, video_work, zoom_work
 
 
 # Frames after the first start from a blend holding part of the previous dream, so they dream with
@@ -47,59 +49,12 @@ class Animation:
     stopped: bool = False  # True when the job was stopped before the last frame
 
 
-@dataclass
-class ZoomSettings:
-    legs: list[dict[str, float]]  # layers (name -> weight) per leg; the journey goes through them in order
-    model: str = "lite0"
-    frames: int = 36
-    zoom: float = 1.04  # per frame; 1.0 = no zoom
-    rotate: float = 0.0  # degrees per frame, counter-clockwise
-    pan: tuple[float, float] = (0.0, 0.0)  # (right, down) per frame, as fractions of the width / height
-    steps: int = 4  # per frame after the first
-    first_octaves: int = 3  # the first frame is a full dream of the photo
-    first_steps: int = 8  # per octave of the first frame
-    step_size: float = 0.012
-    jitter: int = 16
-    tile: int = 512
-    seed: int = 0
-    fps: float = 12.0
-
-    def recipe(self) -> dict:
-        return {"kind": "zoom", **asdict(self)}
-
-    def leg_of(self, frame: int) -> int:
-        return min(frame * len(self.legs) // max(self.frames, 1), len(self.legs) - 1)
-
-
-@dataclass
-class VideoSettings:
-    layers: dict[str, float]
-    model: str = "lite0"
-    octaves: int = 2
-    octave_scale: float = 1.5
-    steps: int = 4  # per octave and frame
-    step_size: float = 0.012
-    jitter: int = 16
-    tile: int = 512
-    seed: int = 0
-    blend: float = 0.7  # share of the previous dreamed frame in each frame's start (0: every frame on its own)
-    follow_motion: bool = True  # warp the previous dreamed frame by the optical flow before blending
-
-    def recipe(self) -> dict:
-        return {"kind": "video", **asdict(self)}
-
-
 # --- progress: one stage per frame ----------------------------------------------------------
 
 def _dream_frame(image: Image.Image, objective: Objective, settings: DreamSettings, net,
                  reporter: Reporter, frame: int) -> Image.Image:
     octaves = len(octave_sizes(image.height, image.width, settings.octaves, settings.octave_scale))
     return dream_with_objective(image, objective, settings, net, reporter.within(frame, octaves))
-
-
-def _frame_work(height: int, width: int, octaves: int, scale: float, steps: int) -> float:
-    """A frame's work in full-size steps (smaller octaves cost their share of the pixels)."""
-    return sum(h * w for h, w in octave_sizes(height, width, octaves, scale)) / (height * width) * steps
 
 
 def _run_frames(count: int, weights: list[float], make_frame: Callable[[int, Reporter], Image.Image],
@@ -131,20 +86,6 @@ def zoom_into(image: Image.Image, zoom: float, rotate: float = 0.0, pan: tuple[f
     return Image.fromarray(np.clip(moved + 0.5, 0, 255).astype(np.uint8))
 
 
-def _leg_settings(settings: ZoomSettings, leg: int, first: bool) -> DreamSettings:
-    return DreamSettings(layers=dict(settings.legs[leg]), model=settings.model,
-                         octaves=settings.first_octaves if first else 1,
-                         steps=settings.first_steps if first else settings.steps,
-                         step_size=settings.step_size, jitter=settings.jitter, tile=settings.tile,
-                         seed=settings.seed)
-
-
-def zoom_work(settings: ZoomSettings, height: int, width: int) -> list[float]:
-    """Each frame's work in full-size steps."""
-    first = _frame_work(height, width, settings.first_octaves, DreamSettings.octave_scale, settings.first_steps)
-    return [first] + [float(settings.steps)] * (settings.frames - 1)
-
-
 def zoom_journey(photo: Image.Image, settings: ZoomSettings, net, on_progress: Optional[ProgressFn] = None,
                  cancel: Optional[threading.Event] = None) -> Animation:
     """``settings.frames`` frames falling into the dream of ``photo`` (same size as the photo)."""
@@ -154,13 +95,13 @@ def zoom_journey(photo: Image.Image, settings: ZoomSettings, net, on_progress: O
         raise ValueError("a journey needs at least one frame")
     photo = photo.convert("RGB")
     base = to_tensor(photo, net.device)
-    objectives = [dream_objective(net, _leg_settings(settings, leg, False), base) for leg in range(len(settings.legs))]
+    objectives = [dream_objective(net, leg_settings(settings, leg, False), base) for leg in range(len(settings.legs))]
     previous: list[Image.Image] = []
 
     def make_frame(index: int, reporter: Reporter) -> Image.Image:
         leg = settings.leg_of(index)
         start = photo if index == 0 else zoom_into(previous[-1], settings.zoom, settings.rotate, settings.pan)
-        dream = DreamSettings(**{**vars(_leg_settings(settings, leg, index == 0)), "seed": settings.seed + index})
+        dream = DreamSettings(**{**vars(leg_settings(settings, leg, index == 0)), "seed": settings.seed + index})
         previous[:] = [_dream_frame(start, objectives[leg], dream, net, reporter, index)]
         return previous[0]
 
@@ -203,16 +144,6 @@ def guided_start(photo: Image.Image, previous_photo: Image.Image, previous_dream
     return Image.blend(photo, carried, blend)
 
 
-def _video_dream_settings(settings: VideoSettings) -> DreamSettings:
-    return DreamSettings(layers=dict(settings.layers), model=settings.model, octaves=settings.octaves,
-                         octave_scale=settings.octave_scale, steps=settings.steps, step_size=settings.step_size,
-                         jitter=settings.jitter, tile=settings.tile, seed=settings.seed)
-
-
-def video_work(settings: VideoSettings, frames: int, height: int, width: int) -> list[float]:
-    return [_frame_work(height, width, settings.octaves, settings.octave_scale, settings.steps)] * frames
-
-
 def dream_video(photos: Sequence[Image.Image], fps: float, settings: VideoSettings, net,
                 on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
                 audio: Optional[bytes] = None) -> Animation:
@@ -226,7 +157,7 @@ def dream_video(photos: Sequence[Image.Image], fps: float, settings: VideoSettin
     size = photos[0].size
     if any(p.size != size for p in photos):
         raise ValueError("all frames of a clip must have the same size")
-    dream = _video_dream_settings(settings)
+    dream = video_dream_settings(settings)
     objective = dream_objective(net, dream, to_tensor(photos[0], net.device))
     made: list[Image.Image] = []
 
@@ -263,17 +194,4 @@ def seconds_per_step(net, layers: dict[str, float], height: int, width: int, til
     pixel_gradient(net, objective, pixels, tile=tile, generator=generator)
     return time.perf_counter() - started
 
-
-def estimate_seconds(work: Sequence[float], step_seconds: float, overhead_per_frame: float = 0.05) -> float:
-    """Total time for frames of ``work`` full-size steps each (flow, zoom and encoding included
-    as a small per-frame overhead)."""
-    return sum(work) * step_seconds + overhead_per_frame * len(work)
-
-
-def describe_duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"about {max(5, round(seconds / 5) * 5)} seconds"
-    if seconds < 5400:
-        return f"about {round(seconds / 60)} minutes"
-    return f"about {seconds / 3600:.1f} hours"
 

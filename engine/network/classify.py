@@ -4,7 +4,8 @@ from __future__ import annotations
 import torch
 from PIL import Image
 
-from engine.images.pictures import fit_side, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import to_tensor
 from engine.network.models import FeatureNet
 
 

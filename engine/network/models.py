@@ -6,12 +6,6 @@ layer asked for, so a job on a low layer never pays for the top of the network.
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
-import re
-import tempfile
-import urllib.error
-import urllib.request
 from typing import Callable, Iterable, Optional
 
 import torch
@@ -21,10 +15,7 @@ from engine.catalog import (DEFAULT_MODEL, MODELS, WEIGHT_URLS, Layer, ModelSpec
                             vgg_layer_names, weights_path, weights_ready)
 from engine.network import fast
 from engine.network.device import pick_device
-
-
-class ModelUnavailable(RuntimeError):
-    """The model's weights cannot be had (usually: offline and not cached yet)."""
+from engine.network.weights import ModelUnavailable, ensure_weights  # noqa: F401 (callers may catch it here)
 
 
 class FeatureNet(nn.Module):
@@ -124,46 +115,9 @@ def _build_vgg(model: str, pretrained: bool = True, on_download=None) -> Feature
     return FeatureNet(MODELS[model], stages, classifier)
 
 
-def ensure_weights(name: str, on_download=None) -> None:
-    """Download a model's weights into the cache unless they are there already."""
-    url = WEIGHT_URLS.get(name)
-    if url is None or os.path.exists(weights_path(url)):
-        return
-    os.makedirs(os.path.dirname(weights_path(url)), exist_ok=True)
-    try:
-        _download(url, weights_path(url), on_download)
-    except (urllib.error.URLError, OSError) as err:
-        raise ModelUnavailable(
-            f"Could not download the {name} weights ({err.__class__.__name__}). "
-            "Are you offline? The built-in Lite0 model works without internet.") from err
-
-
 def _download_state_dict(name: str, on_download=None) -> dict:
     ensure_weights(name, on_download)
     return torch.load(weights_path(WEIGHT_URLS[name]), map_location="cpu")
-
-
-def _download(url: str, path: str, on_download=None, chunk: int = 1 << 20) -> None:
-    expected = re.search(r"-([a-f0-9]{6,})\.", os.path.basename(url))
-    digest = hashlib.sha256()
-    with urllib.request.urlopen(url, timeout=30) as response:
-        total = int(response.headers.get("Content-Length") or 0)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                done = 0
-                while block := response.read(chunk):
-                    out.write(block)
-                    digest.update(block)
-                    done += len(block)
-                    if on_download:
-                        on_download(done, total)
-            if expected and not digest.hexdigest().startswith(expected.group(1)):
-                raise OSError("downloaded weights are corrupt (checksum mismatch)")
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
 
 
 BUILDERS: dict[str, Callable[..., "FeatureNet"]] = {

@@ -12,9 +12,8 @@ has its own small loop here (``_optimise``), shared by both optimisers; the opti
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from engine.catalog import BUILTIN_STYLES, QUALITIES, STYLES_DIR, builtin_style_path  # noqa: F401
@@ -23,76 +22,17 @@ import torch.nn.functional as F
 from PIL import Image
 
 from engine.network import fast
-from engine.images.pictures import fit_side, resize, to_pil, to_tensor
+from engine.images.pictures import fit_side
+from engine.images.tensors import region_mask, resize, to_pil, to_tensor
 from engine.ascent.optimisers import LBFGS, Adam
 from engine.network.models import FeatureNet
 from engine.progress import ProgressFn, Reporter
 from engine.images.region import Region
-
-# Per-model default layers: {layer: weight}. Lite0's were chosen by looking at transfers of all
-# built-in styles onto the sample photos (see python -m benchmarks.bench_style --layers).
-DEFAULT_LAYERS: dict[str, dict[str, dict[str, float]]] = {
-    "lite0": {"content": {"block7": 1.0},
-              "style": {"stem": 1.0, "block0": 1.0, "block2": 1.0, "block4": 1.0, "block7": 1.0}},
-    "vgg16": {"content": {"relu4_2": 1.0},
-              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
-    "vgg19": {"content": {"relu4_2": 1.0},
-              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
-    "googlenet": {"content": {"inception3b": 1.0},
-                  "style": {"conv1": 1.0, "conv3": 1.0, "inception3a": 1.0, "inception4a": 1.0}},
-}
+from engine.style.settings import StyleSettings
 
 LBFGS_HISTORY = 50  # corrections remembered, as in most Gatys implementations
 MIN_SCALE_SIDE = 64  # coarse scales smaller than this (longest side) are skipped
 MAX_STYLE_SIDE = 1600  # style pictures are never enlarged beyond this
-INITS = ("content", "noise", "image")
-OPTIMIZERS = ("lbfgs", "adam")
-PRECISIONS = ("auto", "float", "half")
-
-
-@dataclass
-class StyleSettings:
-    model: str = "lite0"
-    size: int = 512  # longest side of the result, in pixels
-    steps: int = 40  # optimiser steps at the full size; each coarser scale gets twice as many
-    scales: int = 3  # coarse-to-fine: how many sizes, each half the next (1 = solve at full size only)
-    strength: float = 0.5  # 0 = mostly the photo, 1 = mostly the painting
-    brush: float = 1.0  # style scale: painting shown at this times the photo's size (bigger strokes > 1)
-    smoothing: float = 0.3  # total-variation smoothing, 0 = none, 1 = strong
-    keep_colors: bool = False  # transfer brightness only; keep the photo's colours
-    init: str = "content"  # "content", "noise" or "image"
-    optimizer: str = "lbfgs"  # "lbfgs" or "adam"
-    content_layers: Optional[dict[str, float]] = None  # None = the model's defaults
-    style_layers: Optional[dict[str, float]] = None
-    precision: str = "auto"  # the model's own (engine/fast.py); "float" forces float32. Grams are float32
-    seed: int = 0
-    style_weights: list[float] = field(default_factory=list)  # filled in by stylize, for the recipe
-
-    def validate(self) -> None:
-        if self.size < 32:
-            raise ValueError(f"size must be at least 32 px, got {self.size}")
-        if self.steps < 1:
-            raise ValueError(f"steps must be at least 1, got {self.steps}")
-        if self.scales < 1:
-            raise ValueError(f"scales must be at least 1, got {self.scales}")
-        if not 0.0 <= self.strength <= 1.0:
-            raise ValueError(f"strength must be between 0 and 1, got {self.strength}")
-        if not 0.1 <= self.brush <= 4.0:
-            raise ValueError(f"brush size must be between 0.1 and 4, got {self.brush}")
-        if not 0.0 <= self.smoothing <= 1.0:
-            raise ValueError(f"smoothing must be between 0 and 1, got {self.smoothing}")
-        for name, value, choices in (("init", self.init, INITS), ("optimizer", self.optimizer, OPTIMIZERS),
-                                     ("precision", self.precision, PRECISIONS)):
-            if value not in choices:
-                raise ValueError(f"unknown {name} '{value}' (choose from: {', '.join(choices)})")
-
-    def layers(self) -> tuple[dict[str, float], dict[str, float]]:
-        defaults = DEFAULT_LAYERS.get(self.model, DEFAULT_LAYERS["lite0"])
-        return (dict(self.content_layers or defaults["content"]), dict(self.style_layers or defaults["style"]))
-
-    def recipe(self) -> dict:
-        content, style = self.layers()
-        return {"kind": "style", **asdict(self), "content_layers": content, "style_layers": style}
 
 
 # --- the loss ---------------------------------------------------------------------------------
@@ -346,6 +286,12 @@ def _use_half(settings: StyleSettings, net: FeatureNet) -> bool:
     return settings.precision == "half"
 
 
+def _style_loss(settings: StyleSettings, net: FeatureNet) -> StyleLoss:
+    content_layers, style_layers = settings.layers()
+    return StyleLoss(net, content_layers, style_layers, settings.strength, settings.smoothing,
+                     half=_use_half(settings, net), float_only=settings.precision == "float")
+
+
 def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Optional[Sequence[float]] = None,
             settings: Optional[StyleSettings] = None, net: Optional[FeatureNet] = None,
             init_image: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
@@ -362,27 +308,14 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
     ``cancel`` raises ``Cancelled`` carrying the picture as far as it got.
     """
     settings = settings or StyleSettings()
-    settings.validate()
-    if not styles:
-        raise ValueError("at least one style picture is needed")
-    weights = list(weights) if weights is not None else [1.0] * len(styles)
-    if len(weights) != len(styles):
-        raise ValueError(f"{len(styles)} style pictures but {len(weights)} style weights")
-    if any(w < 0 for w in weights) or sum(weights) <= 0:
-        raise ValueError("style weights must not be negative, and at least one must be above 0")
-    if outside_styles and region is None:
-        raise ValueError("a painting for outside the region needs a region")
-    if settings.init == "image" and init_image is None:
-        raise ValueError("init 'image' needs a starting picture")
+    weights = _checked_weights(styles, weights, settings, region, outside_styles, init_image)
     if net is None:
         from engine.network.models import load_model
         net = load_model(settings.model)
     settings.style_weights = [float(w) for w in weights]
 
     generator = torch.Generator().manual_seed(settings.seed)
-    content_layers, style_layers = settings.layers()
-    loss = StyleLoss(net, content_layers, style_layers, settings.strength, settings.smoothing,
-                     half=_use_half(settings, net), float_only=settings.precision == "float")
+    loss = _style_loss(settings, net)
     device = net.device
     width, height = fit_side(content.size, settings.size)
     photo = to_tensor(content.convert("RGB").resize((width, height), Image.LANCZOS), device)
@@ -390,23 +323,14 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
     steps = steps_per_scale(settings.steps, settings.scales, len(sizes))
     reporter = Reporter(on_progress, cancel, "scale", [h * w * n for (h, w), n in zip(sizes, steps)])
 
+    photo_outside = region if not outside_styles else None  # without outside styles the photo stays outside
+
     def shown(pixels: torch.Tensor, size) -> torch.Tensor:
-        pixels = recolour(pixels, resize(photo, size)) if settings.keep_colors else pixels
-        if region is not None and not outside_styles:  # the photo itself outside the region
-            original = resize(photo, size)
-            pixels = original + region.mask(*size, device=device) * (pixels - original)
-        return pixels
+        return _as_shown(pixels, resize(photo, size), settings.keep_colors, photo_outside)
 
     pixels, previous_photo = None, None
     for index, (size, n) in enumerate(zip(sizes, steps)):
-        photo_here = resize(photo, size)
-        if settings.keep_colors:
-            photo_here = luminance(photo_here)
-        style_here = _styles_at(styles, size, settings, photo_here, device)
-        outside_here = _styles_at(outside_styles, size, settings, photo_here, device)
-        mask = region.mask(*size, device=device) if region is not None else None
-        targets = loss.targets(photo_here, style_here, weights, mask, outside_here)
-
+        photo_here, targets = _targets_at(loss, photo, size, styles, outside_styles, weights, settings, region)
         if pixels is None:
             pixels = _initial(settings, photo_here, init_image, generator, size, device)
         else:
@@ -425,15 +349,53 @@ def stylize(content: Image.Image, styles: Sequence[Image.Image], weights: Option
     return to_pil(shown(pixels, sizes[-1]))
 
 
-UPSCALE_DETAIL = True
+def _checked_weights(styles: Sequence[Image.Image], weights: Optional[Sequence[float]], settings: StyleSettings,
+                     region: Optional[Region], outside_styles: Sequence[Image.Image],
+                     init_image: Optional[Image.Image]) -> list[float]:
+    """The style weights (equal unless given), once the inputs are known paintable; ValueError otherwise."""
+    settings.validate()
+    if not styles:
+        raise ValueError("at least one style picture is needed")
+    weights = list(weights) if weights is not None else [1.0] * len(styles)
+    if len(weights) != len(styles):
+        raise ValueError(f"{len(styles)} style pictures but {len(weights)} style weights")
+    if any(w < 0 for w in weights) or sum(weights) <= 0:
+        raise ValueError("style weights must not be negative, and at least one must be above 0")
+    if outside_styles and region is None:
+        raise ValueError("a painting for outside the region needs a region")
+    if settings.init == "image" and init_image is None:
+        raise ValueError("init 'image' needs a starting picture")
+    return weights
+
+
+def _targets_at(loss: StyleLoss, photo: torch.Tensor, size: tuple[int, int], styles: Sequence[Image.Image],
+                outside_styles: Sequence[Image.Image], weights: Sequence[float], settings: StyleSettings,
+                region: Optional[Region]) -> tuple[torch.Tensor, Targets]:
+    """The photo at one scale (its brightness only when keeping the photo's colours) and the loss's
+    targets there: the photo's content, the styles' Gram matrices, the region's mask."""
+    photo_here = resize(photo, size)
+    if settings.keep_colors:
+        photo_here = luminance(photo_here)
+    style_here = _styles_at(styles, size, settings, photo_here, photo.device)
+    outside_here = _styles_at(outside_styles, size, settings, photo_here, photo.device)
+    mask = region_mask(region, *size, device=photo.device) if region is not None else None
+    return photo_here, loss.targets(photo_here, style_here, weights, mask, outside_here)
+
+
+def _as_shown(pixels: torch.Tensor, original: torch.Tensor, keep_colors: bool,
+              photo_outside: Optional[Region]) -> torch.Tensor:
+    """The picture as the user sees it: the photo's colours put back when kept, and the photo
+    itself outside ``photo_outside`` (blended in by its soft edge)."""
+    pixels = recolour(pixels, original) if keep_colors else pixels
+    if photo_outside is not None:
+        pixels = original + region_mask(photo_outside, *original.shape[-2:], device=original.device) * (pixels - original)
+    return pixels
 
 
 def _upscale(pixels: torch.Tensor, coarse_photo: torch.Tensor, photo: torch.Tensor) -> torch.Tensor:
     """Enlarge a coarse result. What the coarse scale painted is added to the sharp photo, so
     the fine scale starts with the photo's detail instead of a blurred picture."""
     size = photo.shape[-2:]
-    if not UPSCALE_DETAIL:
-        return F.interpolate(pixels, size=size, mode="bicubic", align_corners=False).clamp(0, 1)
     painted = F.interpolate(pixels - coarse_photo, size=size, mode="bicubic", align_corners=False)
     return (photo + painted).clamp(0, 1)
 

@@ -1,0 +1,71 @@
+"""A result's recipe as names and links: which page made it (the page table's entries that recipes
+name), its download's file name, the share link of its settings, and whether it can be restored.
+Below history, inputs and results, which all use it (so none of them imports another in a circle)."""
+from __future__ import annotations
+
+import base64
+import json
+import re
+import zlib
+from typing import Any, Optional
+
+import streamlit as st
+
+from dreamlab.pages import RESULT_PAGES
+
+SHARE_PARAM = "recipe"
+
+
+PAGES = RESULT_PAGES  # a recipe's "page" (its result kind) -> its row of the page table
+
+
+def _slug(text: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:40]
+
+
+def filename(recipe: dict, extension: str = "png") -> str:
+    """dreamlab-deep-dream-classic-seed7.png: the page, the preset (or what stands for it), the seed."""
+    page = PAGES.get(recipe.get("page", ""))
+    parts = ["dreamlab", _slug(page.title if page else recipe.get("kind", "picture"))]
+    if recipe.get("label"):
+        parts.append(_slug(recipe["label"]))
+    if recipe.get("seed") is not None:
+        parts.append(f"seed{recipe['seed']}")
+    return "-".join(p for p in parts if p) + f".{extension}"
+
+
+def share_token(recipe: dict) -> str:
+    """The page and its settings, compressed into one URL-safe query value."""
+    data = json.dumps({"page": recipe.get("page"), "settings": recipe.get("settings", {})},
+                      separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(zlib.compress(data, 9)).decode().rstrip("=")
+
+
+def read_share_token(token: str) -> Optional[dict]:
+    """The {"page", "settings"} of a link, or None for anything that is not one of ours."""
+    try:
+        raw = zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), bufsize=65536)
+        data = json.loads(raw)
+    except Exception:
+        return None
+    if not isinstance(data, dict) or data.get("page") not in PAGES or not isinstance(data.get("settings"), dict):
+        return None
+    return data
+
+
+def share_link(recipe: dict) -> Optional[str]:
+    """A link that opens the result's page with its settings (None outside a browser session)."""
+    page = PAGES.get(recipe.get("page", ""))
+    url = st.context.url
+    if page is None or not url:
+        return None
+    base = url.split("?")[0].rstrip("/")
+    for info in PAGES.values():
+        if base.endswith("/" + info.url_path):
+            base = base[: -len(info.url_path) - 1]
+            break
+    return f"{base}/{page.url_path}?{SHARE_PARAM}={share_token(recipe)}"
+
+
+def restorable(recipe: dict) -> bool:
+    return recipe.get("page") in PAGES and isinstance(recipe.get("settings"), dict) and bool(recipe["settings"])
