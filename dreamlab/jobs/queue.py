@@ -169,6 +169,7 @@ class JobQueue:
             with self._lock:
                 self._running -= 1
                 self._lock.notify_all()
+            log.info("job %s (%s) ended: %s after %.1f s", job.id, job.kind, job.state, job.finished - job.started)
 
     def _admit(self, job: Job) -> None:
         """A new job has arrived (back ends that queue elsewhere record its place here, in order)."""

@@ -60,6 +60,7 @@ def start_job(kind: str, fn: Union[JobSpec, JobFn], estimate_s: float = 10.0) ->
     queue.owner_connected = session_connected  # a closed tab frees its place in the queue
     job = queue.submit(owner, kind, fn, estimate_s)
     if st.session_state.get(f"job:{kind}") == job.id:
+        log.info("job %s (%s) was already running for session %s", job.id, kind, owner)
         st.session_state.pop(f"job:{kind}:about", None)
         return job
     log.info("job %s (%s) started for session %s", job.id, kind, owner)
@@ -237,9 +238,9 @@ def _on_press(kind: str, make_fn: Callable, estimate_s: float) -> None:
     are dropped here (a callback would write them at the top of the page): if it cannot start the
     job, the press stays pending and the run shows why, under the button."""
     st.session_state[_pending_key(kind)] = time.monotonic()
-    log.info("press on %s in session %s", kind, session_owner())
     with _silenced():
         fn = make_fn()
+    log.info("press on %s in session %s: %s", kind, session_owner(), "a job" if fn else "no job yet")
     if fn is not None:
         st.session_state.pop(_pending_key(kind), None)
         start_job(kind, fn, estimate_s)
