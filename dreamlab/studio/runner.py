@@ -211,8 +211,6 @@ def report_outcome(job: Job) -> Any:
 # for PRESS_KEPT_S, says so, and starts as soon as the photo is there.
 PRESS_KEPT_S = 8.0
 PHOTO_ON_ITS_WAY = "Waiting for your photo…"
-
-
 PRESSED_CSS = f"<style>{frontend('run_button')['css']}</style>"  # "Starting…" under a pressed button
 
 
@@ -253,7 +251,7 @@ def _start_pending(kind: str, make_fn: Callable, estimate_s: float, pressed_at: 
     photo_was_missing()  # forget what an earlier call found
     with _silenced():
         fn = make_fn()
-    log.info("pending press on %s in session %s: %s", kind, session_owner(), "job" if fn else "no job yet")
+    log.info("pending press on %s in session %s: %s", kind, session_owner(), "a job" if fn else "no job yet")
     if fn is None and photo_was_missing() and time.monotonic() - pressed_at < PRESS_KEPT_S:
         _waiting_for_photo(kind, pressed_at)
         return
