@@ -185,6 +185,7 @@ class Visitor:
     picture_after: float | None = None
     silent_s: float = 0.0  # the longest time it showed no word about its job
     saw_place: bool = False
+    silence: str = ""  # where its longest silence was
 
 
 def test_fresh_visitors_pressing_at_once_all_get_a_picture(browser, server, tmp_path, request, capsys):
@@ -224,7 +225,8 @@ def test_fresh_visitors_pressing_at_once_all_get_a_picture(browser, server, tmp_
     report(capsys, f"soak, {count} visitors pressing at once: {len(pictures)} of {count} got a picture "
           f"(after {times} s), {len(jobs)} jobs in {len(per_session)} sessions, 0 upload retries; "
           f"saw their place in the queue: {sum(v.saw_place for v in visitors)}; "
-          f"longest wait without a word: {max(v.silent_s for v in visitors):.1f} s")
+          f"longest wait without a word: {max(v.silent_s for v in visitors):.1f} s "
+          f"({max(visitors, key=lambda v: v.silent_s).silence})")
     assert len(pictures) == count
     assert sorted(per_session.values()) == [1] * count, per_session  # one press, one job, each
     assert sum(v.saw_place for v in visitors) >= count - 1  # all but the first waited, and were told
@@ -236,14 +238,19 @@ def test_fresh_visitors_pressing_at_once_all_get_a_picture(browser, server, tmp_
 # did not, until its dream shows. (In the page, so it does not depend on how fast the test looks.)
 WATCH_WORDS_JS = """(pattern) => {
   const words = new RegExp(pattern);
-  const watch = window.__dreamlabWatch = {longest: 0, since: performance.now(), done: false, place: false};
+  const start = performance.now();
+  const watch = window.__dreamlabWatch = {longest: 0, since: start, done: false, place: false, at: 0, after: ''};
   const timer = setInterval(() => {
     const text = (document.querySelector('[data-testid="stMain"]') || document.body).innerText;
     const pressed = [...document.querySelectorAll('[class*="st-key-run-"]')].some(
       (el) => getComputedStyle(el, '::after').content.includes('Starting'));
     const now = performance.now();
     if (words.test(text) || pressed) {
-      watch.longest = Math.max(watch.longest, now - watch.since);
+      if (now - watch.since > watch.longest) {  // where the longest silence was, for the figures
+        watch.longest = now - watch.since;
+        watch.at = (watch.since - start) / 1000;
+        watch.after = pressed ? 'Starting…' : (text.match(words) || [''])[0];
+      }
       watch.since = now;
     }
     watch.place = watch.place || text.includes('in the queue');
@@ -263,6 +270,7 @@ def watch_until_pictures(visitors: list[Visitor], timeout_s: float) -> None:
     for v in visitors:
         watch = v.page.evaluate("() => window.__dreamlabWatch")
         v.silent_s, v.saw_place = watch["longest"] / 1000, watch["place"]
+        v.silence = f"{v.silent_s:.1f} s from {watch['at']:.1f} s after the press, until '{watch['after']}'"
 
 
 def test_pressing_the_chosen_segment_keeps_it(page, app_url):
