@@ -204,12 +204,16 @@ def report_outcome(job: Job) -> Any:
     return None
 
 
-# A press is an event: ``run_button``'s on_click records it and queues its job at once, before the
-# rerun the press triggers, so a press survives that run being cut short by another rerun (a slider,
-# an upload arriving, a page switch). A press that cannot start its job yet (the photo just chosen
-# is still on its way: the browser can send the press before the upload's own rerun) stays pending
-# for PRESS_KEPT_S, says so, and starts as soon as the photo is there.
+# A press is an event: ``run_button``'s on_click records it in session state before the rerun the
+# press triggers, so it survives that run being cut short by another rerun (a slider, an upload
+# arriving, a page switch), and the next run that reaches the button starts its job, built with
+# that run's values (a callback's builder would be the last run's, a moment too old for a setting
+# changed together with the press). A press that cannot start its job yet (the photo just chosen is
+# still on its way: the browser can send the press before the upload's own rerun) stays pending for
+# PRESS_KEPT_S, says so, and starts as soon as the photo is there. A press the page never came back
+# to is forgotten after PRESS_FORGOTTEN_S.
 PRESS_KEPT_S = 8.0
+PRESS_FORGOTTEN_S = 60.0
 PHOTO_ON_ITS_WAY = "Waiting for your photo…"
 PRESSED_CSS = f"<style>{frontend('run_button')['css']}</style>"  # "Starting…" under a pressed button
 
@@ -224,34 +228,29 @@ def run_button(label: str, kind: str, make_fn: Callable[[], Union[JobSpec, JobFn
     a JobSpec (None: nothing to start, after a message to the user, shown under the button)."""
     # Not disabled while busy: a second press just finds the job already running (see JobQueue.submit).
     st.html(PRESSED_CSS)
-    st.button(label, type=type, key=f"run-{kind}", on_click=_on_press, args=(kind, make_fn, estimate_s),
-              **button_args)
+    st.button(label, type=type, key=f"run-{kind}", on_click=_on_press, args=(kind,), **button_args)
     pressed_at = st.session_state.get(_pending_key(kind))
     if pressed_at is not None:
         _start_pending(kind, make_fn, estimate_s, pressed_at)
 
 
-def _on_press(kind: str, make_fn: Callable, estimate_s: float) -> None:
-    """The button's on_click. ``make_fn`` is the one the last run drew the button with. Its words
-    are dropped here (a callback would write them at the top of the page): if it cannot start the
-    job, the press stays pending and the run shows why, under the button."""
+def _on_press(kind: str) -> None:
+    """The button's on_click: the press is recorded before anything else of the run it triggers."""
     st.session_state[_pending_key(kind)] = time.monotonic()
-    with _silenced():
-        fn = make_fn()
-    log.info("press on %s in session %s: %s", kind, session_owner(), "a job" if fn else "no job yet")
-    if fn is not None:
-        st.session_state.pop(_pending_key(kind), None)
-        start_job(kind, fn, estimate_s)
+    log.info("press on %s in session %s", kind, session_owner())
 
 
 def _start_pending(kind: str, make_fn: Callable, estimate_s: float, pressed_at: float) -> None:
     """A press not started yet: start it now if the page can, wait for a photo on its way, or say
     (once) why nothing starts."""
     from dreamlab.studio.inputs import photo_was_missing
+    if time.monotonic() - pressed_at > PRESS_FORGOTTEN_S:  # pressed, then the page was left: too old now
+        st.session_state.pop(_pending_key(kind), None)
+        return
     photo_was_missing()  # forget what an earlier call found
     with _silenced():
         fn = make_fn()
-    log.info("pending press on %s in session %s: %s", kind, session_owner(), "a job" if fn else "no job yet")
+    log.info("press on %s in session %s: %s", kind, session_owner(), "a job" if fn else "no job yet")
     if fn is None and photo_was_missing() and time.monotonic() - pressed_at < PRESS_KEPT_S:
         _waiting_for_photo(kind, pressed_at)
         return
