@@ -120,7 +120,7 @@ def read_palette(data: bytes) -> tuple[list[dict], Optional[str]]:
 
 def mode_params() -> tuple[str, dict, str]:
     """(mode, its params, a label for the history) from the mode widgets."""
-    mode = st.segmented_control("Mode", ["Dream", "Palette"], default="Dream", **kept("live:mode")) or "Dream"
+    mode = st.segmented_control("Mode", ["Dream", "Palette"], default="Dream", required=True, **kept("live:mode")) or "Dream"
     if mode == "Palette":
         uploaded = st.file_uploader("A saved palette (.json from the Hybrid Palette page)", type=["json"],
                                     key="live:palette-file")
