@@ -140,16 +140,23 @@ def ray_cluster():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """The one Playwright of the test run: its sync API runs an event loop in this thread, so a
+    second sync_playwright() while it lives fails. Browsers with other flags launch from it."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if os.environ.get("DREAMLAB_REQUIRE_BROWSER"):
             pytest.fail(f"chromium not found at {CHROMIUM}")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
 
 
 @pytest.hookimpl(hookwrapper=True)
