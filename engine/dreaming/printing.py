@@ -63,13 +63,13 @@ class Resume:
 def print_dream(image: Image.Image, settings: DreamSettings, net, size: tuple[int, int],
                 guide: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
                 cancel: Optional[threading.Event] = None, region: Optional[Region] = None,
-                resume: Optional[Resume] = None) -> Image.Image:
+                resume: Optional[Resume] = None, work_side: int = WORK_SIDE) -> Image.Image:
     """Deep Dream on ``image`` as a picture of exactly ``size`` (W, H), which may be larger than the
     photo (up to 4096 px on the long side). ``settings.seamless`` makes it a tile."""
     _check_size(size)
     if settings.seamless:
         image = make_tileable(image)
-    work_size, levels = finish_plan(size)
+    work_size, levels = finish_plan(size, work_side)
     work = image.convert("RGB").resize(work_size, Image.LANCZOS)
     base = to_tensor(work, net.device)
     sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
@@ -85,14 +85,15 @@ def print_dream(image: Image.Image, settings: DreamSettings, net, size: tuple[in
 
 def print_palette(start: StartLike, palettes: Sequence, settings: PaletteSettings, net, size: tuple[int, int],
                   on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
-                  region: Optional[Region] = None, resume: Optional[Resume] = None) -> Journey:
+                  region: Optional[Region] = None, resume: Optional[Resume] = None,
+                  work_side: int = WORK_SIDE) -> Journey:
     """A palette painting of exactly ``size`` (a photo start) or ``size[0]`` square (noise, a colour
     or a gradient), painted at the working size and finished tile by tile with the last palette."""
     start = as_start(start)
     if start.kind != "photo":
         size = (size[0], size[0])
     _check_size(size)
-    work_size, levels = finish_plan(size)
+    work_size, levels = finish_plan(size, work_side)
     schedule = settings.photo if start.kind == "photo" else settings.canvas
     if start.kind == "photo":  # the journey makes the (smaller) photo tile when seamless
         work_start: Start = Start("photo", image=start.image.resize(work_size, Image.LANCZOS))
