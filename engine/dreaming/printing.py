@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import torch
@@ -38,6 +38,7 @@ from engine.images.shapes import (FINISH_OVERLAP, FINISH_STEPS, FINISH_TILE, WOR
 from engine.images.tensors import region_mask, resize, to_tensor
 from engine.progress import STAGE_ENDS, Cancelled, Progress, ProgressFn, Reporter
 
+Improve = Callable[[np.ndarray, torch.Generator, Optional[torch.Tensor]], np.ndarray]
 PREVIEW_SIDE = 1024  # previews of a print are sent this size (the whole picture only when stopped)
 
 
@@ -116,6 +117,58 @@ def print_palette(start: StartLike, palettes: Sequence, settings: PaletteSetting
     return Journey(picture, [], recipe)
 
 
+def print_style(content: Image.Image, styles: Sequence[Image.Image], settings, net, size: tuple[int, int],
+                weights: Optional[Sequence[float]] = None, on_progress: Optional[ProgressFn] = None,
+                cancel: Optional[threading.Event] = None, region: Optional[Region] = None,
+                resume: Optional[Resume] = None, work_side: int = WORK_SIDE) -> Image.Image:
+    """A style transfer (``StyleSettings``) as a picture of exactly ``size`` (W, H): transferred at the
+    working size, then each tile finished by a few L-BFGS steps that keep the enlarged transfer as
+    its content and match the paintings' Gram matrices at full size (strokes as fine as the print).
+    With ``keep_colors`` the tiles are only enlarged: the finish would match colour pixels to grey
+    strokes. A ``region`` limits the finish as it limited the transfer."""
+    from engine.style.transfer import Targets, _style_loss, _styles_at, gram, stylize
+    _check_size(size)
+    work_size, levels = finish_plan(size, work_side)
+    progress = _Phases(on_progress, 0.5 if levels else 1.0)
+    work_settings = replace(settings, size=max(work_size))
+    if resume is None:
+        picture = stylize(content.convert("RGB").resize(work_size, Image.LANCZOS), styles, weights, work_settings,
+                          net, on_progress=progress.work, cancel=cancel, region=region)
+    else:
+        picture = resume.picture
+    loss = _style_loss(settings, net)
+    total = sum(weights) if weights else len(styles)
+    shares = [w / total for w in weights] if weights else [1.0 / len(styles)] * len(styles)
+    with torch.no_grad():  # the paintings' style at the print's own scale, once
+        grams = {layer: 0.0 for layer in loss.style_layers}
+        for style, share in zip(_styles_at(styles, (size[1], size[0]), replace(settings, keep_colors=False), None,
+                                           net.device), shares):
+            acts = loss.features(style, loss.style_layers)
+            for layer in loss.style_layers:
+                grams[layer] = grams[layer] + gram(acts[layer]) * share
+
+    def improve(tile: np.ndarray, generator: torch.Generator, mask) -> np.ndarray:
+        pixels = _tensor(tile, net.device)
+        if settings.keep_colors:
+            return _array(pixels)
+        with torch.no_grad():
+            acts = loss.features(pixels, loss.content_layers)
+        targets = Targets({layer: acts[layer].float() for layer in loss.content_layers}, grams)
+        painted = _lbfgs(pixels, lambda p: loss(p, targets), STYLE_FINISH_STEPS)
+        return _array(painted if mask is None else pixels + mask * (painted - pixels))
+
+    schedule = OctaveSchedule(seed=settings.seed)
+    return finish(picture, levels, None, schedule, net, progress.finish, cancel, region, resume, improve)
+
+
+STYLE_FINISH_STEPS = 8  # loss evaluations per tile
+
+
+def _lbfgs(pixels: torch.Tensor, loss_fn, steps: int) -> torch.Tensor:
+    from engine.style.transfer import _optimise
+    return _optimise(pixels, loss_fn, steps, "lbfgs", lambda step, current: None)
+
+
 def _as_palettes(palettes: Sequence) -> list:
     from engine.dreaming.palette.data import as_palette
     return [as_palette(p) for p in palettes]
@@ -160,8 +213,13 @@ class _Phases:
 
 def finish(picture: Image.Image, levels: Sequence[tuple[int, int]], objective: Objective, schedule: OctaveSchedule,
            net, on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
-           region: Optional[Region] = None, resume: Optional[Resume] = None) -> Image.Image:
-    """``picture`` enlarged to each of ``levels`` (W, H) in turn and finished there tile by tile."""
+           region: Optional[Region] = None, resume: Optional[Resume] = None,
+           improve: Optional[Improve] = None) -> Image.Image:
+    """``picture`` enlarged to each of ``levels`` (W, H) in turn and finished there tile by tile:
+    by ``improve(tile, generator, mask)`` when given (style transfer's), else by ascending ``objective``."""
+    if improve is None:
+        def improve(tile, generator, mask):
+            return finish_tile(tile, objective, schedule, net, generator, mask)
     reporter = Reporter(on_progress, None, "tile", [w * h for w, h in levels] or [1.0])
     first = resume.level if resume is not None else 0
     for index, size in enumerate(levels):
@@ -169,7 +227,7 @@ def finish(picture: Image.Image, levels: Sequence[tuple[int, int]], objective: O
             continue
         resuming = resume is not None and index == first
         current = resume.picture if resuming else enlarge(picture, size, schedule.seamless)
-        picture = _finish_level(current, index, objective, schedule, net, reporter, cancel, region,
+        picture = _finish_level(current, index, improve, schedule, reporter, cancel, region,
                                 resume.tiles_done if resuming else 0)
     return picture
 
@@ -185,7 +243,7 @@ def enlarge(picture: Image.Image, size: tuple[int, int], wrap: bool = False) -> 
     return Image.fromarray(array).resize(size, Image.LANCZOS, box=(pad, pad, pad + w, pad + h))
 
 
-def _finish_level(picture: Image.Image, level: int, objective: Objective, schedule: OctaveSchedule, net,
+def _finish_level(picture: Image.Image, level: int, improve: Improve, schedule: OctaveSchedule,
                   reporter: Reporter, cancel, region: Optional[Region], done: int) -> Image.Image:
     array = np.array(picture.convert("RGB"), dtype=np.uint8)  # the picture, kept 8-bit: 38 MB at 4096 px
     height, width = array.shape[:2]
@@ -205,21 +263,29 @@ def _finish_level(picture: Image.Image, level: int, objective: Objective, schedu
             raise Cancelled(partial(index))
         generator = torch.Generator().manual_seed(_tile_seed(schedule.seed, level, index))
         tile_mask = mask[..., rows[:, None], cols[None, :]] if mask is not None else None
-        finished = finish_tile(array[np.ix_(rows, cols)], objective, schedule, net, generator, tile_mask)
+        finished = improve(array[np.ix_(rows, cols)], generator, tile_mask)
         old = array[np.ix_(rows, cols)].astype(np.float32)
         array[np.ix_(rows, cols)] = np.clip(old + weights[..., None] * (finished - old) + 0.5, 0, 255).astype(np.uint8)
         reporter.step(level, index + 1, len(boxes))
     return Image.fromarray(array)
 
 
+def _tensor(pixels: np.ndarray, device) -> torch.Tensor:
+    return torch.from_numpy(pixels.astype(np.float32) / 255.0).permute(2, 0, 1)[None].to(device)
+
+
+def _array(tensor: torch.Tensor) -> np.ndarray:
+    return tensor[0].detach().permute(1, 2, 0).float().cpu().numpy() * 255.0
+
+
 def finish_tile(pixels: np.ndarray, objective: Objective, schedule: OctaveSchedule, net,
                 generator: torch.Generator, mask: Optional[torch.Tensor] = None) -> np.ndarray:
     """A few ascent steps on one tile (8-bit [h, w, 3]); returns its new pixels as 0..255 floats."""
-    tensor = torch.from_numpy(pixels.astype(np.float32) / 255.0).permute(2, 0, 1)[None].to(net.device)
+    tensor = _tensor(pixels, net.device)
     canvas = PixelCanvas(tensor, schedule.step_size, mask=mask, smoothness=schedule.smoothness)
     ascend(canvas, net, objective, steps=FINISH_STEPS, generator=generator,
            jitter=min(schedule.jitter, FINISH_OVERLAP // 2))
-    return canvas.pixels[0].permute(1, 2, 0).float().cpu().numpy() * 255.0
+    return _array(canvas.pixels)
 
 
 def tile_boxes(width: int, height: int, tile: int, overlap: int, wrap: bool = False):
@@ -268,5 +334,5 @@ def dream_recipe(settings: DreamSettings, size: tuple[int, int], region: Optiona
     return {**settings.recipe(), **region_recipe(region), **print_recipe(size)}
 
 
-__all__ = ["Resume", "print_dream", "print_palette", "finish", "enlarge", "finish_tile", "tile_boxes",
+__all__ = ["Resume", "print_dream", "print_palette", "print_style", "finish", "enlarge", "finish_tile", "tile_boxes",
            "dream_recipe", "WORK_SIDE"]

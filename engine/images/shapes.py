@@ -112,8 +112,17 @@ def extend_to_aspect(image: Image.Image, aspect: float) -> Image.Image:
     background = image.resize((max(cw, round(w * cover)), max(ch, round(h * cover))), Image.LANCZOS)
     background = crop_to_aspect(background, aspect).resize((cw, ch), Image.LANCZOS)
     background = background.filter(ImageFilter.GaussianBlur(max(cw, ch) / 40))
-    background.paste(image, ((cw - w) // 2, (ch - h) // 2))
+    background.paste(image, ((cw - w) // 2, (ch - h) // 2), _soft_edges(image.size, max(2, round(min(w, h) / 12))))
     return background
+
+
+def _soft_edges(size: tuple[int, int], fade: int) -> Image.Image:
+    """A mask that is opaque inside and fades out over ``fade`` px at the edges (no hard line
+    between the photo and its blurred surroundings)."""
+    w, h = size
+    ramp_x = np.clip((np.minimum(np.arange(w), np.arange(w)[::-1]) + 0.5) / fade, 0, 1)
+    ramp_y = np.clip((np.minimum(np.arange(h), np.arange(h)[::-1]) + 0.5) / fade, 0, 1)
+    return Image.fromarray((np.minimum(ramp_y[:, None], ramp_x[None, :]) * 255).astype(np.uint8), mode="L")
 
 
 def print_size(image_size: tuple[int, int], long_side: int) -> tuple[int, int]:
