@@ -19,7 +19,6 @@ STYLE_STEP = 1.6  # a style step (content + Gram terms, L-BFGS) in gradients of 
 STYLE_SCALE_SETUP = 2.0  # per scale: the style pictures' and the photo's targets, in gradients
 FRAME_PER_MPX = 0.35  # a frame of an animation besides its steps: warp, preview, PIL round trips (s / Mpx)
 FLOW_PER_MPX = 1.2  # a dreamed clip's optical flow and warp per frame (s / Mpx)
-ENCODE_PER_MPX = 0.12  # MP4 + GIF encoding per frame (s / Mpx)
 PASTE_PER_MPX = 0.25  # a print's enlargements and tile cross-fades (s / Mpx of each finishing size)
 JOB_START = 0.3  # a job's own start: the objective's reference pass, pictures in and out (s)
 
@@ -131,7 +130,7 @@ def zoom_seconds(settings: ZoomSettings, size: tuple[int, int], costs: Optional[
             total += octave_seconds(mc, sizes, settings.first_steps, share, settings.tile)
         else:
             total += settings.steps * step_seconds(mc, h, w, share, settings.tile)
-        total += (FRAME_PER_MPX + ENCODE_PER_MPX) * mpx
+        total += (FRAME_PER_MPX + mc.encode_per_mpx) * mpx
     return total
 
 
@@ -144,6 +143,7 @@ def clip_seconds(settings: VideoSettings, frames: int, size: tuple[int, int],
     w, h = size
     share = _share(mc, settings.model, settings.layers)
     sizes = octave_sizes(h, w, settings.octaves, settings.octave_scale)
-    per_frame = octave_seconds(mc, sizes, settings.steps, share, settings.tile)
-    extras = (FRAME_PER_MPX + ENCODE_PER_MPX + (FLOW_PER_MPX if settings.follow_motion else 0)) * w * h / 1e6
-    return JOB_START + frames * (per_frame + extras)
+    first = octave_seconds(mc, sizes, settings.steps, share, settings.tile)
+    later = octave_seconds(mc, sizes, settings.steps, share, settings.tile, new_shapes=False)
+    extras = (FRAME_PER_MPX + mc.encode_per_mpx + (FLOW_PER_MPX if settings.follow_motion else 0)) * w * h / 1e6
+    return JOB_START + first + (frames - 1) * later + frames * extras

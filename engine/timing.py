@@ -9,11 +9,14 @@ sizes, tiles, a print's finishing tiles) and price them with those costs.
 
 Why the old Motion estimate was optimistic (36 zoom frames estimated at 15 s took 25 s): it timed one
 bare gradient at full size and multiplied by "work" that scaled smaller octaves by their pixels. That
-left out (1) each step's own work, the smoothing (two FFTs of the whole picture) and the update, about a
-third of a step at these sizes, (2) the per-call cost that does not shrink with the pixels (a 100 px
-octave costs far more than its pixel share; below 320x320 px the network also runs in float32, not
-bfloat16, so small pictures are slower per pixel), and (3) per frame the zoom's warp, the preview and
-the encoding at the end, priced at 0.05 s a frame. ``benchmarks/bench_estimate.py`` measures each.
+left out (1) the encoding at the end, MP4 and GIF by ffmpeg, priced at 0.05 s a frame: measured 0.14 s a
+frame at 320x213 px and 0.40 s at 512x341 (36 frames: 0.9 s MP4 + 4.0 s GIF, 2.8 s + 11.6 s; on the busy
+shared machine, load 17, where a bare gradient at 352x234 took 3.9 s), and (2) the first gradient at each
+new picture shape, which costs more (6.5 s against 3.9 s there: the convolution library prepares its
+kernels), paid by each of the first frame's octaves and excluded from the timing by its warm-up. A
+step's own work (smoothing, update) measured only 3% of a bare gradient at 320x213, and a small octave
+cost less than its pixel share (0.09 against 0.20), so those were not the cause.
+``benchmarks/bench_estimate.py --old-motion`` prints the old estimate next to the new one.
 
 ``countdown(on_progress, estimate)`` fills ``Progress.seconds_left`` as steps complete: the estimate at
 first, then more and more the pace actually measured.
@@ -45,6 +48,7 @@ class ModelCosts:
     depth: dict[str, float]  # layer -> its gradient's cost as a share of the deepest layer's
     update_per_mpx: float  # a pixel step's own work (smoothing, update), seconds per megapixel
     fourier_per_mpx: float  # a Fourier canvas's render + Adam step, seconds per megapixel
+    encode_per_mpx: float = 2.0  # an animation's MP4 + GIF (ffmpeg), seconds per megapixel of each frame
     threads: int = 0
     measured_at: float = 0.0
 
@@ -124,10 +128,19 @@ def step_seconds(costs: ModelCosts, height: int, width: int, share: float, tile:
     return count * costs.gradient(per_tile, share) + own * height * width / 1e6
 
 
+FIRST_CALL = 0.6  # a picture shape's first gradient costs this much more (the kernels are prepared)
+
+
 def octave_seconds(costs: ModelCosts, sizes: Sequence[tuple[int, int]], steps: int, share: float,
-                   tile: Optional[int] = DEFAULT_TILE) -> float:
-    """An octave loop: ``steps`` steps at each of ``sizes`` (H, W)."""
-    return sum(steps * step_seconds(costs, h, w, share, tile) for h, w in sizes)
+                   tile: Optional[int] = DEFAULT_TILE, new_shapes: bool = True) -> float:
+    """An octave loop: ``steps`` steps at each of ``sizes`` (H, W), each size's first call dearer
+    (``new_shapes``: False when the same sizes ran just before, as in an animation's later frames)."""
+    total = 0.0
+    for h, w in sizes:
+        count, per_tile = tiles_of(h, w, tile)
+        first = FIRST_CALL * costs.gradient(per_tile, share) if new_shapes else 0.0
+        total += steps * step_seconds(costs, h, w, share, tile) + first
+    return total
 
 
 def finish_seconds(costs: ModelCosts, levels: Sequence[tuple[int, int]], share: float) -> float:

@@ -53,6 +53,7 @@ def measure(model: str = "lite0", net=None) -> ModelCosts:
     return ModelCosts(pixels=[s * s for s in SIDES], seconds=seconds, depth=depth,
                       update_per_mpx=_pixel_step(net) / (OWN_SIDE * OWN_SIDE / 1e6),
                       fourier_per_mpx=_fourier_step(net) / (OWN_SIDE * OWN_SIDE / 1e6),
+                      encode_per_mpx=_encoding(),
                       threads=torch.get_num_threads(), measured_at=time.time())
 
 
@@ -67,6 +68,21 @@ def _fourier_step(net) -> float:
     canvas = FourierCanvas.random([torch.Generator().manual_seed(0)], OWN_SIDE, OWN_SIDE, device=net.device)
     grad = torch.randn(1, 3, OWN_SIDE, OWN_SIDE).to(net.device)
     return _timed(lambda: canvas.update(canvas.render(), grad))
+
+
+ENCODE_FRAMES, ENCODE_SIZE = 8, (320, 213)
+
+
+def _encoding() -> float:
+    """An animation's MP4 + GIF per megapixel of frame (ffmpeg); the default where ffmpeg is missing."""
+    from PIL import Image
+    from engine.motion.clips import gif_bytes, mp4_bytes
+    frames = [Image.effect_noise(ENCODE_SIZE, 40 + k).convert("RGB") for k in range(ENCODE_FRAMES)]
+    try:
+        seconds = _timed(lambda: (mp4_bytes(frames, 12.0), gif_bytes(frames, 12.0)), repeats=1)
+    except Exception:  # no ffmpeg here: animations cannot be made either
+        return ModelCosts.encode_per_mpx
+    return seconds / ENCODE_FRAMES / (ENCODE_SIZE[0] * ENCODE_SIZE[1] / 1e6)
 
 
 def calibrated(model: str = "lite0", net=None, refresh: bool = False) -> ModelCosts:
