@@ -183,3 +183,20 @@ def print_recipe(size: tuple[int, int], work_side: int = WORK_SIDE) -> dict:
     """What a print adds to its recipe: its size and how it was made, and the dpi its PNG states."""
     return {"print": {"size": [int(size[0]), int(size[1])], "work_side": work_side, "finish_steps": FINISH_STEPS,
                       "tile": FINISH_TILE}, "dpi": PRINT_DPI}
+
+
+def result_size(photo_size: tuple[int, int], long_side: Optional[int] = None,
+                shape: Optional[str] = None) -> Optional[tuple[int, int]]:
+    """The (W, H) a job should make: a shape's exact pixels, or the photo's proportions at
+    ``long_side`` (may be larger than the photo); None for neither (the photo's own size)."""
+    if shape:
+        return get_shape(shape).size
+    if long_side:
+        return print_size(photo_size, int(long_side))
+    return None
+
+
+def needs_print(size: Optional[tuple[int, int]], photo_size: tuple[int, int]) -> bool:
+    """True when a result of ``size`` goes through the print path (``engine.dreaming.printing``):
+    larger than the photo it starts from, or larger than twice the working size."""
+    return size is not None and (max(size) > 2 * WORK_SIDE or size[0] * size[1] > photo_size[0] * photo_size[1])
