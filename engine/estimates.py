@@ -15,7 +15,7 @@ from engine.images.shapes import finish_plan
 from engine.motion.settings import VideoSettings, ZoomSettings
 from engine.timing import ModelCosts, StepCosts, finish_seconds, octave_seconds, step_seconds
 
-STYLE_STEP = 1.6  # a style step (content + Gram terms, L-BFGS) in gradients of its deepest layer
+STYLE_STEP = 1.9  # a style step (content + Gram terms, L-BFGS) in gradients of its deepest layer
 STYLE_SCALE_SETUP = 2.0  # per scale: the style pictures' and the photo's targets, in gradients
 FRAME_PER_MPX = 0.35  # a frame of an animation besides its steps: warp, preview, PIL round trips (s / Mpx)
 FLOW_PER_MPX = 1.2  # a dreamed clip's optical flow and warp per frame (s / Mpx)

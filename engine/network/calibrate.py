@@ -1,9 +1,9 @@
 """Measuring what a step costs on this machine, once per model (``engine.timing`` keeps and uses it).
 
 A few forward+backward passes at picture sizes from 96x96 to 640x640 px to the network's deepest
-layer, one at 160x160 px to each of a few shallower layers (their share of the cost), and a pixel
+layer, one at 256x256 px to each of a few shallower layers (their share of the cost), and a pixel
 step's and a Fourier step's own work at 512x512 px. Each is timed after one untimed warm-up; the
-fastest of two counts (a busy moment is noise, not cost). About 20 passes: seconds on a quiet CPU.
+fastest of two counts (a busy moment is noise, not cost). About 40 small passes: seconds on a quiet CPU, plus an 8-frame MP4 and GIF.
 """
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from engine.dreaming.filters import FourierCanvas
 from engine.network.models import load_model
 from engine.timing import ModelCosts, StepCosts
 
-SIDES = (96, 224, 384, 640)  # square pictures measured (a step's tiles are at most 512 + overlap)
-DEPTH_SIDE = 160
+# Square pictures measured (a step's tiles are at most 512 + overlap). 304 and 336 sit either side of
+# fast.CPU_REDUCED_MIN_PIXELS, where the network switches to bfloat16: the cost jumps there.
+SIDES = (96, 224, 304, 336, 448, 640)
+DEPTH_SIDE = 256  # large enough that the layers' work, not the per-call cost, decides their shares
 DEPTH_POINTS = 5  # layers measured for the depth shares, evenly spread
 OWN_SIDE = 512
 
