@@ -185,3 +185,16 @@ def test_tile_weights_fade_across_the_overlap_and_cover_everything():
 def test_a_print_larger_than_4096_is_refused(lite0, coffee):
     with pytest.raises(ValueError, match="at most 4096"):
         printing.print_dream(coffee, quick(), lite0, (5000, 3000))
+
+
+def test_a_seamless_palette_on_a_photo_tiles(lite0, one_torch_thread):
+    from tests.conftest import ROOT
+    from engine.dreaming.palette.data import PaletteFilter
+    from engine.dreaming.palette.journey import palette_dream
+    from engine.dreaming.palette.settings import PaletteSettings
+    rocket = Image.open(ROOT / "assets" / "samples" / "rocket.jpg").convert("RGB").resize((192, 128))
+    assert seam_score(rocket) > 3
+    settings = PaletteSettings().made_seamless()
+    settings.photo.octaves, settings.photo.steps = 2, 4
+    painted = palette_dream(rocket, [PaletteFilter("block6", 12, 1.0)], settings, lite0)
+    assert max(seam_scores(painted)) <= SEAMLESS

@@ -18,19 +18,42 @@ from PIL import Image
 
 from engine.images.region import soften
 
-BAND = 0.125  # share of each side cross-faded by make_tileable
+BAND = (0.1, 0.3)  # the share of each side make_tileable cross-fades: the calmest place in this range
 SCORE_BLUR = 2.0  # px: "blurred slightly", so pixel noise does not count as a seam
 PREVIEW_COPIES = 3
 
 
-def make_tileable(image: Image.Image, band: float = BAND) -> Image.Image:
-    """``image`` (same size) whose left border continues its right one and top its bottom."""
-    if not 0 < band < 0.5:
+def make_tileable(image: Image.Image, band: float | tuple[float, float] = BAND) -> Image.Image:
+    """``image`` (same size) whose left border continues its right one and top its bottom.
+
+    After the cross-fade the seam is exactly as visible as the photo's own change between the two
+    lines where the band begins, so with a range for ``band`` each axis takes the calmest place in it
+    (a sky rather than a busy ground). One share for both axes keeps the final scaling a zoom."""
+    low, high = (band, band) if isinstance(band, (int, float)) else band
+    if not 0 < low <= high < 0.5:
         raise ValueError(f"the cross-faded band must be between 0 and half the side, got {band}")
     array = np.asarray(image.convert("RGB"), dtype=np.float32)
-    array = _cross_fade(_cross_fade(array, band, axis=1), band, axis=0)
+    share = _calmest_share(array, low, high)
+    array = _cross_fade(_cross_fade(array, share, axis=1), share, axis=0)
     faded = Image.fromarray(np.clip(array + 0.5, 0, 255).astype(np.uint8))
     return faded.resize(image.size, Image.LANCZOS)
+
+
+def _calmest_share(array: np.ndarray, low: float, high: float, candidates: int = 9) -> float:
+    """The band share in [low, high] whose two seams (columns and rows) land where the photo changes least."""
+    if low == high:
+        return low
+    grey = soften(array.mean(axis=2), 2 * SCORE_BLUR)
+    across_columns = np.abs(np.diff(grey, axis=1)).mean(axis=0)
+    across_rows = np.abs(np.diff(grey, axis=0)).mean(axis=1)
+
+    def seam(share: float) -> float:
+        h, w = grey.shape
+        column = w - max(1, int(round(w * share)))
+        row = h - max(1, int(round(h * share)))
+        return (across_columns[column - 1] / (across_columns.mean() + 1e-3)
+                + across_rows[row - 1] / (across_rows.mean() + 1e-3))
+    return min(np.linspace(low, high, candidates), key=seam)
 
 
 def _cross_fade(array: np.ndarray, band: float, axis: int) -> np.ndarray:
