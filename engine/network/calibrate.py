@@ -48,15 +48,20 @@ def measure(model: str = "lite0", net=None) -> ModelCosts:
         return _timed(lambda: pixel_gradient(net, objective, pixels, tile=None, generator=generator))
 
     deepest = names[-1]
-    seconds = [gradient(side, deepest) for side in SIDES]
+    seconds = _rising([gradient(side, deepest) for side in SIDES])
     picks = sorted({round(k * (len(names) - 1) / (DEPTH_POINTS - 1)) for k in range(DEPTH_POINTS)})
-    full = gradient(DEPTH_SIDE, deepest)
-    depth = {names[i]: min(1.0, gradient(DEPTH_SIDE, names[i]) / full) for i in picks}
+    reach = _rising([gradient(DEPTH_SIDE, names[i]) for i in picks])
+    depth = {names[i]: value / reach[-1] for i, value in zip(picks, reach)}
     return ModelCosts(pixels=[s * s for s in SIDES], seconds=seconds, depth=depth,
                       update_per_mpx=_pixel_step(net) / (OWN_SIDE * OWN_SIDE / 1e6),
                       fourier_per_mpx=_fourier_step(net) / (OWN_SIDE * OWN_SIDE / 1e6),
                       encode_per_mpx=_encoding(),
                       threads=torch.get_num_threads(), measured_at=time.time())
+
+
+def _rising(values: list[float]) -> list[float]:
+    """Costs that never fall as the work grows: a busy moment can make a smaller job look dearer."""
+    return [max(values[: k + 1]) for k in range(len(values))]
 
 
 def _pixel_step(net) -> float:
