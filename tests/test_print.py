@@ -198,3 +198,13 @@ def test_a_seamless_palette_on_a_photo_tiles(lite0, one_torch_thread):
     settings.photo.octaves, settings.photo.steps = 2, 4
     painted = palette_dream(rocket, [PaletteFilter("block6", 12, 1.0)], settings, lite0)
     assert max(seam_scores(painted)) <= SEAMLESS
+
+
+def test_sized_dream_makes_a_wallpaper_of_its_exact_pixels_or_keeps_the_photo_size(lite0, coffee, small_tiles,
+                                                                                    one_torch_thread, monkeypatch):
+    from engine.images import shapes
+    monkeypatch.setitem(shapes.SHAPES, "tiny-phone", shapes.Shape("tiny-phone", 90, 195, "test"))
+    picture, recipe = printing.sized_dream(coffee, quick(steps=1), lite0, shape="tiny-phone")
+    assert picture.size == (90, 195) and recipe["shape"] == "tiny-phone"
+    plain, recipe = printing.sized_dream(coffee, quick(steps=1), lite0)
+    assert plain.size == coffee.size and "dpi" not in recipe

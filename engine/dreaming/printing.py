@@ -329,10 +329,30 @@ def _preview(array: np.ndarray) -> Image.Image:
     return picture
 
 
+def sized_dream(image: Image.Image, settings: DreamSettings, net, long_side: Optional[int] = None,
+                shape: Optional[str] = None, fit: str = "crop", guide: Optional[Image.Image] = None,
+                on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
+                region: Optional[Region] = None) -> tuple[Image.Image, dict]:
+    """What the job and the command line call: a dream at the photo's size, at ``long_side`` px (a
+    print), or as a wallpaper ``shape`` (cropped or extended by ``fit``); returns it and its recipe."""
+    from engine.dreaming.dream import deep_dream
+    from engine.images.shapes import fit_to_shape, needs_print, result_size
+    size = result_size(image.size, long_side, shape)
+    if shape:
+        image = fit_to_shape(image, shape, fit)
+        region = None  # a region was drawn on the photo, not on the wallpaper's frame
+    framed = {"shape": shape, "fit": fit} if shape else {}
+    if size is None or (not needs_print(size, image.size) and size == image.size):
+        picture = deep_dream(image, settings, net, guide, on_progress, cancel, region)
+        return picture, {**settings.recipe(), **region_recipe(region), **framed}
+    picture = print_dream(image, settings, net, size, guide, on_progress, cancel, region)
+    return picture, {**dream_recipe(settings, size, region), **framed}
+
+
 def dream_recipe(settings: DreamSettings, size: tuple[int, int], region: Optional[Region] = None) -> dict:
     """A print's recipe: the dream's, its size, and the 300 dpi its PNG states."""
     return {**settings.recipe(), **region_recipe(region), **print_recipe(size)}
 
 
-__all__ = ["Resume", "print_dream", "print_palette", "print_style", "finish", "enlarge", "finish_tile", "tile_boxes",
+__all__ = ["Resume", "sized_dream", "print_dream", "print_palette", "print_style", "finish", "enlarge", "finish_tile", "tile_boxes",
            "dream_recipe", "WORK_SIDE"]
