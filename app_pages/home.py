@@ -5,7 +5,7 @@ from PIL import Image
 
 from dreamlab.pages import WORK_PAGES
 from dreamlab.studio.compare import before_after
-from dreamlab.studio.inputs import SAMPLES_DIR
+from engine.catalog import SAMPLES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent  # absolute, so links work from any entrypoint
 ASSETS = ROOT / "assets"

@@ -45,6 +45,9 @@ PAGES: tuple[Page, ...] = (
     Page("Motion", ":material/movie:", "app_pages/motion.py",
          "Fall endlessly into a dream with a zoom journey, or dream a short video clip frame by frame.",
          kind="motion", prefix="motion"),
+    Page("Live mirror", ":material/videocam:", "app_pages/live.py",
+         "Your camera, dreamed in real time: hold still and watch the dream grow.",
+         kind="live", prefix="live:"),
 )
 
 WORK_PAGES = tuple(page for page in PAGES if page is not HOME)  # the pages Home has a card for

@@ -127,6 +127,15 @@ def weights_ready(name: str) -> bool:
     return url is None or os.path.exists(weights_path(url))
 
 
+# --- sample photos ---------------------------------------------------------------------------
+
+SAMPLES_DIR = ASSETS_DIR / "samples"  # the pictures the photo pickers offer (assets/samples/README.md)
+
+
+def sample_names() -> list[str]:
+    return sorted(p.name for p in SAMPLES_DIR.glob("*.jpg"))
+
+
 # --- Deep Dream presets ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -160,6 +169,11 @@ PRESETS: dict[str, Preset] = {
 DEFAULT_PRESET = "classic"
 
 
+# --- Hybrid Palette --------------------------------------------------------------------------
+
+MAX_FILTERS = 32  # filters in one palette: the editor's limit, and a palette file's
+
+
 # --- style transfer --------------------------------------------------------------------------
 
 # Quality presets a casual user picks from: (longest side, steps at full size, scales).
@@ -169,6 +183,17 @@ QUALITIES: dict[str, tuple[int, int, int]] = {
     "best": (768, 50, 3),
 }
 
+# The layers a style transfer matches by default, per network: content (shapes) and style (texture).
+STYLE_LAYERS: dict[str, dict[str, dict[str, float]]] = {
+    "lite0": {"content": {"block7": 1.0},
+              "style": {"stem": 1.0, "block0": 1.0, "block2": 1.0, "block4": 1.0, "block7": 1.0}},
+    "vgg16": {"content": {"relu4_2": 1.0},
+              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
+    "vgg19": {"content": {"relu4_2": 1.0},
+              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
+    "googlenet": {"content": {"inception3b": 1.0},
+                  "style": {"conv1": 1.0, "conv3": 1.0, "inception3a": 1.0, "inception4a": 1.0}},
+}
 # The paintings that come with DreamLab (made by assets/styles/make_styles.py).
 STYLES_DIR = str(ASSETS_DIR / "styles")
 BUILTIN_STYLES: dict[str, str] = {

@@ -38,7 +38,7 @@ def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(browser, first_pa
 
 
 def test_every_page_opens_without_an_error(page, app_url):
-    for path in ["", "deep_dream", "filter_gallery", "style_transfer", "hybrid_palette", "motion"]:
+    for path in ["", "deep_dream", "filter_gallery", "style_transfer", "hybrid_palette", "motion", "live"]:
         page.goto(f"{app_url}/{path}")
         wait_for_app(page)
         page.locator("h1").first.wait_for()

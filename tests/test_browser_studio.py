@@ -154,7 +154,9 @@ def test_a_downloaded_png_restores_its_settings_and_makes_the_same_picture(page,
         assert other.get_by_role("radio", name="Sample").get_attribute("aria-checked") == "true"  # its photo
         other.screenshot(path=str(page_shot(other, "png-restored")))
         assert other.get_by_role("radio", name="Soft strokes").is_checked()
-        assert other.get_by_role("spinbutton", name="Random seed", include_hidden=True).input_value() == "7"
+        other.get_by_text("Advanced settings").click()  # its widgets are drawn only while it is open
+        expect(other.get_by_role("spinbutton", name="Random seed")).to_have_value("7", timeout=10_000)
+        wait_for_app(other)
         dream(other)
         again, _ = download(other, tmp_path, "again.png")
     finally:

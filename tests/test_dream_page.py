@@ -1,9 +1,10 @@
 """The Deep Dream page through Streamlit's AppTest (no browser)."""
+from tests.advanced import open_advanced
 from tests.conftest import open_page
 
 
 def dream_page():
-    return open_page("deep_dream.py")
+    return open_advanced(open_page("deep_dream.py"))
 
 
 def test_page_offers_presets_and_an_advanced_expander():
@@ -22,6 +23,7 @@ def test_dreaming_the_sample_gives_a_result_and_a_download():
     result = at.session_state["dream:result"]
     assert result["after"].size == result["before"].size
     assert result["recipe"]["kind"] == "dream"
+    assert result["recipe"]["label"] == "Classic dream"  # the size is no knob of the preset
     assert len(result["seen_before"]) == 5
     assert at.get("download_button")
     assert at.subheader[0].value == "Your dream"
@@ -43,3 +45,12 @@ def test_no_layers_chosen_says_so():
     assert not at.exception
     assert any("at least one layer" in w.value for w in at.warning)
     assert "dream:result" not in at.session_state
+
+
+def test_every_setting_of_the_model_has_its_widget():
+    """The page draws its widgets from the settings model: each field under one key, dream.<field>."""
+    from dreamlab.settings import Dream
+    at = dream_page()
+    keys = {w.key for kind in ("slider", "select_slider", "radio", "selectbox", "number_input", "toggle",
+                               "multiselect") for w in at.get(kind)}
+    assert {f"dream.{name}" for name in Dream.model_fields} <= keys

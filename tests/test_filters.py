@@ -276,3 +276,15 @@ def test_shipped_lite0_gallery_is_complete_and_never_flat():
             assert sum(f["rank"] == 0 for f in live) >= 0.95 * len(live), layer
             assert len(live) == count  # only the stem has dead (all-zero) filters
     assert total < 10_000_000  # 9.1 MB as built (WebP quality 60)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--layer", "block3"], "--layer LAYER --channel NUMBER"), (["--layer", "block3", "--channel", "-1"], "0 to 4095"),
+    (["--layer", "block3", "--channel", "1", "--size", "1e9"], "whole number"),
+    (["--layer", "block3", "--channel", "1", "--steps", "0"], "1 to 2000"),
+    (["--layer", "block3", "--channel", "99"], "there is no filter 99"),
+])
+def test_cli_filter_flags_from_the_settings_model_refuse_bad_values(tmp_path, capsys, args, message):
+    assert main(["filter", str(tmp_path / "f.png"), *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err

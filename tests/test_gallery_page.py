@@ -65,9 +65,9 @@ def pick(at, layer: str, channel: int, model: str = "lite0"):
 
 
 def test_precomputed_layer_shows_a_page_of_thumbnails_and_pages_on(fast_painting):
-    at = gallery({"gallery:layer:lite0": "block1"})
+    at = gallery({"gallery.layer": "block1"})
     assert at.title[0].value == "Filter Gallery"
-    layer_box = at.selectbox(key="gallery:layer:lite0")
+    layer_box = at.selectbox(key="gallery.layer")
     assert layer_box.options[:3] == ["stem · edges & colours (32 filters)", "block0 · edges & colours (16 filters)",
                                      "block1 · edges & colours (24 filters)"]  # low to high, with hints
     assert pictures(at) == 16 and picks(at) == [f"#{c}" for c in range(16)]
@@ -79,7 +79,7 @@ def test_precomputed_layer_shows_a_page_of_thumbnails_and_pages_on(fast_painting
 
 
 def test_enlarge_shows_number_classes_and_adds_to_palette(fast_painting):
-    at = gallery({"gallery:layer:lite0": "block1"})
+    at = gallery({"gallery.layer": "block1"})
     pick(at, "block1", 5)
     assert not at.exception, at.exception
     assert at.subheader[0].value == "block1 · filter 5"
@@ -91,14 +91,14 @@ def test_enlarge_shows_number_classes_and_adds_to_palette(fast_painting):
     at.button(key="gallery:add").click().run()
     assert at.session_state["palette"] == [{"model": "lite0", "layer": "block1", "channel": 5, "weight": 1.0}]
     assert at.button(key="gallery:add").disabled  # no second copy
-    assert any("in your palette" in s.value for s in at.success)
+    assert any(s.value.endswith("is in your palette (1 filter).") for s in at.success)  # not "(1 filters)"
 
     pick(at, "block1", 5)  # opening it again: cached, not painted again
     assert len(fast_painting) == 1
 
 
 def test_a_dead_filter_says_so_and_cannot_be_added(fast_painting):
-    at = gallery({"gallery:layer:lite0": "stem"})
+    at = gallery({"gallery.layer": "stem"})
     assert "#11 · unused" in picks(at)
     pick(at, "stem", 11)
     assert any("never fires" in i.value for i in at.info)
@@ -106,8 +106,8 @@ def test_a_dead_filter_says_so_and_cannot_be_added(fast_painting):
 
 
 def test_compare_layers_low_to_high_and_open_one(fast_painting):
-    at = gallery({"gallery:compare:lite0": ["block2", "stem", "block1"], "gallery:layer:lite0": "stem"})
-    at.segmented_control(key="gallery:view").set_value("Compare layers").run()
+    at = gallery({"gallery.compare": ["block2", "stem", "block1"], "gallery.layer": "stem"})
+    at.segmented_control(key="gallery.view").set_value("Compare layers").run()
     assert not at.exception, at.exception
     captions = [c.value for c in at.caption if "**" in c.value]  # the sidebar's history has one too
     assert [c.split("**")[1] for c in captions] == ["stem", "block1", "block2"]
@@ -118,7 +118,7 @@ def test_compare_layers_low_to_high_and_open_one(fast_painting):
     opener = [b for b in at.button if str(b.key).startswith("gallery:open:block1:")][0]
     channel = int(opener.key.rsplit(":", 1)[1])
     opener.click().run()
-    assert at.segmented_control(key="gallery:view").value == "One layer"
+    assert at.segmented_control(key="gallery.view").value == "One layer"
     assert at.subheader[0].value == f"block1 · filter {channel}"
 
 
@@ -127,19 +127,19 @@ def test_other_models_paint_on_demand_and_cache_per_process(fast_painting, monke
     import dreamlab.studio.models
     monkeypatch.setattr(dreamlab.studio.models, "model_ready", lambda name: True)
     monkeypatch.setattr(dreamlab.jobs.tasks, "load_model", lambda name: load_model(name, pretrained=False, device="cpu"))
-    at = gallery({"gallery:model": "googlenet"})
-    layer = at.selectbox(key="gallery:layer:googlenet")
+    at = gallery({"gallery.model": "googlenet"})
+    layer = at.selectbox(key="gallery.layer")
     assert layer.value == "conv1"
     assert fast_painting == [("many", "googlenet", "conv1", tuple(range(16)))]
     assert pictures(at, "googlenet") == 16
-    again = gallery({"gallery:model": "googlenet"})  # a new session in the same process
+    again = gallery({"gallery.model": "googlenet"})  # a new session in the same process
     assert pictures(again, "googlenet") == 16 and len(fast_painting) == 1
 
 
 def test_a_layer_that_is_painted_on_demand_replaces_the_grid_and_fills_it(fast_painting):
-    at = gallery({"gallery:layer:lite0": "block1"})
+    at = gallery({"gallery.layer": "block1"})
     assert grid(at)["layer"] == "block1"
-    at.selectbox(key="gallery:layer:lite0").set_value("head").run()
+    at.selectbox(key="gallery.layer").set_value("head").run()
     assert not at.exception, at.exception
     shown = grid(at)
     assert shown["layer"] == "head" and picks(at) == [f"#{c}" for c in range(16)]
@@ -162,26 +162,26 @@ def test_live_preview_pieces_go_to_their_own_filters():
 
 
 def test_settings_survive_a_page_round_trip(fast_painting):
-    at = gallery({"gallery:layer:lite0": "block1"})
-    at.selectbox(key="gallery:layer:lite0").set_value("block2").run()
-    at.selectbox(key="gallery:per-page").set_value("32").run()
+    at = gallery({"gallery.layer": "block1"})
+    at.selectbox(key="gallery.layer").set_value("block2").run()
+    at.selectbox(key="gallery.per_page").set_value(32).run()
     pick(at, "block2", 3)
-    at.segmented_control(key="gallery:size").set_value("Extra large").run()
+    at.segmented_control(key="gallery.size").set_value("Extra large").run()
     at.switch_page("app_pages/home.py").run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
-    assert at.selectbox(key="gallery:layer:lite0").value == "block2"
-    assert at.selectbox(key="gallery:per-page").value == "32"
-    assert at.segmented_control(key="gallery:size").value == "Extra large"
+    assert at.selectbox(key="gallery.layer").value == "block2"
+    assert at.selectbox(key="gallery.per_page").value == 32
+    assert at.segmented_control(key="gallery.size").value == "Extra large"
     assert at.subheader[0].value == "block2 · filter 3"
 
 
 def test_extra_large_is_shown_bigger_and_goes_to_the_history(fast_painting):
-    at = gallery({"gallery:layer:lite0": "block1"})
+    at = gallery({"gallery.layer": "block1"})
     pick(at, "block1", 7)  # a filter no other test paints large (they are cached per process)
     captions = []
     for label in ("Large", "Extra large"):
-        at.segmented_control(key="gallery:size").set_value(label).run()
+        at.segmented_control(key="gallery.size").set_value(label).run()
         assert not at.exception, at.exception
         captions += [i.proto.imgs[0].caption for i in at.get("image") if "Filter 7 of block1" in str(i.proto)]
     # each painted at its size (shown at it: see the browser test); painted large from the thumbnail
@@ -189,22 +189,52 @@ def test_extra_large_is_shown_bigger_and_goes_to_the_history(fast_painting):
     history = at.session_state["_history"]
     assert [e.page for e in history] == ["filter", "filter"]  # both sizes, newest first
     recipe = history[0].recipe
-    assert recipe["size"] == 512 and recipe["settings"]["gallery:selected"] == ["lite0", "block1", 7]
-    assert recipe["settings"]["gallery:layer:lite0"] == "block1"
+    assert recipe["size"] == 512 and recipe["settings"]["gallery"]["selected"] == ["lite0", "block1", 7]
+    assert recipe["settings"]["gallery"]["layer"] == "block1"
     assert at.get("download_button")  # the full-size picture can be downloaded
 
 
 def test_restoring_a_large_filter_from_the_history_reopens_it(fast_painting):
-    at = gallery({"gallery:layer:lite0": "block2"})
+    at = gallery({"gallery.layer": "block2"})
     pick(at, "block2", 9)  # no other test paints this one large
-    at.segmented_control(key="gallery:size").set_value("Extra large").run()
+    at.segmented_control(key="gallery.size").set_value("Extra large").run()
     entry = at.session_state["_history"][0]
     assert entry.recipe["page"] == "filter"
-    fresh = gallery({"gallery:layer:lite0": "block1"})  # another visit: what the history's Restore puts back
-    fresh.session_state["_restore_pending"] = entry.recipe["settings"]
+    fresh = gallery({"gallery.layer": "block1"})  # another visit: what the history's Restore puts back
+    from dreamlab.studio.page_state import restore_values
+    values, notes = restore_values("filter", "gallery:", entry.recipe["settings"], "the history")
+    assert notes == []
+    fresh.session_state["_restore_pending"] = values
     fresh.session_state["_restore_goto"] = "app_pages/filter_gallery.py"
     fresh.run()
     assert not fresh.exception, fresh.exception
-    assert fresh.selectbox(key="gallery:layer:lite0").value == "block2"
+    assert fresh.selectbox(key="gallery.layer").value == "block2"
     assert fresh.subheader[0].value == "block2 · filter 9"
-    assert fresh.segmented_control(key="gallery:size").value == "Extra large"
+    assert fresh.segmented_control(key="gallery.size").value == "Extra large"
+
+
+def open_link(settings: dict) -> AppTest:
+    from dreamlab.studio.recipes import share_token
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["recipe"] = share_token({"page": "filter", "settings": settings})
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_old_gallery_link_from_before_the_settings_models_restores(fast_painting):
+    """Settings as main 5d7e44a wrote them: ``gallery:model``, a layer per network, texts for per page."""
+    at = open_link({"gallery:model": "lite0", "gallery:layer:lite0": "block2", "gallery:per-page": "32",
+                    "gallery:view": "One layer", "gallery:selected": ["lite0", "block2", 4]})
+    assert at.title[0].value == "Filter Gallery"
+    assert at.selectbox(key="gallery.layer").value == "block2"
+    assert at.selectbox(key="gallery.per_page").value == 32
+    assert at.subheader[0].value == "block2 · filter 4"
+
+
+def test_a_crafted_gallery_link_shows_the_usual_page_not_an_exception(fast_painting):
+    at = open_link({"gallery": {"layer": "<script>", "per_page": 10**9, "model": ["x"], "view": None,
+                                "selected": ["lite0", "block2", 10**6]}, "gallery:grid:lite0": "junk"})
+    assert at.selectbox(key="gallery.layer").value == "block8"
+    assert at.selectbox(key="gallery.per_page").value == 16
+    assert not at.subheader  # no filter shown large: filter 1000000 does not exist

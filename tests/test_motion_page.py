@@ -1,7 +1,8 @@
 """The Motion page through Streamlit's AppTest (no browser)."""
 from engine.motion.clips import probe
+from tests.advanced import open_advanced
 from tests.conftest import open_page
-from dreamlab.studio.history import filename
+from dreamlab.studio.recipes import filename
 
 PAGE = "motion.py"
 
@@ -9,10 +10,11 @@ PAGE = "motion.py"
 def test_zoom_journey_shows_an_estimate_then_a_video_and_downloads(tmp_path):
     at = open_page(PAGE, timeout=300)
     assert at.title[0].value == "Motion"
-    assert at.segmented_control(key="motion:what").value == "Zoom journey"
-    at.slider(key="motion:zoom:frames").set_value(6).run()
+    assert at.segmented_control(key="motion.what").value == "Zoom journey"
+    at.slider(key="zoom.frames").set_value(6).run()
     estimate = [c.value for c in at.caption if "on this machine" in c.value]
     assert estimate and "6 frames at 384×" in estimate[0]
+    open_advanced(at, "zoom")
     [steps] = [s for s in at.slider if s.label == "Dream steps per frame"]
     steps.set_value(1).run()
     at.button(key="run-zoom").click().run()
@@ -29,14 +31,14 @@ def test_zoom_journey_shows_an_estimate_then_a_video_and_downloads(tmp_path):
     # In the session history: one frame for the strip, the MP4 for the download, the settings to restore.
     [entry] = at.session_state["_history"]
     assert entry.page == "motion" and entry.video == result["mp4"] and entry.after.size == result["last"].size
-    assert "Zoom journey" in entry.title and entry.recipe["settings"]["motion:zoom:frames"] == 6
-    assert entry.recipe["settings"]["motion:what"] == "Zoom journey"
+    assert "Zoom journey" in entry.title and entry.recipe["settings"]["zoom"]["frames"] == 6
+    assert entry.recipe["settings"]["motion"]["what"] == "Zoom journey"
     assert filename(entry.recipe, "mp4") == "dreamlab-motion-zoom-journey-classic-dream-seed0.mp4"
 
 
 def test_dream_a_video_asks_for_a_clip_and_changes_nothing_without_one():
     at = open_page(PAGE)
-    at.segmented_control(key="motion:what").set_value("Dream a video").run()
+    at.segmented_control(key="motion.what").set_value("Dream a video").run()
     assert not at.exception, at.exception
     uploader = at.get("file_uploader")
     assert uploader and "up to 20 seconds" in uploader[0].proto.label

@@ -44,7 +44,7 @@ def test_history_reopens_each_result_kind_on_its_own_page():
     assert history.PAGES is RESULT_PAGES
     assert {kind: page.url_path for kind, page in RESULT_PAGES.items()} == {
         "dream": "deep_dream", "filter": "filter_gallery", "style": "style_transfer",
-        "palette": "hybrid_palette", "motion": "motion"}
+        "palette": "hybrid_palette", "motion": "motion", "live": "live"}
     assert set(history.KIND_PAGES.values()) <= set(RESULT_PAGES)
 
 

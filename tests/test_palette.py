@@ -375,3 +375,30 @@ def test_cli_bad_input_exits_2_with_one_line(args, tmp_path, capsys, monkeypatch
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and err.startswith("error:"), err
     assert not (tmp_path / "o.png").exists()
+
+
+def test_the_palette_settings_start_from_the_engines_defaults():
+    """dreamlab.settings.palette repeats the engine's defaults (it must not import torch): keep them equal."""
+    from engine.dreaming.palette.settings import CANVAS_STEPS, CanvasSchedule, photo_schedule
+    from dreamlab.jobs.convert import palette_settings
+    from dreamlab.settings.palette import CANVAS_SIZES, Palette
+    schedule = photo_schedule()
+    chosen = Palette()
+    assert (chosen.photo_steps, chosen.octaves, chosen.step_size) == (schedule.steps, schedule.octaves,
+                                                                      schedule.step_size)
+    assert chosen.canvas_steps == CANVAS_STEPS and CANVAS_SIZES[chosen.canvas_size] == CanvasSchedule().size
+    engine = palette_settings(Palette(start="Noise", canvas_size="Large", seed=4, canvas_steps=16))
+    assert (engine.canvas.size, engine.canvas.steps, engine.canvas.seed, engine.photo.seed) == (512, 16, 4, 4)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["noise", "o.png", "--filter", "block5:1", "--step-size", "nan"], "finite number"),
+    (["noise", "o.png", "--filter", "block5:1", "--octaves", "1e9"], "whole number"),
+    (["noise", "o.png", "--filter", "block5:1", "--steps", "100000"], "1 to 500"),
+    (["noise", "o.png", "--filter", "block5:1", "--model", "nope"], "invalid choice"),
+])
+def test_cli_flags_from_the_settings_model_refuse_bad_values(args, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["palette", *args]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message in err, err

@@ -5,13 +5,14 @@ import engine.dreaming.gallery_files
 from engine.images.pictures import png_bytes
 from engine.dreaming.palette.data import PaletteFilter, palette_json
 from PIL import Image
+from tests.advanced import open_advanced
 from tests.conftest import open_page
 
 PAGE = "hybrid_palette.py"
 
 
 def palette_page():
-    return open_page(PAGE)
+    return open_advanced(open_page(PAGE), "palette")
 
 
 def add(at, text):
@@ -22,7 +23,7 @@ def add(at, text):
 
 
 def start_from(at, kind):
-    at.segmented_control(key="palette:start").set_value(kind).run()
+    at.segmented_control(key="palette.start").set_value(kind).run()
     return at
 
 
@@ -34,7 +35,7 @@ def test_empty_page_explains_where_filters_come_from():
     at = palette_page()
     assert at.title[0].value == "Hybrid Palette"
     assert any("palette is empty" in i.value for i in at.info)
-    assert [o for o in at.segmented_control(key="palette:start").options] == ["Photo", "Noise", "Colour", "Gradient"]
+    assert [o for o in at.segmented_control(key="palette.start").options] == ["Photo", "Noise", "Colour", "Gradient"]
     at.button(key="run-palette").click().run()
     assert not at.exception
     assert any("palette is empty" in w.value for w in at.warning)
@@ -134,7 +135,8 @@ def test_load_a_palette_file_and_refuse_a_bad_one():
     # The file does not linger: a fresh, empty uploader takes the next one (no list piling up).
     assert [u.key for u in at.get("file_uploader") if "palette:load" in u.key] == ["palette:load:1"]
     at.file_uploader(key="palette:load:1").set_value(("cat.json", b"not json at all", "application/json")).run()
-    assert any("not a DreamLab palette" in e.value for e in at.error)
+    assert any("Could not load **cat.json**: That file is not JSON, so it was not read." == e.value
+               for e in at.error)
     assert entries(at) == [("block3", 4, 0.7), ("block10", 2, -0.3)]  # unchanged
 
 
@@ -150,7 +152,7 @@ def test_a_second_stop_equal_to_the_last_is_not_kept():
 def test_painting_on_noise_gives_a_picture_and_a_download():
     at = add(palette_page(), "block5:3, block10:20:0.5")
     start_from(at, "Noise")
-    at.slider(key="palette:steps:canvas").set_value(8).run()
+    at.slider(key="palette.canvas_steps").set_value(8).run()
     at.button(key="run-palette").click().run()
     assert not at.exception
     result = at.session_state["palette:result"]
@@ -161,8 +163,8 @@ def test_painting_on_noise_gives_a_picture_and_a_download():
 
 def test_painting_a_photo_shows_before_and_after():
     at = add(palette_page(), "block8:12")
-    at.slider(key="palette:steps:photo").set_value(2).run()
-    at.slider(key="palette:octaves").set_value(2).run()
+    at.slider(key="palette.photo_steps").set_value(2).run()
+    at.slider(key="palette.octaves").set_value(2).run()
     at.button(key="run-palette").click().run()
     assert not at.exception
     result = at.session_state["palette:result"]
@@ -174,8 +176,8 @@ def test_painting_a_photo_shows_before_and_after():
 def test_gradient_seed_uses_the_chosen_colours():
     at = add(palette_page(), "block5:3")
     start_from(at, "Gradient")
-    at.color_picker(key="palette:top").set_value("#ff0000").run()
-    at.slider(key="palette:steps:canvas").set_value(8).run()
+    at.color_picker(key="palette.top").set_value("#ff0000").run()
+    at.slider(key="palette.canvas_steps").set_value(8).run()
     at.button(key="run-palette").click().run()
     result = at.session_state["palette:result"]
     assert result["recipe"]["start"] == "gradient:#ff0000:#1b2a6b"
@@ -186,13 +188,13 @@ def test_gradient_seed_uses_the_chosen_colours():
 def test_journey_of_two_stops_gives_a_gif():
     at = add(palette_page(), "block5:3")
     start_from(at, "Noise")
-    at.slider(key="palette:steps:canvas").set_value(8).run()
+    at.slider(key="palette.canvas_steps").set_value(8).run()
     at.button(key="palette:stop:add").click().run()
     at.button(key="palette:remove:palette:weight:lite0:block5:3").click().run()
     add(at, "block10:20")
     at.button(key="palette:stop:add").click().run()
     assert len(at.session_state["palette:stops"]) == 2
-    assert at.toggle(key="palette:journey").value
+    assert at.toggle(key="palette.journey").value
     at.button(key="run-palette").click().run()
     assert not at.exception
     result = at.session_state["palette:result"]
@@ -206,8 +208,8 @@ def test_journey_of_two_stops_gives_a_gif():
 def test_variations_side_by_side_and_keep_one():
     at = add(palette_page(), "block5:3")
     start_from(at, "Noise")
-    at.slider(key="palette:steps:canvas").set_value(8).run()
-    at.select_slider(key="palette:variations:count").set_value(2).run()
+    at.slider(key="palette.canvas_steps").set_value(8).run()
+    at.select_slider(key="palette.variations").set_value(2).run()
     at.button(key="run-palette-variations").click().run()
     assert not at.exception
     variations = at.session_state["palette:variations"]
@@ -220,19 +222,19 @@ def test_variations_side_by_side_and_keep_one():
 def test_settings_survive_a_page_change_and_a_png_of_the_result_restores_them():
     at = add(palette_page(), "block5:3:0.5")
     start_from(at, "Noise")
-    at.slider(key="palette:steps:canvas").set_value(8).run()
-    at.number_input(key="palette:number").set_value(5).run()
+    at.slider(key="palette.canvas_steps").set_value(8).run()
+    at.number_input(key="palette.seed").set_value(5).run()
     at.button(key="run-palette").click().run()
     result = at.session_state["palette:result"]
-    settings = result["recipe"]["settings"]
-    assert settings["palette:start"] == "Noise" and settings["palette:number"] == 5
-    assert "block5" in settings["palette:filters"]
-    assert result["recipe"]["label"] == "On noise" and at.session_state["_history"][0].recipe is result["recipe"]
+    settings = result["recipe"]["settings"]["palette"]
+    assert settings["start"] == "Noise" and settings["seed"] == 5
+    assert settings["palette"] == [{"model": "lite0", "layer": "block5", "channel": 3, "weight": 0.5}]
+    assert result["recipe"]["label"] == "a palette on noise" and at.session_state["_history"][0].recipe is result["recipe"]
 
     at.switch_page("app_pages/deep_dream.py").run()
     at.switch_page("app_pages/hybrid_palette.py").run()
-    assert at.segmented_control(key="palette:start").value == "Noise"
-    assert at.slider(key="palette:steps:canvas").value == 8 and at.number_input(key="palette:number").value == 5
+    assert at.segmented_control(key="palette.start").value == "Noise"
+    assert at.session_state["palette.canvas_steps"] == 8 and at.session_state["palette.seed"] == 5
 
     # Everything changed, then the result's PNG is dropped on the photo picker.
     at.button(key="palette:remove:palette:weight:lite0:block5:3").click().run()
@@ -243,22 +245,88 @@ def test_settings_survive_a_page_change_and_a_png_of_the_result_restores_them():
                                                          "image/png")).run()
     at.button(key="palette:restore-recipe").click().run()
     assert not at.exception
-    assert at.segmented_control(key="palette:start").value == "Noise"
-    assert at.slider(key="palette:steps:canvas").value == 8 and at.number_input(key="palette:number").value == 5
+    assert at.segmented_control(key="palette.start").value == "Noise"
+    assert at.session_state["palette.canvas_steps"] == 8 and at.session_state["palette.seed"] == 5
     assert entries(at) == [("block5", 3, 0.5)]
     assert [s.value for s in at.slider if s.label == "Weight"] == [0.5]
 
 
-def test_a_restored_journey_brings_its_stops_back_and_a_bad_value_is_ignored():
-    import json
+def open_link(settings: dict):
+    from streamlit.testing.v1 import AppTest
+
+    from dreamlab.studio.recipes import share_token
+    from tests.conftest import ROOT
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["recipe"] = share_token({"page": "palette", "settings": settings})
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_restored_journey_brings_its_stops_back_and_a_bad_filter_is_dropped_with_a_note():
     stops = [{"model": "lite0", "filters": [{"model": "lite0", "layer": "block5", "channel": 3, "weight": 1.0}]},
              {"model": "lite0", "filters": [{"model": "lite0", "layer": "block10", "channel": 20, "weight": 1.0},
                                             {"model": "lite0", "layer": "nolayer", "channel": 1, "weight": 1.0}]}]
-    at = palette_page()
-    at.session_state["palette:filters"] = json.dumps({"palette": stops[1]["filters"], "stops": stops})
-    at.run()
+    at = open_link({"palette": {"palette": stops[1]["filters"], "stops": stops, "start": "Noise"}})
+    assert at.title[0].value == "Hybrid Palette"
     assert entries(at) == [("block10", 20, 1.0)]  # the unknown layer is dropped, not an error
     assert [len(s["filters"]) for s in at.session_state["palette:stops"]] == [1, 1]
-    at.session_state["palette:filters"] = "{not json"
-    at.run()
-    assert not at.exception and entries(at) == [("block10", 20, 1.0)]
+    assert any("(nolayer:1) is not one a network here can paint" in t.value for t in at.toast)
+
+
+def test_a_link_with_a_thousand_filters_or_nan_weights_is_refused_or_dropped_not_an_exception():
+    many = [{"model": "lite0", "layer": "block8", "channel": i % 64, "weight": 1.0} for i in range(1000)]
+    at = open_link({"palette": {"palette": many, "canvas_steps": float("inf"), "color": "javascript:alert(1)"}})
+    assert entries(at) == []
+    toasts = [t.value for t in at.toast]
+    assert any("holds 1000 filters; a palette holds at most 32" in t for t in toasts), toasts
+    assert at.session_state["palette.canvas_steps"] == 64 and at.session_state["palette.color"] == "#2f5fc4"
+    at = open_link({"palette": {"palette": [{"layer": "block8", "channel": 1, "weight": float("nan")},
+                                            {"layer": "block8", "channel": 2, "weight": 9.0}]}})
+    assert entries(at) == [("block8", 2, 2.0)]  # NaN dropped, 9 clamped to the slider's 2
+    assert any("asked for Weight 9; DreamLab allows at most 2" in t.value for t in at.toast)
+
+
+def test_a_gradient_palette_restored_from_a_link_asks_for_no_photo():
+    at = open_link({"palette:source": "Upload", "palette": {"start": "Gradient", "top": "#ff0000"}})
+    assert at.segmented_control(key="palette.start").value == "Gradient"
+    assert at.color_picker(key="palette.top").value == "#ff0000"
+    assert not any("upload" in t.value.lower() for t in at.toast)
+
+
+def test_an_old_palette_link_from_before_the_settings_models_restores():
+    """Settings as main 5d7e44a wrote them: widget keys, and the palette as JSON text."""
+    import json
+    filters = [{"model": "lite0", "layer": "block5", "channel": 3, "weight": 0.5}]
+    at = open_link({"palette:start": "Noise", "palette:steps:canvas": 16, "palette:number": 7,
+                    "palette:size:canvas": "Medium", "palette:variations:count": 2,
+                    "palette:filters": json.dumps({"palette": filters, "stops": []})})
+    assert at.segmented_control(key="palette.start").value == "Noise"
+    assert at.session_state["palette.canvas_steps"] == 16 and at.session_state["palette.seed"] == 7
+    assert at.select_slider(key="palette.canvas_size").value == "Medium"
+    assert entries(at) == [("block5", 3, 0.5)]
+
+
+def test_a_palette_file_with_a_thousand_filters_is_refused_in_one_sentence():
+    import json
+    at = palette_page()
+    text = json.dumps({"dreamlab_palette": 1, "model": "lite0",
+                       "filters": [{"layer": "block8", "channel": i % 64} for i in range(1000)]})
+    at.file_uploader(key="palette:load:0").set_value(("big.json", text.encode(), "application/json")).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Could not load **big.json**: That palette holds 1000 filters; "
+                                           "a palette holds at most 32, so it was not read."]
+    assert entries(at) == []
+
+
+def test_a_palette_file_keeps_what_it_can_and_says_what_it_left_out():
+    import json
+    at = palette_page()
+    text = json.dumps({"dreamlab_palette": 1, "model": "lite0",
+                       "filters": [{"layer": "block8", "channel": 1, "weight": 0.5},
+                                   {"layer": "block99", "channel": 1}, {"layer": "block8", "channel": 9999},
+                                   {"layer": "block8", "channel": 2, "weight": float("nan")}]})
+    at.file_uploader(key="palette:load:0").set_value(("odd.json", text.encode(), "application/json")).run()
+    assert entries(at) == [("block8", 1, 0.5)]
+    [note] = [s.value for s in at.success]
+    assert note.startswith("Loaded **odd.json**: 1 filter.") and "3 filters of that palette" in note

@@ -1,10 +1,12 @@
 """The "Paint a region" expander through AppTest: quick starts feed the jobs and their recipes."""
 from engine.images.region import region_from_recipe
+from tests.advanced import open_advanced
 from tests.conftest import open_page
 
 
 def quick_dream_settings(at):
     """The smallest dream the page allows: this checks the wiring, not the picture."""
+    open_advanced(at)
     at.select_slider[0].set_value("Small (fast)")
     next(s for s in at.slider if s.label == "Octaves").set_value(1)
     next(s for s in at.slider if s.label == "Steps per octave").set_value(2)
@@ -45,5 +47,5 @@ def test_style_page_offers_a_painting_for_outside_once_there_is_a_region():
 def test_palette_page_offers_a_region_for_photos_only():
     at = open_page("hybrid_palette.py")
     assert any(e.label == "Paint a region (optional)" for e in at.expander)
-    at.segmented_control(key="palette:start").set_value("Noise").run()
+    at.segmented_control(key="palette.start").set_value("Noise").run()
     assert not any(e.label == "Paint a region (optional)" for e in at.expander)

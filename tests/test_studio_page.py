@@ -18,15 +18,15 @@ def test_a_link_brings_back_the_settings_of_a_sample_photo():
     at = open_link({"dream:source": "Sample", "dream:sample": "coffee.jpg", "dream:seed": 5,
                     "dream:preset": "creatures"})
     assert at.title[0].value == "Deep Dream"
-    assert at.number_input(key="dream:seed").value == 5
-    assert at.radio(key="dream:preset").value == "creatures"
+    assert at.session_state["dream.seed"] == 5
+    assert at.radio(key="dream.preset").value == "creatures"
     assert at.selectbox(key="dream:sample").value == "coffee.jpg"
     assert not at.warning
 
 
 def test_a_link_made_from_an_own_photo_asks_for_it_again_instead_of_using_a_sample():
     at = open_link({"dream:source": "Upload", "dream:seed": 9})
-    assert at.number_input(key="dream:seed").value == 9
+    assert at.session_state["dream.seed"] == 9
     assert at.session_state["dream:source"] == "Upload"  # not silently a sample
     notes = [w.value for w in at.warning]
     assert any("Your own photo was not part of the link" in n and "upload it again" in n for n in notes), notes
@@ -35,9 +35,9 @@ def test_a_link_made_from_an_own_photo_asks_for_it_again_instead_of_using_a_samp
 
 
 def test_a_link_made_from_own_paintings_says_so():
-    at = open_link({"style:source": "Sample", "style-painting-source": "Upload"}, page="style")
+    at = open_link({"style:source": "Sample", "style": {"painting_source": "Upload"}}, page="style")
     assert at.title[0].value == "Style Transfer"
-    assert at.session_state["style-painting-source"] == "Upload"
+    assert at.session_state["style.painting_source"] == "Upload"
     toasts = [t.value for t in at.toast]
     assert any("Your own paintings were not part of the link: upload them again" in t for t in toasts), toasts
 
@@ -46,7 +46,7 @@ def test_a_press_that_came_before_its_photo_is_not_lost():
     """The browser can send a press before the rerun that brings a photo just chosen: the press is
     kept for a few seconds and the job starts once the photo is there."""
     at = open_page("deep_dream.py")
-    at.select_slider(key="dream:size").set_value("Small (fast)").run()
+    at.select_slider(key="dream.size").set_value("Small (fast)").run()
     at.segmented_control(key="dream:source").set_value("Upload").run()
     at.button(key="run-dream").click().run()
     assert any("Choose a photo first" in w.value for w in at.warning)
@@ -54,7 +54,7 @@ def test_a_press_that_came_before_its_photo_is_not_lost():
     at.segmented_control(key="dream:source").set_value("Sample").run()  # the photo arrives: no new press
     assert not at.exception, at.exception
     assert at.session_state["dream:result"]["after"].size == at.session_state["dream:result"]["before"].size
-    at.radio(key="dream:preset").set_value("creatures").run()
+    at.radio(key="dream.preset").set_value("creatures").run()
     assert "run-dream:waiting" not in at.session_state  # one press, one job
 
 
@@ -85,10 +85,39 @@ def test_an_uploaded_photo_stays_after_a_page_round_trip_and_the_next_change():
         return any("Using **holiday.png** from before" in c.value for c in at.caption)
 
     assert using_the_upload()
-    at.radio(key="dream:preset").set_value("creatures").run()
+    at.radio(key="dream.preset").set_value("creatures").run()
     assert using_the_upload()
     assert not any("Choose a photo first" in w.value for w in at.warning)
     uploader = at.file_uploader(key="dream:upload:0")
     uploader.set_value(("beach.png", photo.getvalue(), "image/png")).run()
     at.file_uploader(key="dream:upload:0").set_value(None).run()  # removed by the person
     assert not using_the_upload() and not any("beach.png" in c.value for c in at.caption)
+
+
+def test_a_crafted_style_link_is_clamped_with_a_note_not_an_exception():
+    at = open_link({"style": {"strength": 1e9, "steps": -5, "size": "huge", "model": "nope", "paintings": ["x", 3],
+                              "shares": {"swirling_night": float("nan")}}, "style:result": 1}, page="style")
+    assert at.title[0].value == "Style Transfer"
+    assert at.slider(key="style.strength").value == 1.0
+    assert at.session_state["style.steps"] == 1
+    assert at.button_group(key="style.paintings").value == []
+    toasts = [t.value for t in at.toast]
+    assert "The link asked for Style strength 1e+11%; DreamLab allows at most 100%, so it uses 100%." in toasts
+    assert "style:result" not in at.session_state
+
+
+def test_an_old_style_link_from_before_the_settings_models_restores():
+    """Settings as main 5d7e44a wrote them: the pages' widget keys, a share by the painting's place."""
+    at = open_link({"style:source": "Sample", "style:sample": "coffee.jpg", "style-strength": 70,
+                    "style-quality": "fast", "style-size-fast": 200, "style-steps-fast": 12, "style-seed": 4,
+                    "style-builtin": ["great_wave", "swirling_night"], "style-blend-0": 80, "style-blend-1": 30,
+                    "style-style-layers-lite0": ["block1", "block3"]}, page="style")
+    assert at.slider(key="style.strength").value == 0.7
+    assert at.radio(key="style.quality").value == "fast"
+    assert at.session_state["style.size"] == 200 and at.session_state["style.steps"] == 12
+    assert at.session_state["style.seed"] == 4
+    assert at.button_group(key="style.paintings").value == ["great_wave", "swirling_night"]
+    assert at.slider(key="style.share.great_wave").value == 80
+    assert at.slider(key="style.share.swirling_night").value == 30
+    assert at.session_state["style.style_layers"] == ["block1", "block3"]
+    assert at.selectbox(key="style:sample").value == "coffee.jpg"

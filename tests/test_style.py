@@ -202,8 +202,11 @@ def test_cli_writes_a_png_of_the_requested_size_with_its_recipe(tmp_path, capsys
 
 
 @pytest.mark.parametrize("extra, message", [
-    (["--style-weights", "1,2"], "2 numbers for 1"), (["--strength", "3"], "between 0 and 1"),
-    (["--style-weights", "a"], "bad --style-weights"),
+    (["--style-weights", "1,2"], "2 numbers for 1"), (["--strength", "3"], "must be from 0.0 to 1.0, got 3"),
+    (["--style-weights", "a"], "bad --style-weights"), (["--strength", "1e9"], "must be from 0.0 to 1.0"),
+    (["--strength", "nan"], "finite number"), (["--style-weights", "nan"], "0 or more"),
+    (["--style-layers", "block1,nolayer"], "nolayer"), (["--size", "1e9"], "whole number"),
+    (["--brush", "9"], "0.1 to 4.0"), (["--init", "image"], "invalid choice"),
 ])
 def test_cli_refuses_bad_input_with_one_line(tmp_path, capsys, extra, message):
     photo = tmp_path / "photo.png"

@@ -1,7 +1,8 @@
 """The Style Transfer page through Streamlit's AppTest (no browser)."""
 import pytest
 
-from engine.style.transfer import BUILTIN_STYLES, QUALITIES
+from engine.catalog import BUILTIN_STYLES, QUALITIES
+from tests.advanced import open_advanced
 from tests.conftest import open_page
 
 
@@ -9,42 +10,42 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def style_page():
-    return open_page("style_transfer.py")
+    return open_advanced(open_page("style_transfer.py"), "style")
 
 
-def tiny(at, quality: str = "balanced"):
+def tiny(at):
     """Advanced settings for a run that takes a second."""
-    at.number_input(key=f"style-size-{quality}").set_value(96)
-    at.slider(key=f"style-steps-{quality}").set_value(3)
-    at.slider(key=f"style-scales-{quality}").set_value(1)
+    at.number_input(key="style.size").set_value(96)
+    at.slider(key="style.steps").set_value(3)
+    at.slider(key="style.scales").set_value(1)
     return at
 
 
 def test_page_offers_plain_controls_built_in_paintings_and_an_advanced_expander():
     at = style_page()
     assert at.title[0].value == "Style Transfer"
-    paintings = at.button_group(key="style-builtin")
+    paintings = at.button_group(key="style.paintings")
     assert paintings.value == ["swirling_night"]
     assert len(paintings.options) == len(BUILTIN_STYLES)
-    assert at.slider(key="style-strength").value == 50
-    assert at.select_slider(key="style-brush").value == "Medium"
-    assert at.toggle(key="style-keep-colors").value is False
-    assert at.radio(key="style-quality").value == "balanced"
+    assert at.slider(key="style.strength").value == 0.5
+    assert at.select_slider(key="style.brush").value == 1.0
+    assert at.toggle(key="style.keep_colors").value is False
+    assert at.radio(key="style.quality").value == "balanced"
     assert any(e.label == "Advanced settings" for e in at.expander)
-    assert at.number_input(key="style-size-balanced").value == QUALITIES["balanced"][0]
+    assert at.number_input(key="style.size").value == QUALITIES["balanced"][0]
 
 
 def test_quality_sets_size_and_steps():
     at = style_page()
-    at.radio(key="style-quality").set_value("fast").run()
+    at.radio(key="style.quality").set_value("fast").run()
     size, steps, scales = QUALITIES["fast"]
-    assert at.number_input(key="style-size-fast").value == size
-    assert at.slider(key="style-steps-fast").value == steps
+    assert at.number_input(key="style.size").value == size
+    assert at.slider(key="style.steps").value == steps
 
 
 def test_painting_the_sample_gives_a_result_of_the_chosen_size_and_a_download():
     at = tiny(style_page()).run()
-    at.toggle(key="style-keep-colors").set_value(True)
+    at.toggle(key="style.keep_colors").set_value(True)
     at.button(key="run-style").click().run()
     assert not at.exception
     result = at.session_state["style:result"]
@@ -52,23 +53,35 @@ def test_painting_the_sample_gives_a_result_of_the_chosen_size_and_a_download():
     assert result["recipe"]["kind"] == "style"
     assert result["recipe"]["keep_colors"] is True
     assert result["recipe"]["styles"] == [BUILTIN_STYLES["swirling_night"]]
+    assert result["recipe"]["settings"]["style"]["keep_colors"] is True
     assert at.get("download_button")
     assert at.subheader[-1].value == "Your painting"
 
 
 def test_two_paintings_get_blend_sliders_that_reach_the_recipe():
     at = style_page()
-    at.button_group(key="style-builtin").set_value(["swirling_night", "great_wave"]).run()
-    at.slider(key="style-blend-1").set_value(100)
+    at.button_group(key="style.paintings").set_value(["swirling_night", "great_wave"]).run()
+    at.slider(key="style.share.great_wave").set_value(100)
     tiny(at).run()
     at.button(key="run-style").click().run()
     assert not at.exception
-    assert at.session_state["style:result"]["recipe"]["style_weights"] == [0.5, 1.0]
+    recipe = at.session_state["style:result"]["recipe"]
+    assert recipe["style_weights"] == [0.5, 1.0]
+    assert recipe["settings"]["style"]["shares"] == {"swirling_night": 50, "great_wave": 100}
+
+
+def test_a_share_stays_with_its_painting_when_another_is_taken_away():
+    at = style_page()
+    at.button_group(key="style.paintings").set_value(["swirling_night", "stained_glass", "great_wave"]).run()
+    at.slider(key="style.share.great_wave").set_value(90).run()
+    at.button_group(key="style.paintings").set_value(["swirling_night", "great_wave"]).run()
+    assert at.slider(key="style.share.swirling_night").value == 50
+    assert at.slider(key="style.share.great_wave").value == 90
 
 
 def test_no_painting_says_so():
     at = style_page()
-    at.button_group(key="style-builtin").set_value([]).run()
+    at.button_group(key="style.paintings").set_value([]).run()
     at.button(key="run-style").click().run()
     assert not at.exception
     assert any("at least one painting" in w.value for w in at.warning)
@@ -77,7 +90,7 @@ def test_no_painting_says_so():
 
 def test_no_style_layers_says_so():
     at = style_page()
-    at.multiselect(key="style-style-layers-lite0").set_value([]).run()
+    at.multiselect(key="style.style_layers").set_value([]).run()
     at.button(key="run-style").click().run()
     assert any("style layer" in w.value for w in at.warning)
     assert "style:result" not in at.session_state

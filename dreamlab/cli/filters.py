@@ -5,22 +5,26 @@ import time
 from pathlib import Path
 
 from engine.dreaming.filters import visualize_filter
-from engine.dreaming.settings import FilterSettings
 from engine.dreaming.gallery import build_gallery
 from engine.dreaming.gallery_files import GALLERY_DIR
 from engine.dreaming.settings import GallerySettings
 from engine.images.pictures import save_png
 from engine.network.models import MODELS
 
-from dreamlab.cli.common import model_for, positive_int, progress_bar
+from dreamlab.cli.common import UserError, model_for, positive_int, progress_bar
+from dreamlab.cli.flags import add_flags, build, given
+from dreamlab.jobs.convert import filter_settings
+from dreamlab.settings.gallery import Filter
 
 
 def cmd_filter(args) -> None:
-
-    net = model_for(args.model, [args.layer])
-    settings = FilterSettings(size=args.size, steps=args.steps, seed=args.seed)
-    picture = visualize_filter(net, args.layer, args.channel, settings, on_progress=progress_bar())
-    save_png(picture, args.out, settings.recipe(args.model, args.layer, args.channel))
+    if args.layer is None or args.channel is None:
+        raise UserError("give the filter: --layer LAYER --channel NUMBER")
+    chosen = build(Filter, given(Filter, args), UserError)  # an unknown layer or filter number: one line
+    settings = filter_settings(chosen)
+    net = model_for(chosen.model, [chosen.layer])
+    picture = visualize_filter(net, chosen.layer, chosen.channel, settings, on_progress=progress_bar())
+    save_png(picture, args.out, settings.recipe(chosen.model, chosen.layer, chosen.channel))
     print(args.out)
 
 
@@ -37,15 +41,9 @@ def cmd_gallery_build(args) -> None:
 def add_parser(commands) -> None:
     """Register ``filter`` and ``gallery-build`` with the command line."""
 
-    defaults = FilterSettings()
     p = commands.add_parser("filter", help="paint what one filter of one layer detects")
     p.add_argument("out")
-    p.add_argument("--layer", required=True)
-    p.add_argument("--channel", required=True, type=int, help="the filter's number within the layer")
-    p.add_argument("--model", default="lite0", choices=list(MODELS))
-    p.add_argument("--size", type=positive_int, default=256, help="picture side in pixels")
-    p.add_argument("--steps", type=positive_int, default=defaults.steps)
-    p.add_argument("--seed", type=int, default=0)
+    add_flags(p, Filter)  # --layer, --channel, --model, --size, --steps, --seed from the settings
     p.set_defaults(run=cmd_filter)
 
     gallery = GallerySettings()

@@ -28,18 +28,30 @@ def cmd_classify(args) -> None:
         print(f"{label}\t{prob:.4f}")
 
 
-def build_parser():
-    from engine.network.models import MODELS
+# Commands whose module registers itself; a command line naming one imports only that module
+# (``style --quality instant`` must start in about a second, without the other commands' engines).
+COMMAND_MODULES = {"dream": "dream", "filter": "filters", "gallery-build": "filters", "style": "style",
+                   "palette": "palette", "zoom": "motion", "video": "motion"}
 
+
+def build_parser(command: Optional[str] = None):
+    """The full parser, or with ``command`` (one of COMMAND_MODULES) that command's only."""
+    import importlib
+
+    from engine.catalog import MODELS
+
+    from dreamlab.cli.common import OneLineParser, positive_int
+    parser = OneLineParser(prog="dreamlab", description="DreamLab's engine from the command line.")
+    parser.add_argument("--version", action="version", version=f"DreamLab {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    if command in COMMAND_MODULES:
+        importlib.import_module(f"dreamlab.cli.{COMMAND_MODULES[command]}").add_parser(commands)
+        return parser
     from dreamlab.cli import dream
     from dreamlab.cli import filters
     from dreamlab.cli import motion
     from dreamlab.cli import palette
     from dreamlab.cli import style
-    from dreamlab.cli.common import OneLineParser, positive_int
-    parser = OneLineParser(prog="dreamlab", description="DreamLab's engine from the command line.")
-    parser.add_argument("--version", action="version", version=f"DreamLab {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     commands.add_parser("models", help="list models and their layers").set_defaults(run=cmd_models)
     p = commands.add_parser("classify", help="what the network sees in a photo")
     p.add_argument("image")
@@ -65,7 +77,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     from dreamlab.cli.common import UserError
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv[0] if argv else None).parse_args(argv)
         args.run(args)
     except (UserError, ImageError, ValueError, ModelUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -1,24 +1,33 @@
-"""``dreamlab style``: a photo painted in the manner of one or more paintings."""
+"""``dreamlab style``: a photo painted in the manner of one or more paintings. Its flags (but the
+paintings' weights and the quality) come from the settings model ``dreamlab.settings.style.Style``, as
+the page's widgets do. ``--quality instant`` paints with a feed-forward network in about a second."""
 from __future__ import annotations
 
-import argparse
 import os
+import sys
 
+from engine.catalog import BUILTIN_STYLES, QUALITIES, builtin_style_path
 from engine.images.pictures import save_png
-from engine.network.models import MODELS
-from engine.style.transfer import BUILTIN_STYLES, builtin_style_path, stylize
-from engine.style.settings import OPTIMIZERS, StyleSettings
 
-from dreamlab.cli.common import model_for, open_image, positive_float, positive_int, progress_bar
+from dreamlab.cli.common import UserError, open_image, parse_layers
+from dreamlab.cli.flags import add_flags, build, given
+from dreamlab.settings.style import Style
+
+# The Gatys code (engine.style.transfer) is imported by the commands that use it, not here:
+# ``--quality instant`` must not pay for it.
+QUALITY_CHOICES = ("instant", *QUALITIES)
+INSTANT_STRENGTH = 1.0  # the instant network's own default: the painting's style vector as it is
 
 
 def _parse_weights(text: str, count: int) -> list[float]:
     try:
         weights = [float(w) for w in text.split(",") if w.strip()]
     except ValueError:
-        raise ValueError(f"bad --style-weights '{text}' (use numbers like 1,0.5)") from None
+        raise UserError(f"bad --style-weights '{text}' (use numbers like 1,0.5)") from None
     if len(weights) != count:
-        raise ValueError(f"--style-weights has {len(weights)} numbers for {count} style pictures")
+        raise UserError(f"--style-weights has {len(weights)} numbers for {count} style pictures")
+    if any(not 0 <= w < float("inf") for w in weights):
+        raise UserError(f"--style-weights must be numbers of 0 or more, got '{text}'")
     return weights
 
 
@@ -29,38 +38,68 @@ def _style_file(path: str) -> str:
     return path
 
 
-def cmd_style(args) -> None:
-
+def _paintings(args) -> tuple[list[str], list[float] | None]:
     style_paths = [p for p in args.styles.split(",") if p.strip()]
     if not style_paths:
-        raise ValueError("no style picture given")
+        raise UserError("no style picture given")
     weights = _parse_weights(args.style_weights, len(style_paths)) if args.style_weights else None
-    settings = StyleSettings(model=args.model, size=args.size, seed=args.seed, init=args.init,
-                             optimizer=args.optimizer, keep_colors=args.keep_colors)
-    for option in ("steps", "scales", "strength", "brush", "smoothing"):
-        value = getattr(args, option)
-        if value is not None:
-            setattr(settings, option, value)
-    settings.validate()
+    return style_paths, weights
+
+
+def cmd_style(args) -> None:
+    if args.quality == "instant":
+        return cmd_instant(args)
+    from engine.style.transfer import stylize
+
+    from dreamlab.cli.common import model_for, progress_bar
+    from dreamlab.jobs.convert import style_settings
+    style_paths, weights = _paintings(args)
+    values = given(Style, args)
+    if args.quality:  # its size, steps and scales, unless given too (Style.defaults_for)
+        values["quality"] = args.quality
+    settings = style_settings(build(Style, values, UserError))
     content = open_image(args.content)
     styles = [open_image(_style_file(p)) for p in style_paths]
-    net = model_for(args.model, [*settings.layers()[0], *settings.layers()[1]])
+    net = model_for(settings.model, [*settings.layers()[0], *settings.layers()[1]])
     result = stylize(content, styles, weights, settings, net, on_progress=progress_bar())
     recipe = {**settings.recipe(), "content": args.content, "styles": style_paths}
     save_png(result, args.out, recipe)
     print(args.out)
 
 
+def _open_painting(path: str):
+    from engine.style.instant import load_painting
+    loaded = load_painting(path)
+    for note in loaded.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return loaded.image
+
+
+def cmd_instant(args) -> None:
+    """``--quality instant``: the feed-forward network (engine.style.instant), no Gatys steps."""
+    from engine.style.instant import InstantSettings, instant_available, paint
+    ok, reason = instant_available()
+    if not ok:
+        raise UserError(f"{reason} Choose another --quality (fast, balanced or best).")
+    ignored = [f"--{name}" for name in ("steps", "scales", "brush", "smoothing") if getattr(args, name) is not None]
+    if ignored:
+        raise UserError(f"{', '.join(ignored)} do not apply to --quality instant (it takes no steps)")
+    style_paths, weights = _paintings(args)
+    checked = build(Style, given(Style, args), UserError)  # the same ranges as every other quality
+    settings = InstantSettings(size=args.size or QUALITIES["balanced"][0], keep_colors=checked.keep_colors,
+                               strength=INSTANT_STRENGTH if args.strength is None else checked.strength)
+    settings.validate()
+    content = open_image(args.content)
+    paintings = [_open_painting(_style_file(p)) for p in style_paths]
+    result = paint(content, paintings, weights, settings)
+    recipe = {**settings.recipe(), "content": args.content, "styles": style_paths,
+              "style_weights": weights or [1.0] * len(style_paths)}
+    save_png(result, args.out, recipe)
+    print(args.out)
+
+
 def add_parser(commands) -> None:
-    """Register ``style`` ."""
-
-    def unit_float(text: str) -> float:
-        value = float(text)
-        if not 0.0 <= value <= 1.0:
-            raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
-        return value
-
-    defaults = StyleSettings()
+    """Register ``style``."""
     p = commands.add_parser("style", help="paint a photo in the manner of one or more paintings")
     p.add_argument("content", help="the photo")
     p.add_argument("styles", metavar="STYLE[,STYLE...]",
@@ -68,17 +107,9 @@ def add_parser(commands) -> None:
                         f"({', '.join(BUILTIN_STYLES)})")
     p.add_argument("out", help="the PNG to write")
     p.add_argument("--style-weights", metavar="W,...", help="how much of each painting (default: equal)")
-    p.add_argument("--size", type=positive_int, default=defaults.size, help="longest side of the result in px")
-    p.add_argument("--steps", type=positive_int, help=f"steps at full size (default {defaults.steps}; "
-                                                      "coarser scales get twice as many each)")
-    p.add_argument("--scales", type=positive_int, help=f"coarse-to-fine sizes (default {defaults.scales})")
-    p.add_argument("--strength", type=unit_float, help=f"style strength 0..1 (default {defaults.strength})")
-    p.add_argument("--brush", type=positive_float, help=f"brush size: painting scale relative to the photo "
-                                                        f"(default {defaults.brush})")
-    p.add_argument("--smoothing", type=unit_float, help=f"smoothing 0..1 (default {defaults.smoothing})")
-    p.add_argument("--keep-colors", action="store_true", help="keep the photo's colours")
-    p.add_argument("--init", choices=["content", "noise"], default="content")
-    p.add_argument("--optimizer", choices=list(OPTIMIZERS), default="lbfgs")
-    p.add_argument("--model", default="lite0", choices=list(MODELS))
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quality", choices=QUALITY_CHOICES,
+                   help="instant: a feed-forward network, about a second (strength 1 unless given); "
+                        + ", ".join(f"{name}: {size} px, {steps} steps" for name, (size, steps, _) in QUALITIES.items())
+                        + " (default: balanced, or the options below)")
+    add_flags(p, Style, parse_layers=parse_layers)  # --strength, --brush, --size, --steps ... from the settings
     p.set_defaults(run=cmd_style)

@@ -82,7 +82,6 @@ def worker_main(conn, cancel, device: Optional[str], memory_mb: Optional[int], n
             return
 
 
-
 def _run_one(conn, spec: JobSpec, cancel) -> bool:
     """Run one job and send its outcome; False when this worker should end (memory is suspect)."""
     on_progress = throttled_previews(lambda progress: conn.send(("progress", progress)))

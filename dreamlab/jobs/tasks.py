@@ -13,22 +13,23 @@ from engine.dreaming import filters
 from engine.dreaming.settings import FilterSettings
 from engine.network.classify import classify
 from engine.dreaming.dream import deep_dream
-from engine.dreaming.settings import DreamSettings
 from engine.dreaming.gallery import PaintingCache
 from engine.network.models import load_model
 from engine.motion.animate import Animation, dream_video, seconds_per_step, zoom_journey
+from dreamlab.jobs.convert import dream_settings, palette_settings, style_settings, video_settings, zoom_settings
 from engine.progress import Cancelled
 from engine.images.region import Region, region_recipe
 from engine.dreaming.palette.gif import journey_gif
 from engine.dreaming.palette.journey import palette_journey, palette_variations
 from engine.dreaming.palette.settings import PaletteSettings
-from engine.style.transfer import stylize
 from engine.style.settings import StyleSettings
+from engine.style.transfer import stylize
 from engine.motion.clips import gif_bytes, mp4_bytes
 
 
-def dream(on_progress, cancel, image: Image.Image, settings: DreamSettings,
+def dream(on_progress, cancel, image: Image.Image, settings,
           guide: Optional[Image.Image] = None, region: Optional[Region] = None) -> dict:
+    settings = dream_settings(settings)
     net = load_model(settings.model)
     result = deep_dream(image, settings, net, guide=guide, on_progress=on_progress, cancel=cancel, region=region)
     recipe = {**settings.recipe(), "guide": guide is not None, **region_recipe(region)}
@@ -37,13 +38,40 @@ def dream(on_progress, cancel, image: Image.Image, settings: DreamSettings,
 
 
 def style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
-          settings: StyleSettings, extra_recipe: dict, region: Optional[Region] = None,
+          settings, extra_recipe: dict, region: Optional[Region] = None,
           outside_styles: Sequence[Image.Image] = ()) -> dict:
     """With a ``region``, ``styles`` paint its inside and ``outside_styles`` (or the photo) its outside."""
+    settings = style_settings(settings)
     net = load_model(settings.model)
     result = stylize(image, list(styles), list(weights), settings, net, on_progress=on_progress, cancel=cancel,
                      region=region, outside_styles=list(outside_styles))
     return {"before": image, "after": result, "recipe": {**settings.recipe(), **extra_recipe, **region_recipe(region)}}
+
+
+def instant_style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
+                  settings, extra_recipe: dict, region: Optional[Region] = None,
+                  outside_styles: Sequence[Image.Image] = (), builtin=None) -> dict:
+    """Instant style (``engine.style.instant``, ``settings`` an ``InstantSettings``): the paintings'
+    style vectors, or ``builtin`` (a built-in style's name, or {name: weight}) instead of paintings."""
+    from engine.style import instant
+    if builtin is not None:
+        result = instant.paint_builtin(image, builtin, settings, region=region)
+    else:
+        result = instant.paint(image, list(styles), list(weights), settings, region=region, outside=list(outside_styles))
+    recipe = {**settings.recipe(), **extra_recipe, **region_recipe(region)}
+    return {"before": image, "after": result, "recipe": recipe}
+
+
+def refine_style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
+                 instant_result: Image.Image, settings: StyleSettings, extra_recipe: dict,
+                 region: Optional[Region] = None, outside_styles: Sequence[Image.Image] = ()) -> dict:
+    """Gatys started from an instant result (``engine.style.instant.refine``)."""
+    from engine.style import instant
+    net = load_model(settings.model)
+    result = instant.refine(image, list(styles), instant_result, list(weights), settings, net=net,
+                            on_progress=on_progress, cancel=cancel, region=region, outside_styles=list(outside_styles))
+    return {"before": image, "after": result,
+            "recipe": {**settings.recipe(), **extra_recipe, "refined_from": "instant", **region_recipe(region)}}
 
 
 def _before(start) -> Optional[Image.Image]:
@@ -52,6 +80,7 @@ def _before(start) -> Optional[Image.Image]:
 
 def palette(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
             region: Optional[Region] = None) -> dict:
+    settings = palette_settings(settings)
     journey = len(palettes) > 1
     done = palette_journey(start, palettes, settings, load_model(settings.model), on_progress, cancel,
                            keep_frames=journey, region=region)
@@ -61,6 +90,7 @@ def palette(on_progress, cancel, start, palettes: list, settings: PaletteSetting
 
 def variations(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
                numbers: Sequence[int], region: Optional[Region] = None) -> list[dict]:
+    settings = palette_settings(settings)
     done = palette_variations(start, palettes, settings, load_model(settings.model), list(numbers),
                               on_progress, cancel, region=region)
     return [{"before": _before(start), "after": j.image, "recipe": j.recipe, "gif": None} for j in done]
@@ -106,11 +136,13 @@ def _animation(make) -> dict:
 
 
 def zoom(on_progress, cancel, image: Image.Image, settings) -> dict:
+    settings = zoom_settings(settings)
     return _animation(lambda: zoom_journey(image, settings, load_model(settings.model), on_progress, cancel))
 
 
 def video(on_progress, cancel, frames: Sequence[Image.Image], fps: float, settings,
           audio: Optional[bytes] = None) -> dict:
+    settings = video_settings(settings)
     return _animation(lambda: dream_video(list(frames), fps, settings, load_model(settings.model),
                                           on_progress, cancel, audio))
 
@@ -127,4 +159,4 @@ def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
 
 
 TASKS = {f.__name__: f for f in (dream, style, palette, variations, thumbnails, large_filter, zoom, video,
-                                  step_seconds, warm_up)}
+                                  step_seconds, warm_up, instant_style, refine_style)}

@@ -16,34 +16,31 @@ from engine.dreaming.gallery_files import RENDER_CACHE
 from engine.catalog import get_spec
 from dreamlab.jobs.spec import JobSpec
 
+from dreamlab.settings.gallery import LARGE_SIZES
 from dreamlab.studio import history
 from dreamlab.studio import models
-from dreamlab.studio import persist
-from dreamlab.studio.persist import kept
+from dreamlab.studio.gallery_state import SELECTED, valid_filter
+from dreamlab.studio.page_state import GALLERY
 from dreamlab.studio.results import classes_table, show_actions
-from dreamlab.studio.runner import start_job
+from dreamlab.studio.runner import page_settings, start_job
 from dreamlab.studio.state import add_to_palette, in_palette, palette
-from dreamlab.studio.thumbnails import THUMBS, estimate_s, filter_info, filter_thumbnail, follow_painting
+from dreamlab.studio.thumbnails import THUMBS, filter_info, filter_thumbnail, follow_painting
+from dreamlab.studio.widgets import draw
 
 LARGE_KIND = "gallery-large"
-SELECTED = "gallery:selected"  # (model, layer, channel) of the filter shown large
 ASKED = "gallery:large:asked"  # the render key last started, so a rerun does not start it again
-SIZE_KEY = "gallery:size"
-LARGE_SIZES = {"Large": 320, "Extra large": 512}  # each shown at its own pixel size
 LARGE_STEPS = 24  # from the thumbnail; from noise it would take about 96 (engine.dreaming.filters.visualize_filter)
 MS_PER_PIXEL_STEP_WARM = 0.8e-3
 
 
 def selected_filter() -> Optional[tuple]:
     """(model, layer, channel) of the filter shown large (a restored one comes back as a list)."""
-    value = st.session_state.get(SELECTED)
-    return tuple(value) if isinstance(value, (list, tuple)) and len(value) == 3 else None
+    return valid_filter(st.session_state.get(SELECTED))
 # absolute, so the link works from any entrypoint (app.py, Community Cloud's deploy/community_cloud/)
 PALETTE_PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "hybrid_palette.py"
 
 
 def enlarged_filter(model: str, layer: str, channel: int) -> None:
-    persist.register(SELECTED)  # the filter shown large travels with the page's settings (history, links)
     with st.container(border=True, key="gallery-enlarged"):
         head, close = st.columns([6, 1], vertical_alignment="center")
         head.subheader(f"{layer} · filter {channel}")
@@ -55,9 +52,7 @@ def enlarged_filter(model: str, layer: str, channel: int) -> None:
         if dead:
             st.info("This filter never fires: the network does not use it (its weights are all zero), "
                     "so there is nothing to paint.")
-        label = st.segmented_control("Size", list(LARGE_SIZES), default="Large", **kept(SIZE_KEY),
-                                     help="Large: 320 px. Extra large: 512 px, shown across the whole panel. "
-                                          "Both download at their full size.") or "Large"
+        label = draw(GALLERY, "size")
         size = LARGE_SIZES[label]
         key = (model, layer, channel, size, LARGE_STEPS, THUMBS.seed)
         _paint_large(key, label)
@@ -90,7 +85,7 @@ def _recipe(key: tuple, label: str) -> dict:
     model, layer, channel, size, steps, seed = key
     return {**FilterSettings(size=size, steps=steps, seed=seed).recipe(model, layer, channel),
             "page": "filter", "label": f"{layer} filter {channel}", "size_label": label.lower(),
-            "settings": persist.snapshot(history.PAGES["filter"].prefix)}
+            "settings": page_settings("filter")}
 
 
 def _to_history(painted: dict) -> None:
@@ -131,5 +126,6 @@ def _about(model: str, layer: str, channel: int, info, key: tuple, dead: bool) -
         add_to_palette(model, layer, channel, 1.0)
         st.rerun()
     if there:
-        st.success(f"Filter {layer}:{channel} is in your palette ({len(palette())} filters).")
+        count = len(palette())
+        st.success(f"Filter {layer}:{channel} is in your palette ({count} filter{'' if count == 1 else 's'}).")
         st.page_link(PALETTE_PAGE, label="Paint with your palette", icon=":material/palette:")

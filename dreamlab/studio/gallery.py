@@ -10,18 +10,17 @@ import streamlit as st
 from engine.dreaming.gallery_files import compare_picks, dead_filters
 from engine.catalog import get_spec
 
-from dreamlab.studio.filter_large import SELECTED, enlarged_filter, selected_filter
+from dreamlab.settings.gallery import VIEWS
+from dreamlab.studio.filter_large import enlarged_filter, selected_filter
+from dreamlab.studio.gallery_state import SELECTED
+from dreamlab.studio.page_state import GALLERY
 from dreamlab.studio.pagination import page_count, page_items, pager
-from dreamlab.studio.persist import kept
 from dreamlab.studio.runner import scroll_here
 from dreamlab.studio.thumb_grid import Cell, thumb_grid
 from dreamlab.studio.thumbnails import THUMBS, filter_thumbnail, paint_missing, preview_pieces, stop_painting_except
+from dreamlab.studio.widgets import draw
 
 GRID_KIND, COMPARE_KIND = "gallery-grid", "gallery-compare"
-LAYER_KEY, VIEW_KEY, PER_PAGE_KEY = "gallery:layer", "gallery:view", "gallery:per-page"
-VIEWS = ["One layer", "Compare layers"]
-PER_PAGE = {"16": 16, "32": 32, "64": 64}
-COMPARE_DEFAULT = ["block0", "block3", "block6", "block9", "block12", "block15"]
 
 
 def page_key(model: str, layer: str, per_page: int) -> str:
@@ -33,9 +32,8 @@ def select(model: str, layer: str, channel: int, jump: bool = False) -> None:
     st.session_state[SELECTED] = (model, layer, channel)
     st.session_state[SCROLL_TO_LARGE] = True
     if jump:
-        st.session_state[f"{LAYER_KEY}:{model}"] = layer
-        st.session_state[VIEW_KEY] = VIEWS[0]
-        per_page = PER_PAGE[st.session_state.get(PER_PAGE_KEY, "16")]
+        GALLERY.set({"layer": layer, "view": VIEWS[0]})
+        per_page = GALLERY.get("per_page")
         st.session_state[page_key(model, layer, per_page)] = channel // per_page
 
 
@@ -49,16 +47,16 @@ def one_layer(model: str) -> None:
     layer's pictures: missing ones are placeholders that fill in as they are painted."""
     spec = get_spec(model)
     layers = spec.layer_names()
-    layer = st.selectbox("Layer (low → high)", layers, index=layers.index("block8") if "block8" in layers else 0,
-                         **kept(f"{LAYER_KEY}:{model}"),
+    described = GALLERY.fields["layer"]
+    layer = st.selectbox(described.title, layers, key=GALLERY.key("layer"), persist_state="session",
                          format_func=lambda n: f"{n} · {spec.layer(n).hint} ({spec.layer(n).channels} filters)",
-                         help="Low layers see colours and edges; high layers see parts of things and creatures.")
+                         help=described.help)
     count = spec.layer(layer).channels
     if layer == layers[0]:
         st.caption("Filters of the first layer look at a few pixels only: each is drawn as the colour and the "
                    "stripes that excite it most, magnified 4× so that you can see them.")
     per_col, page_col = st.columns([1, 3], vertical_alignment="bottom")
-    per_page = PER_PAGE[per_col.selectbox("Per page", list(PER_PAGE), **kept(PER_PAGE_KEY))]
+    per_page = draw(GALLERY, "per_page", per_col)
     with page_col:
         page = pager(page_key(model, layer, per_page), page_count(count, per_page), key="gallery")
     channels = page_items(count, page, per_page)
@@ -68,7 +66,7 @@ def one_layer(model: str) -> None:
     selected = selected_filter()
     job_area, grid_area = st.container(), st.empty()
 
-    def draw(live: dict | None = None) -> None:
+    def draw_grid(live: dict | None = None) -> None:
         cells = [Cell(c, pictures[c] if pictures[c] is not None else (live or {}).get(c),
                       "done" if pictures[c] is not None else ("painting" if live is not None else "waiting"),
                       c in dead, selected == (model, layer, c)) for c in channels]
@@ -77,13 +75,13 @@ def one_layer(model: str) -> None:
                 thumb_grid(layer, cells, THUMBS.size, key=f"gallery:grid:{model}", on_pick=partial(select, model, layer))
             else:
                 thumb_grid(layer, cells, THUMBS.size)
-    draw()
+    draw_grid()
     if missing:
         live: dict = {}
 
         def grow(strip) -> None:
             live.update(preview_pieces(strip))
-            draw(live)
+            draw_grid(live)
         with job_area:
             paint_missing(GRID_KIND, model, [(layer, c) for c in missing], f"filters {channels[0]}–{channels[-1]}",
                           on_preview=grow)
@@ -100,10 +98,7 @@ def compare_layers(model: str) -> None:
     st.write("One filter from each layer, side by side from low to high: watch simple colours and edges grow "
              "into textures, patterns and finally parts of things.")
     spec = get_spec(model)
-    layers = spec.layer_names()
-    default = [n for n in COMPARE_DEFAULT if n in layers] or layers[:: max(1, len(layers) // 6)]
-    chosen = st.multiselect("Layers", layers, default=default, **kept(f"gallery:compare:{model}"),
-                            format_func=lambda n: f"{n} · {spec.layer(n).hint}")
+    chosen = list(draw(GALLERY, "compare"))
     if not chosen:
         st.info("Pick a few layers to compare.")
         return

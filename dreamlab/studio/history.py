@@ -17,10 +17,11 @@ from typing import Optional
 import streamlit as st
 from PIL import Image
 
+from dreamlab.studio import page_state, persist
 from dreamlab.studio.components import frontend
-from dreamlab.studio import persist
 from dreamlab.studio.photo_restore import forget_photo_values, restored_photo_values
-from dreamlab.studio.recipes import PAGES, SHARE_PARAM, filename, read_share_token, restorable
+from dreamlab.settings.reader import read_link
+from dreamlab.studio.recipes import PAGES, SHARE_PARAM, filename, restorable
 from dreamlab.studio.results import show_actions, show_picture
 
 HISTORY = "_history"
@@ -90,40 +91,47 @@ def restore(recipe: dict, photo: Optional[Image.Image] = None, via: str = "histo
     """Put a recipe's settings (and, when given, the photo it was made from) back into its page and
     open it. Call from a button's on_click (before any widget of the next run exists).
 
-    ``via`` says where the recipe came from ("history", "link" or "picture"): a link or a PNG
-    carries settings only, so a result made from the person's own photo says to upload it again."""
+    The settings go through the page's settings models (``page_state.restore_values``): validated,
+    then assigned once at the start of the next run. ``via`` says where the recipe came from
+    ("history", "link" or "picture"): a link or a PNG carries settings only, so a result made from
+    the person's own photo says to upload it again."""
+    carrier = _CARRIER.get(via, "the link")
     page = PAGES[recipe["page"]]
+    settings = recipe.get("settings") if isinstance(recipe.get("settings"), dict) else {}
+    values, notes = page_state.restore_values(recipe["page"], page.prefix, settings, carrier)
     st.session_state.pop(f"{page.prefix.rstrip(':')}:missing", None)  # a note from an earlier restore
     if photo is not None:
-        extra = restored_photo_values(page.prefix, photo, recipe)
+        extra = restored_photo_values(page.prefix, photo, {"settings": values})
         missing = []
     else:
-        extra, missing = forget_photo_values(page.prefix, recipe, _CARRIER.get(via, "the link"))
-    persist.request_restore(recipe["settings"], page.prefix, extra)
+        extra, missing = forget_photo_values(page.prefix, {"settings": settings}, carrier)
+    persist.request_restore(values, extra)
     st.session_state["_restore_goto"] = page.file
     if missing:
         one = missing == ["photo"]
-        st.session_state["_restore_note"] = (f"Settings restored. Your own {' and '.join(missing)} "
-                                             f"{'was' if one else 'were'} not part of {_CARRIER.get(via, 'the link')}: "
-                                             f"upload {'it' if one else 'them'} again.")
+        note = (f"Settings restored. Your own {' and '.join(missing)} {'was' if one else 'were'} not part of "
+                f"{carrier}: upload {'it' if one else 'them'} again.")
     else:
-        st.session_state["_restore_note"] = "The settings of that picture are back. Press the button to make it again."
+        note = "The settings of that picture are back. Press the button to make it again."
+    st.session_state["_restore_note"] = [note, *notes]
 
 
 _CARRIER = {"link": "the link", "picture": "the picture's recipe", "history": "the history"}
 
 
 def restore_from_link() -> None:
-    """A shared link (?recipe=...) restores its settings once, then the address is cleaned."""
+    """A shared link (?recipe=...) restores its settings once, then the address is cleaned. A link
+    that cannot be read (too long, not JSON, not ours) says so in one sentence."""
     token = st.query_params.get(SHARE_PARAM)
     if not token:
         return
     del st.query_params[SHARE_PARAM]
-    data = read_share_token(token)
-    if data is None:
-        st.session_state["_restore_note"] = "That link's settings could not be read; here are the usual ones."
+    unpacked = read_link(token)
+    if unpacked.data is None or unpacked.data["page"] not in PAGES:
+        st.session_state["_restore_note"] = [unpacked.refused or
+                                             "That link's settings are not DreamLab's, so the usual ones are used."]
         return
-    restore(data, via="link")
+    restore(unpacked.data, via="link")
 
 
 def goto_restored_page(current) -> None:
@@ -138,8 +146,9 @@ def goto_restored_page(current) -> None:
 
 
 def show_restore_note() -> None:
-    note = st.session_state.pop("_restore_note", None)
-    if note:
+    """The notes of the last restore (what came back, what was clamped or dropped), as toasts."""
+    notes = st.session_state.pop("_restore_note", None)
+    for note in [notes] if isinstance(notes, str) else notes or []:
         st.toast(note, icon=":material/history:")
 
 

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 import streamlit as st
-from engine.paths import ASSETS_DIR
+from engine.catalog import SAMPLES_DIR, sample_names  
 from PIL import Image
 
-from engine.images.pictures import DEFAULT_MAX_SIDE, ImageError, LoadedImage, fit_side, load_image, read_recipe
+from engine.images.pictures import DEFAULT_MAX_SIDE, ImageError, LoadedImage, fit_side, load_image
 
 from dreamlab.studio.history import restore
 from dreamlab.studio.persist import kept
 from dreamlab.studio.photo_restore import new_uploader
 from dreamlab.studio.recipes import PAGES, restorable
 
-SAMPLES_DIR = ASSETS_DIR / "samples"
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff", "avif", "mpo"]
 MAX_SIDE = int(os.environ.get("DREAMLAB_MAX_SIDE", DEFAULT_MAX_SIDE))
 # The app's upload limit (.streamlit/config.toml server.maxUploadSize, in MB) must equal this. The loader
@@ -35,10 +34,6 @@ def shrink_to(image: Image.Image, side: int) -> Image.Image:
     if max(image.size) <= side:
         return image
     return image.resize(fit_side(image.size, side), Image.LANCZOS)
-
-
-def sample_names() -> list[str]:
-    return sorted(p.name for p in SAMPLES_DIR.glob("*.jpg"))
 
 
 def image_input(key: str, label: str = "Your photo", allow_camera: bool = True,
@@ -122,6 +117,29 @@ def _shown(loaded) -> Optional[LoadedImage]:
     return loaded
 
 
+def current_photo(key: str, default_sample: str = "cat.jpg") -> Optional[LoadedImage]:
+    """The picture ``image_input(key)`` shows, from this session's state alone (for a job built in a
+    callback, without the page's locals); None when there is none, or it cannot be used."""
+    state = st.session_state
+    source = state.get(f"{key}:source") or "Sample"
+    if source == "Sample":
+        names = sample_names()
+        name = state.get(f"{key}:sample")
+        name = name if name in names else (default_sample if default_sample in names else names[0])
+        return load_image(SAMPLES_DIR / name, max_side=MAX_SIDE)
+    uploaded = state.get(f"{key}:camera" if source == "Camera" else _uploader_key(key))
+    if uploaded is None:
+        kept_photo = state.get(f"{key}:kept") if source == "Upload" else None
+        return kept_photo[1] if kept_photo else None
+    cached = state.get(f"{key}:decoded")
+    if cached and cached[0] == uploaded.file_id:
+        return None if isinstance(cached[1], ImageError) else cached[1]
+    try:
+        return load_image(uploaded.getvalue(), max_side=MAX_SIDE)
+    except ImageError:
+        return None
+
+
 def missing_photo_message(key: str) -> str:
     """What to tell someone who pressed the button without a usable photo."""
     refused = st.session_state.get(f"{key}:refused")
@@ -135,25 +153,29 @@ def missing_photo_message(key: str) -> str:
 
 def _offer_recipe(key: str, uploaded) -> None:
     recipe = _recipe_of(uploaded)
+    if isinstance(recipe, str):  # a recipe DreamLab refuses to read (too large, not JSON): one sentence
+        st.info(recipe, icon=":material/history:")
+        return
     if not recipe or not restorable(recipe):
         return
     page = PAGES[recipe["page"]]
+    label, seed = recipe.get("label"), recipe.get("seed")
+    about = f" ({label}, seed {seed})" if isinstance(label, str) and len(label) < 80 and isinstance(seed, int) else ""
     with st.container(border=True):
-        st.markdown(f":material/history: This picture was made with DreamLab's **{page.title}**"
-                    + (f" ({recipe['label']}, seed {recipe.get('seed')})" if recipe.get("label") else "") + ".")
+        st.markdown(f":material/history: This picture was made with DreamLab's **{page.title}**{about}.")
         st.button("Restore the settings this was made with", key=f"{key}:restore-recipe",
                   icon=":material/settings_backup_restore:", on_click=_restore_recipe, args=(key, recipe),
                   help=f"Opens {page.title} with every setting of that picture, seed included.")
 
 
-def _recipe_of(uploaded) -> Optional[dict]:
+def _recipe_of(uploaded) -> Union[dict, str, None]:
+    """The PNG's recipe (a dict), a sentence saying why it cannot be read, or None (just a picture)."""
+    from dreamlab.settings.reader import png_recipe
     cache_key = f"{cache_prefix(uploaded)}:recipe"
     if cache_key not in st.session_state:
-        try:
-            recipe = read_recipe(uploaded.getvalue())
-        except Exception:  # not a PNG, no text chunk, or not our JSON: just a picture
-            recipe = None
-        st.session_state[cache_key] = recipe if isinstance(recipe, dict) else None
+        unpacked = png_recipe(uploaded.getvalue())
+        st.session_state[cache_key] = unpacked.data if unpacked.data is not None else (
+            None if unpacked.quiet else unpacked.refused)
     return st.session_state[cache_key]
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dreamlab.studio.persist import kept
+from dreamlab.studio.page_state import PALETTE
+from dreamlab.studio.palette_state import STOPS
+from dreamlab.studio.widgets import draw
 
-STOPS = "palette:stops"
 OPEN_KEY = "palette:journey:open"
 
 
@@ -31,8 +32,7 @@ def journey_stops(model: str, mine: list[dict]) -> tuple[list[dict], bool]:
             if remove.button("", icon=":material/close:", key=f"palette:stop:remove:{i}", help="Remove this stop"):
                 stops.pop(i)
                 st.rerun()
-        use_journey = bool(stops) and st.toggle("Paint the journey instead of the palette", value=True,
-                                                **kept("palette:journey"))
+        use_journey = bool(stops) and draw(PALETTE, "journey")
     return stops, use_journey
 
 

@@ -8,16 +8,18 @@ import random
 import streamlit as st
 
 from engine.catalog import get_spec
-from engine.dreaming.palette.data import as_palette, check_palette, load_palette_json, palette_json, surprise_palette
+from engine.dreaming.palette.data import as_palette, check_palette, palette_json, surprise_palette
 from engine.dreaming.palette.typed import read_typed_filters
 
-from dreamlab.studio.persist import kept
+from dreamlab.settings import describe as describe_setting
+from dreamlab.settings.palette import Weight, read_palette_file
+from dreamlab.studio.page_state import PALETTE
+from dreamlab.studio.palette_state import WEIGHT_KEY
 from dreamlab.studio.state import add_to_palette, in_palette, palette
 from dreamlab.studio.thumbnails import filter_info, filter_thumbnail
+from dreamlab.studio.widgets import draw
 
-MODEL_KEY, WEIGHT_KEY = "palette:model", "palette:weight"
-MIN_WEIGHT, MAX_WEIGHT = -1.0, 2.0
-SURPRISE_LAYERS = ["block3", "block8", "block12"]
+WEIGHT = describe_setting(Weight, "weight")  # every filter's slider: title, range, step, help
 FIRST_LAYER = "block8"  # what the layer picker shows first: patterns, neither too plain nor too busy
 FILES_KEY = "palette:files"  # the Save or load expander's open state
 
@@ -32,7 +34,8 @@ def palette_editor(model: str) -> list[dict]:
         filter_chip(entry)
     others = len(palette()) - len(mine)
     if others:
-        st.caption(f"{others} filter(s) from another network are in your palette too; "
+        st.caption(f"{others} {'filter' if others == 1 else 'filters'} from another network "
+                   f"{'is' if others == 1 else 'are'} in your palette too; "
                    "switch the network in Advanced settings to use them.")
     pick_a_filter(model)
     type_col, surprise_col = st.columns(2)
@@ -82,9 +85,9 @@ def filter_chip(entry: dict) -> None:
         else:
             c_pic.markdown(":material/blur_on:")
         c_text.markdown(f"**{layer} · filter {channel}**  \n{describe(model, layer, channel)}")
-        start = min(MAX_WEIGHT, max(MIN_WEIGHT, float(entry["weight"])))  # typed or loaded weights may be outside
-        entry["weight"] = c_weight.slider("Weight", MIN_WEIGHT, MAX_WEIGHT, start, 0.1, key=weight_key(entry),
-                                          help="How strongly to paint this filter. Below 0: keep it away.")
+        start = min(WEIGHT.high, max(WEIGHT.low, float(entry["weight"])))  # typed weights may be outside
+        entry["weight"] = c_weight.slider(WEIGHT.title, WEIGHT.low, WEIGHT.high, start, WEIGHT.step,
+                                          key=weight_key(entry), help=WEIGHT.help)
         if c_remove.button("", icon=":material/close:", key=f"palette:remove:{weight_key(entry)}",
                            help="Remove this filter"):
             palette().remove(entry)
@@ -100,7 +103,8 @@ def pick_a_filter(model: str) -> None:
         st.markdown("**Add a filter**")
         layer_col, number_col, picture_col = st.columns([4, 2, 3], vertical_alignment="bottom")
         layer = layer_col.selectbox("Layer", names, index=names.index(FIRST_LAYER) if FIRST_LAYER in names else 0,
-                                    format_func=lambda n: f"{n} · {spec.layer(n).hint}", **kept("palette:add:layer"),
+                                    format_func=lambda n: f"{n} · {spec.layer(n).hint}", key="palette:add:layer",
+                                    persist_state="session",  # where the person is looking: no setting
                                     help="Listed from low (edges and colours) to high (eyes and creatures).")
         count = spec.layer(layer).channels
         number = int(number_col.number_input(f"Filter (0 to {count - 1})", 0, count - 1, 0,
@@ -152,10 +156,8 @@ def surprise_me(model: str) -> None:
     """A random palette from the chosen layers (seeded: each press gives the next one), never dead filters."""
     spec = get_spec(model)
     layer_names = [n for n in spec.layer_names() if n != "head"]
-    pick_from = st.multiselect("Surprise me from layers", layer_names,
-                               default=[n for n in SURPRISE_LAYERS if n in layer_names] or layer_names[-3:],
-                               **kept("palette:surprise:layers"))
-    count = st.slider("How many filters", 1, 8, 3, **kept("palette:surprise:count"))
+    pick_from = [n for n in draw(PALETTE, "surprise_layers") if n in layer_names]
+    count = draw(PALETTE, "surprise_count")
     if st.button("Surprise me", icon=":material/casino:", key="palette:surprise"):
         # A new visit starts somewhere new (the same start every visit gave everyone the same palette).
         number = st.session_state.get("palette:surprise:seed", random.randrange(2**31)) + 1
@@ -177,19 +179,26 @@ def save_or_load(model: str, mine: list[dict]) -> None:
     loaded_note = st.session_state.get("palette:loaded-note")  # stays until the next load
     if loaded_note:
         st.success(loaded_note, icon=":material/check:")
+    refused = st.session_state.get("palette:load-refused")
+    if refused:
+        st.error(refused, icon=":material/error:")
     # A fresh uploader after each load: no file lingers in it, so nothing piles up and a file is read once.
     uploader_round = st.session_state.get("palette:load-round", 0)
     loaded_file = st.file_uploader("Load a palette", type=["json"], key=f"palette:load:{uploader_round}",
                                    help="A palette saved from this page (it replaces the filters above).")
     if loaded_file is None:
         return
-    try:
-        loaded_model, filters = load_palette_json(loaded_file.getvalue())
-    except ValueError as err:
-        st.error(f"Could not load **{loaded_file.name}**: {err}.")
-        return
-    replace_palette(loaded_model, filters)
-    st.session_state[MODEL_KEY] = loaded_model
-    st.session_state["palette:load-round"] = uploader_round + 1
-    st.session_state["palette:loaded-note"] = f"Loaded **{loaded_file.name}**: {len(filters)} filter{'s' if len(filters) != 1 else ''}."
+    loaded = read_palette_file(loaded_file.getvalue())
+    st.session_state["palette:load-round"] = uploader_round + 1  # a file is read once, loaded or not
+    if loaded.refused:
+        st.session_state["palette:loaded-note"] = None
+        st.session_state["palette:load-refused"] = f"Could not load **{loaded_file.name}**: {loaded.refused}"
+        st.rerun()
+    entries = loaded.filters.entries
+    replace_palette(loaded.model, as_palette(entries))
+    st.session_state[PALETTE.key("model")] = loaded.model
+    count = f"{len(entries)} filter{'s' if len(entries) != 1 else ''}"
+    st.session_state["palette:loaded-note"] = " ".join([f"Loaded **{loaded_file.name}**: {count}.",
+                                                        *loaded.filters.notes])
+    st.session_state.pop("palette:load-refused", None)
     st.rerun()

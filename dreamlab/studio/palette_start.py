@@ -11,17 +11,12 @@ from engine.images.pictures import LoadedImage
 from engine.dreaming.palette.starts import Start
 
 from dreamlab.studio.inputs import image_input, shrink_to
-from dreamlab.studio.persist import kept
-
-STARTS = {"Photo": ":material/photo_camera:", "Noise": ":material/grain:", "Colour": ":material/format_color_fill:",
-          "Gradient": ":material/gradient:"}
-PHOTO_SIZES = {"Small (fast)": 384, "Medium": 512, "Large": 800, "Full size (slow)": 1600}
-CANVAS_SIZES = {"Small (fast)": 256, "Medium": 384, "Large": 512}
-
+from dreamlab.studio.page_state import PALETTE
+from dreamlab.studio.widgets import draw
 
 @dataclass
 class StartChoice:
-    kind: str  # a key of STARTS
+    kind: str  # one of dreamlab.settings.palette.STARTS
     side: int  # longest side of the painting, px
     photo: Optional[LoadedImage] = None  # "Photo": the picture chosen, if any
     start: Optional[Start] = None  # the other kinds
@@ -39,24 +34,27 @@ class StartChoice:
 
 
 def start_picker() -> StartChoice:
-    kind = st.segmented_control("Start from", list(STARTS), default="Photo", **kept("palette:start"),
-                                format_func=lambda k: f"{STARTS[k]} {k}", label_visibility="collapsed") or "Photo"
+    kind = draw(PALETTE, "start", label_visibility="collapsed")
     photo, start = None, None
     if kind == "Photo":
         photo = image_input("palette")
         if photo is not None:
             st.image(photo.image, caption="Your photo", width=320)
     elif kind == "Noise":
-        start = Start("noise")
         st.caption("Faint random noise: the filters paint everything. Change the random seed for another picture.")
     elif kind == "Colour":
-        start = Start("color", (st.color_picker("Colour", "#2f5fc4", **kept("palette:color")),))
+        draw(PALETTE, "color")
     else:
         top, bottom = st.columns(2)
-        start = Start("gradient", (top.color_picker("Top", "#ff9a3c", **kept("palette:top")),
-                                   bottom.color_picker("Bottom", "#1b2a6b", **kept("palette:bottom"))))
-    sizes = PHOTO_SIZES if kind == "Photo" else CANVAS_SIZES
-    size_label = st.select_slider("Picture size", list(sizes), value="Small (fast)",
-                                  **kept(f"palette:size:{'photo' if kind == 'Photo' else 'canvas'}"),
-                                  help="Bigger pictures take longer.")
-    return StartChoice(kind, sizes[size_label], photo, start, size_label)
+        draw(PALETTE, "top", top)
+        draw(PALETTE, "bottom", bottom)
+    draw(PALETTE, "photo_size" if kind == "Photo" else "canvas_size")
+    return start_now(photo)
+
+
+def start_now(photo: Optional[LoadedImage]) -> StartChoice:
+    """The start as the page's settings hold it (``photo``: the photo picker's, for a photo start)."""
+    chosen = PALETTE.values()
+    start = {"Noise": Start("noise"), "Colour": Start("color", (chosen.color,)),
+             "Gradient": Start("gradient", (chosen.top, chosen.bottom))}.get(chosen.start)
+    return StartChoice(chosen.start, chosen.pixels, photo, start, chosen.size_label)

@@ -6,8 +6,9 @@ page would reset it. Pages create their widgets with ``**kept("page:thing")``: S
 result can take a snapshot of its page's settings.
 
 ``request_restore`` does the same with a result's settings (from the history, a DreamLab PNG or
-a shared link): they are written into the widget keys at the start of the next run, before any
-widget exists, and the page is opened. Settings that are no widget (the palette, the filter
+a shared link), once ``dreamlab.studio.page_state`` validated them: they are written into the
+widget keys at the start of the next run, before any widget exists, and the page is opened.
+Pages with a settings model keep their values through ``page_state.PageState`` instead of ``kept``. Settings that are no widget (the palette, the filter
 shown large) are ``register``-ed instead.
 """
 from __future__ import annotations
@@ -58,8 +59,7 @@ def _is_json(value: Any) -> bool:
     return isinstance(value, JSON_TYPES)
 
 
-def request_restore(settings: dict[str, Any], prefix: str, extra: Optional[dict[str, Any]] = None) -> None:
-    """Put ``settings`` (a snapshot) back at the start of the next run. Only keys starting with
-    ``prefix`` are taken, so a link or a PNG cannot set anything else in the session."""
-    clean = {k: v for k, v in (settings or {}).items() if isinstance(k, str) and k.startswith(prefix) and _is_json(v)}
-    st.session_state[PENDING] = {**clean, **(extra or {})}
+def request_restore(values: dict[str, Any], extra: Optional[dict[str, Any]] = None) -> None:
+    """Put validated session ``values`` (``dreamlab.studio.page_state.restore_values``) back at the
+    start of the next run, assigned once, plus ``extra`` values of the photo picker."""
+    st.session_state[PENDING] = {**(values or {}), **(extra or {})}

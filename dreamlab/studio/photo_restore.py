@@ -28,6 +28,13 @@ def restored_photo_values(prefix: str, photo: Image.Image, recipe: dict) -> dict
     return {f"{key}:source": "Upload", f"{key}:kept": (RESTORED, LoadedImage(photo, []))}
 
 
+def _paints_on_a_photo(settings: dict) -> bool:
+    """False for a Hybrid Palette painted on noise, a colour or a gradient: its photo picker's choice
+    was left over, no photo went into it (so nobody is asked to upload one again)."""
+    palette = settings.get("palette") if isinstance(settings.get("palette"), dict) else {}
+    return palette.get("start", settings.get("palette:start", "Photo")) == "Photo"
+
+
 def forget_photo_values(prefix: str, recipe: dict, carrier: str) -> tuple[dict, list[str]]:
     """For settings restored without their photo (a link or a PNG carries settings only): session
     values that leave the page's photo picker empty with a plain note, instead of using an older
@@ -35,12 +42,14 @@ def forget_photo_values(prefix: str, recipe: dict, carrier: str) -> tuple[dict, 
     key = prefix.rstrip(":")
     settings = recipe.get("settings", {})
     missing, extra = [], {}
-    if settings.get(f"{key}:source") in UPLOADED_SOURCES:
+    if settings.get(f"{key}:source") in UPLOADED_SOURCES and _paints_on_a_photo(settings):
         new_uploader(key)
         missing.append("photo")
         extra = {f"{key}:source": "Upload",
                  f"{key}:missing": f"Your own photo was not part of {carrier}: upload it again "
                                    "(the settings are back), then press the button."}
-    if any(k.endswith("painting-source") and v == "Upload" for k, v in settings.items()):
+    style = settings.get("style") if isinstance(settings.get("style"), dict) else {}
+    if style.get("painting_source") == "Upload" or any(
+            isinstance(k, str) and k.endswith("painting-source") and v == "Upload" for k, v in settings.items()):
         missing.append("paintings")
     return extra, missing

@@ -12,6 +12,7 @@ from typing import Any, Optional
 import streamlit as st
 
 from dreamlab.pages import RESULT_PAGES
+from dreamlab.settings.reader import read_link
 
 SHARE_PARAM = "recipe"
 
@@ -43,14 +44,8 @@ def share_token(recipe: dict) -> str:
 
 def read_share_token(token: str) -> Optional[dict]:
     """The {"page", "settings"} of a link, or None for anything that is not one of ours."""
-    try:
-        raw = zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)), bufsize=65536)
-        data = json.loads(raw)
-    except Exception:
-        return None
-    if not isinstance(data, dict) or data.get("page") not in PAGES or not isinstance(data.get("settings"), dict):
-        return None
-    return data
+    data = read_link(token).data
+    return data if data is not None and data["page"] in PAGES else None
 
 
 def share_link(recipe: dict) -> Optional[str]:
@@ -68,4 +63,5 @@ def share_link(recipe: dict) -> Optional[str]:
 
 
 def restorable(recipe: dict) -> bool:
-    return recipe.get("page") in PAGES and isinstance(recipe.get("settings"), dict) and bool(recipe["settings"])
+    return isinstance(recipe, dict) and isinstance(recipe.get("page"), str) and recipe["page"] in PAGES \
+        and isinstance(recipe.get("settings"), dict) and bool(recipe["settings"])

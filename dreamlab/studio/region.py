@@ -148,3 +148,16 @@ def outside_painting_picker(key: str, choices: dict[str, str],
                         format_func=lambda n: "Keep my photo" if n == "photo" else choices[n],
                         help="The paintings chosen above go inside the region; this goes outside it.")
     return name, (None if name == "photo" else load(name))
+
+
+def current_region(key: str) -> Optional[Region]:
+    """The region as this session holds it (for a job built in a callback, without the page's locals):
+    the canvas's latest mask and the soft edge; None when nothing is painted."""
+    state = _State(key)
+    if state["photo"] is None:
+        return None
+    painted = _current_mask(st.session_state.get(f"{key}:canvas"), state)
+    if painted is None:
+        return None
+    region = Region.from_mask(painted, FEATHERS.get(st.session_state.get(f"{key}:feather", "Soft"), 0.05))
+    return None if region.is_empty() else region

@@ -22,7 +22,7 @@ from dreamlab.jobs.spec import JobSpec
 from engine.progress import Progress
 
 from dreamlab.studio import history
-from dreamlab.studio import persist
+from dreamlab.studio import page_state, persist
 from dreamlab.studio.components import frontend
 
 POLL_S = 0.25
@@ -61,9 +61,15 @@ def _made_with(kind: str) -> dict:
     later), and what ``describe_job`` said."""
     about = st.session_state.pop(f"job:{kind}:about", {})
     page = page_of(kind)
-    settings = persist.snapshot(history.PAGES[page].prefix) if page else {}
+    settings = page_settings(page) if page else {}
     recipe = {**about.get("recipe", {}), **({"page": page, "settings": settings} if page else {})}
     return {"recipe": recipe, "before": about.get("before")}
+
+
+def page_settings(page: str) -> dict:
+    """What a result keeps to restore its page: the page's state objects' models ({"dream": {...}})
+    and its kept widgets (the photo picker's, and every widget of a page without a model yet)."""
+    return {**persist.snapshot(history.PAGES[page].prefix), **page_state.page_snapshot(page)}
 
 
 def current_job(kind: str) -> Optional[Job]:

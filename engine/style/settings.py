@@ -5,18 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
+from engine.catalog import STYLE_LAYERS
+
 # Per-model default layers: {layer: weight}. Lite0's were chosen by looking at transfers of all
 # built-in styles onto the sample photos (see python -m benchmarks.bench_style --layers).
-DEFAULT_LAYERS: dict[str, dict[str, dict[str, float]]] = {
-    "lite0": {"content": {"block7": 1.0},
-              "style": {"stem": 1.0, "block0": 1.0, "block2": 1.0, "block4": 1.0, "block7": 1.0}},
-    "vgg16": {"content": {"relu4_2": 1.0},
-              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
-    "vgg19": {"content": {"relu4_2": 1.0},
-              "style": {"relu1_1": 1.0, "relu2_1": 1.0, "relu3_1": 1.0, "relu4_1": 1.0, "relu5_1": 1.0}},
-    "googlenet": {"content": {"inception3b": 1.0},
-                  "style": {"conv1": 1.0, "conv3": 1.0, "inception3a": 1.0, "inception4a": 1.0}},
-}
+DEFAULT_LAYERS = STYLE_LAYERS  # said once, in engine.catalog
 
 INITS = ("content", "noise", "image")
 OPTIMIZERS = ("lbfgs", "adam")

@@ -9,10 +9,9 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence, Union
 
-from engine.catalog import ModelSpec, get_spec
+from engine.catalog import MAX_FILTERS, ModelSpec, get_spec  # noqa: F401 (MAX_FILTERS: said once, in the catalog)
 
 PALETTE_FORMAT = 1  # version of the saved-palette JSON
-MAX_FILTERS = 32
 
 
 @dataclass(frozen=True)

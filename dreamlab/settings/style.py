@@ -1,0 +1,80 @@
+"""Style Transfer's settings: one description each (widgets, recipe, CLI flags, restores).
+
+The paintings chosen and each one's share are no fields here: they are names of pictures (built in
+or uploaded), read by ``dreamlab.studio.style_state``; ``Share`` describes a share's slider once.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+
+from engine.catalog import MODELS, QUALITIES, STYLE_LAYERS
+
+from dreamlab.settings import parts
+from dreamlab.settings.fields import setting
+
+QUALITY_LABELS = {"fast": "Fast", "balanced": "Balanced", "best": "Best"}
+BRUSHES = {"Fine": 0.6, "Medium": 1.0, "Large": 1.5, "Huge": 2.2}
+
+
+class Share(parts.Part):
+    """How much of one painting goes into a blend of several."""
+    share: int = setting(50, "How much of it", "This painting's share of the blend.", kind="slider", ge=0, le=100)
+
+
+class Style(parts.Seeded):
+    """Paint a photo in the manner of one or more paintings."""
+    painting_source: Literal["Built-in", "Upload"] = setting(  # type: ignore[valid-type]
+        "Built-in", "Paintings", kind="segmented", cli=False)
+    strength: float = setting(0.5, "Style strength", "Low: mostly your photo with a touch of paint. High: "
+                              "mostly the painting.", kind="slider", ge=0.0, le=1.0, step=0.01, format="percent")
+    brush: float = setting(1.0, "Brush size", "How large the painting's strokes and patterns come out: the "
+                           "painting's scale against the photo's.", kind="select_slider", ge=0.1, le=4.0,
+                           options=list(BRUSHES.values()), labels={v: k for k, v in BRUSHES.items()})
+    keep_colors: bool = setting(False, "Keep my photo's colours", "Borrow only the painting's strokes and light, "
+                                "not its colours.", kind="toggle")
+    quality: Literal[tuple(QUALITIES)] = setting(  # type: ignore[valid-type]
+        "balanced", "Quality", "A size and a number of steps: Fast, Balanced or Best.", kind="radio",
+        labels=QUALITY_LABELS, captions={q: f"{side} px" for q, (side, _, _) in QUALITIES.items()}, cli=False)
+    model: parts.ModelName = parts.network()  # type: ignore[valid-type]
+    size: int = setting(QUALITIES["balanced"][0], "Size (longest side, px)", "The result's longest side.",
+                        kind="number", ge=32, le=4096, ui=(64, 2048), step=32, unit="px", verb="paints at")
+    steps: int = setting(QUALITIES["balanced"][1], "Steps at full size", "Each smaller scale gets twice as many. "
+                         "More steps = more finished.", kind="slider", ge=1, le=1000, ui=(1, 200), unit="steps",
+                         verb="takes")
+    scales: int = setting(QUALITIES["balanced"][2], "Scales (coarse to fine)", "Solve small first, then enlarge "
+                          "and refine: much faster for big pictures.", kind="slider", ge=1, le=8, ui=(1, 4))
+    smoothing: float = setting(0.3, "Smoothing", "Irons out speckles; too much looks blurry.", kind="slider",
+                               ge=0.0, le=1.0, step=0.05)
+    init: Literal["content", "noise"] = setting("content", "Start from", "Where the painting starts: your "
+                                                "photo, or random noise.", kind="radio",
+                                                labels={"content": "My photo", "noise": "Random noise"})
+    optimizer: Literal["lbfgs", "adam"] = setting("lbfgs", "Optimiser", "How each step is taken: L-BFGS "
+                                                  "finishes sooner.", kind="radio",
+                                                  labels={"lbfgs": "L-BFGS (best)", "adam": "Adam"})
+    content_layers: dict[str, float] = parts.layers("Content layers (the photo's shapes)", weights=False,
+                                                    default=lambda: dict(STYLE_LAYERS["lite0"]["content"]))
+    style_layers: dict[str, float] = parts.layers("Style layers (the painting's texture)", weights=False,
+                                                  default=lambda: dict(STYLE_LAYERS["lite0"]["style"]))
+
+    @model_validator(mode="after")
+    def _layers_of_the_network(self):
+        spec = parts.get_spec(self.model)
+        for name in [*self.content_layers, *self.style_layers]:
+            spec.layer(name)
+        return self
+
+    @classmethod
+    def defaults_for(cls, given: dict) -> dict:
+        """The quality's size, steps and scales, and the network's layers."""
+        size, steps, scales = QUALITIES.get(given.get("quality"), QUALITIES["balanced"])
+        content, style = default_layers(given.get("model", parts.DEFAULT_MODEL))
+        return {"size": size, "steps": steps, "scales": scales, "content_layers": content, "style_layers": style}
+
+
+def default_layers(model: str) -> tuple[dict[str, float], dict[str, float]]:
+    """(content, style) layers a network starts from."""
+    chosen = STYLE_LAYERS.get(model if isinstance(model, str) and model in MODELS else parts.DEFAULT_MODEL,
+                             STYLE_LAYERS["lite0"])
+    return dict(chosen["content"]), dict(chosen["style"])

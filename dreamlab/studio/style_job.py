@@ -1,0 +1,76 @@
+"""Style Transfer's job, built from the session alone: the run button may call ``make_style_job``
+from its click callback, before the page runs again, so it reads the page's state object, the photo
+picker, the region and the paintings from the session, never a run's variables."""
+from __future__ import annotations
+
+from typing import Optional
+
+import streamlit as st
+from PIL import Image
+
+from engine.catalog import BUILTIN_STYLES
+
+from dreamlab.jobs.spec import JobSpec
+from dreamlab.settings.style import Style
+from dreamlab.studio.inputs import current_photo, missing_photo_message
+from dreamlab.studio.models import model_ready
+from dreamlab.studio.page_state import STYLE
+from dreamlab.studio.region import current_region
+from dreamlab.studio.runner import describe_job
+from dreamlab.studio.style_paintings import (OUTSIDE_KEY, UPLOADS_KEY, decoded_uploads, blend_weights,
+                                             builtin_style, title)
+from dreamlab.studio.style_state import chosen_builtins
+
+KIND = "style"
+REGION_KEY = "style:region"
+
+
+def paintings_now(style: Style) -> list[tuple[str, Image.Image]]:
+    """(name, picture) of the paintings chosen: built-in names, or the uploads' file names."""
+    if style.painting_source == "Built-in":
+        return [(name, builtin_style(name)) for name in chosen_builtins(STYLE)]
+    return decoded_uploads(st.session_state.get(UPLOADS_KEY) or [])
+
+
+def _problem(photo, paintings: list, weights: list[float], style: Style) -> Optional[str]:
+    """What keeps the job from starting, in words (None: nothing)."""
+    if photo is None:
+        return missing_photo_message("style")
+    if not paintings:
+        return "Pick or upload at least one painting."
+    if sum(weights) <= 0:
+        return "Give at least one painting a share above 0."
+    if not style.content_layers or not style.style_layers:
+        return "Pick at least one content layer and one style layer in Advanced settings."
+    return None
+
+
+def outside_painting(region) -> tuple[str, Optional[Image.Image]]:
+    name = st.session_state.get(OUTSIDE_KEY, "photo")
+    if region is None or not isinstance(name, str) or name not in BUILTIN_STYLES:
+        return "photo", None
+    return name, builtin_style(name)
+
+
+def make_style_job() -> Optional[JobSpec]:
+    style = STYLE.values()
+    photo = current_photo("style")
+    paintings = paintings_now(style)
+    names = [name for name, _ in paintings]
+    weights = blend_weights(names)
+    problem = _problem(photo, paintings, weights, style)
+    if problem:
+        st.warning(problem)
+        return None
+    if not model_ready(style.model):
+        return None
+    region = current_region(REGION_KEY)
+    outside_name, outside = outside_painting(region)
+    styles = [BUILTIN_STYLES.get(name, name) for name in names]
+    extra_recipe = {"styles": styles, "quality": style.quality, **({"outside": outside_name} if region else {})}
+    describe_job(KIND, before=photo.image, recipe={
+        "kind": "style", "seed": style.seed, **extra_recipe, "size_label": f"{style.size} px",
+        "label": " + ".join(title(name) for name in names)})
+    return JobSpec("style", {"image": photo.image, "styles": [picture for _, picture in paintings],
+                             "weights": weights, "settings": style, "extra_recipe": extra_recipe,
+                             "region": region, "outside_styles": [outside] if outside is not None else []})
