@@ -28,11 +28,18 @@ from engine.motion.clips import gif_bytes, mp4_bytes
 
 
 def dream(on_progress, cancel, image: Image.Image, settings,
-          guide: Optional[Image.Image] = None, region: Optional[Region] = None) -> dict:
+          guide: Optional[Image.Image] = None, region: Optional[Region] = None,
+          estimate_s: Optional[float] = None) -> dict:
+    """A dream at the photo's size, or a print / wallpaper (``Dream.print_side``, ``Dream.wallpaper``)."""
+    from engine.dreaming.printing import sized_dream
+    from engine.timing import countdown
+    chosen = settings
     settings = dream_settings(settings)
     net = load_model(settings.model)
-    result = deep_dream(image, settings, net, guide=guide, on_progress=on_progress, cancel=cancel, region=region)
-    recipe = {**settings.recipe(), "guide": guide is not None, **region_recipe(region)}
+    result, recipe = sized_dream(image, settings, net, getattr(chosen, "print_side", 0) or None,
+                                 getattr(chosen, "wallpaper", None), getattr(chosen, "fit", "crop"), guide,
+                                 countdown(on_progress, estimate_s), cancel, region)
+    recipe = {**recipe, "guide": guide is not None}
     return {"before": image, "after": result, "recipe": recipe,
             "seen_before": classify(image, net), "seen_after": classify(result, net)}
 
@@ -153,8 +160,10 @@ def step_seconds(on_progress, cancel, model: str, layers: dict, height: int, wid
 
 
 def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
-    """Load a model into this process's cache (workers do this before their first job)."""
-    load_model(model)
+    """Load a model into this process's cache (workers do this before their first job), and measure
+    this machine's step costs once (kept in the user's cache: later starts only read them)."""
+    from engine.network.calibrate import calibrated
+    calibrated(model, load_model(model))
     return True
 
 
