@@ -1,6 +1,10 @@
 import streamlit as st
 
-from engine.images.pictures import ImageError, load_image
+from engine import estimates
+from engine.images.pictures import ImageError, load_image, png_bytes
+from engine.images.seamless import tile_preview
+from engine.images.shapes import result_size, size_refusal
+from engine.timing import describe_seconds, worth_saying
 from dreamlab.jobs.spec import JobSpec
 from dreamlab.studio.inputs import UPLOAD_TYPES, current_photo, image_input, missing_photo_message, shrink_to
 from dreamlab.studio.models import model_ready
@@ -43,10 +47,60 @@ def make_dream_job():
     if not model_ready(dream.model):
         return None
     image = shrink_to(photo.image, dream.pixels)
+    size = target_size(dream, image)
+    refusal = size_refusal(*size)
+    if refusal:
+        st.warning(refusal)
+        return None
     describe_job(KIND, before=image, recipe={"label": dream.label(), "size_label": dream.size, "kind": "dream",
                                            "seed": dream.seed})
     return JobSpec("dream", {"image": image, "settings": dream, "guide": guide_picture(),
-                             "region": current_region("dream:region")})
+                             "region": current_region("dream:region"), "estimate_s": job_seconds(dream, image)})
+
+
+def target_size(dream, image) -> tuple[int, int]:
+    """The result's (W, H): a wallpaper's pixels, a print's long side, or the photo's size."""
+    return result_size(image.size, dream.print_side or None, dream.wallpaper) or image.size
+
+
+def job_seconds(dream, image):
+    """This machine's estimate for the dream (None until a worker has measured its step costs)."""
+    size = target_size(dream, image)
+    if size != image.size:
+        return estimates.print_seconds(dream, size)
+    return estimates.dream_seconds(dream, size)
+
+
+def say_size_and_time(photo) -> float:
+    """Before the press: a print or wallpaper that this server refuses, else how long the dream takes."""
+    if photo is None:
+        return 8.0
+    dream = DREAM.values()
+    image = shrink_to(photo.image, dream.pixels)
+    size = target_size(dream, image)
+    refusal = size_refusal(*size)
+    if refusal:
+        st.warning(refusal, icon=":material/block:")
+        return 8.0
+    seconds = job_seconds(dream, image)
+    if size != image.size:
+        st.caption(f"The result will be {size[0]}\u00d7{size[1]} px"
+                   + (f", a PNG at 300 dpi; it is finished tile by tile, {describe_seconds(seconds)} here."
+                      if seconds else "."))
+    elif worth_saying(seconds):
+        st.caption(f"This dream takes {describe_seconds(seconds)} here.")
+    return seconds or 8.0
+
+
+def show_seamless(after, recipe) -> None:
+    """A seamless result: 3x3 copies side by side (from a small copy), and the preview as a download."""
+    small = after if max(after.size) <= 400 else after.reduce(max(1, -(-max(after.size) // 400)))
+    preview = tile_preview(small)
+    st.image(preview, caption="Seamless: 3\u00d73 copies side by side", width="stretch")
+    full = after if max(after.size) <= 1366 else after.reduce(-(-max(after.size) // 1366))
+    st.download_button("Download the 3\u00d73 preview", data=png_bytes(tile_preview(full), recipe),
+                       file_name="dreamlab-seamless-preview.png", mime="image/png", key="dream:preview-download",
+                       icon=":material/grid_view:")
 
 
 DREAM.ensure()  # every setting has a valid value before its widget is drawn
@@ -60,6 +114,11 @@ if photo is not None:
 
 draw(DREAM, "preset", on_change=DREAM.apply_preset)
 draw(DREAM, "size")
+draw(DREAM, "shape")
+if DREAM.get("shape") != "photo":
+    draw(DREAM, "fit")
+draw(DREAM, "seamless")
+dream_estimate = say_size_and_time(photo)
 region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
 
 with st.expander("Advanced settings", key=ADVANCED, on_change="rerun", icon=":material/tune:") as advanced:
@@ -77,11 +136,13 @@ with st.expander("Advanced settings", key=ADVANCED, on_change="rerun", icon=":ma
         st.file_uploader("Guide picture: the dream grows towards its features", type=UPLOAD_TYPES, key=GUIDE)
         guide_picture(show_error=True)
 
-run_button("Dream", KIND, make_dream_job, estimate_s=8.0, icon=":material/auto_awesome:")
+run_button("Dream", KIND, make_dream_job, estimate_s=dream_estimate, icon=":material/auto_awesome:")
 result = keep_result(KIND, RESULT, stopped_caption="Where the dream had got to")
 if result:
     st.subheader("Your dream")
     show_result(result["before"], result["after"], result["recipe"], key="dream")
+    if result["recipe"].get("seamless"):
+        show_seamless(result["after"], result["recipe"])
     st.markdown("**What the network sees**")
     before_col, after_col = st.columns(2)
     for column, title, seen in ((before_col, "In your photo", result["seen_before"]),

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_estimate [--recalibrate] [--only dream,zoom]
 
-Measures this machine's step costs first (``engine.network.calibrate``; kept in the user's cache, so
+Measures this machine's step costs first (``engine.calibrate``; kept in the user's cache, so
 only the first run pays), then runs each job once and prints a table: the estimate
 (``engine.estimates``), the real time, their ratio, and whether it is within +-35%. It also prints the
 old Motion estimate of the zoom (one bare gradient timed at full size, times the "work") next to the
@@ -31,7 +31,7 @@ from engine.images.pictures import fit_side
 from engine.images.shapes import print_size
 from engine.motion.animate import dream_video, seconds_per_step, zoom_journey
 from engine.motion.settings import VideoSettings, ZoomSettings, estimate_seconds, zoom_work
-from engine.network.calibrate import calibrated
+from engine.calibrate import calibrated
 from engine.network.models import load_model
 from engine.style.settings import StyleSettings
 from engine.style.transfer import stylize

@@ -1,6 +1,6 @@
 """How long a job will take, without torch: step costs measured on this machine, and arithmetic.
 
-``engine.network.calibrate`` measures, once per model and machine, what one gradient of the network
+``engine.calibrate`` measures, once per model and machine, what one gradient of the network
 costs at a few picture sizes (and how much less a shallower layer costs), and what a step's own work
 costs per pixel (the smoothing and the update); ``StepCosts`` keeps them in a small JSON file in the
 user's cache folder (``~/.cache/dreamlab/step_costs.json``; ``DREAMLAB_CACHE_DIR`` moves it), never in

@@ -36,7 +36,7 @@ def cmd_dream(args) -> None:
 def print_estimate(settings, size: tuple[int, int], net, printed: bool) -> None:
     """``--estimate``: how long this dream would take here (step costs measured once, then kept)."""
     from engine import estimates
-    from engine.network.calibrate import calibrated
+    from engine.calibrate import calibrated
     from engine.timing import StepCosts, describe_seconds
     calibrated(settings.model, net)
     costs = StepCosts.load()

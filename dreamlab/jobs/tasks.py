@@ -162,7 +162,7 @@ def step_seconds(on_progress, cancel, model: str, layers: dict, height: int, wid
 def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
     """Load a model into this process's cache (workers do this before their first job), and measure
     this machine's step costs once (kept in the user's cache: later starts only read them)."""
-    from engine.network.calibrate import calibrated
+    from engine.calibrate import calibrated
     calibrated(model, load_model(model))
     return True
 
