@@ -1,8 +1,7 @@
 import streamlit as st
 
 from engine import estimates
-from engine.images.pictures import ImageError, load_image, png_bytes
-from engine.images.seamless import tile_preview
+from engine.images.pictures import ImageError, load_image
 from engine.images.shapes import result_size, size_refusal
 from engine.timing import describe_seconds, worth_saying
 from dreamlab.jobs.spec import JobSpec
@@ -10,7 +9,7 @@ from dreamlab.studio.inputs import UPLOAD_TYPES, current_photo, image_input, mis
 from dreamlab.studio.models import model_ready
 from dreamlab.studio.page_state import DREAM
 from dreamlab.studio.region import current_region, region_picker
-from dreamlab.studio.results import classes_table, show_result
+from dreamlab.studio.results import classes_table, show_result, show_seamless
 from dreamlab.studio.runner import describe_job, keep_result, run_button
 from dreamlab.studio.widgets import draw, draw_grid
 
@@ -92,17 +91,6 @@ def say_size_and_time(photo) -> float:
     return seconds or 8.0
 
 
-def show_seamless(after, recipe) -> None:
-    """A seamless result: 3x3 copies side by side (from a small copy), and the preview as a download."""
-    small = after if max(after.size) <= 400 else after.reduce(max(1, -(-max(after.size) // 400)))
-    preview = tile_preview(small)
-    st.image(preview, caption="Seamless: 3\u00d73 copies side by side", width="stretch")
-    full = after if max(after.size) <= 1366 else after.reduce(-(-max(after.size) // 1366))
-    st.download_button("Download the 3\u00d73 preview", data=png_bytes(tile_preview(full), recipe),
-                       file_name="dreamlab-seamless-preview.png", mime="image/png", key="dream:preview-download",
-                       icon=":material/grid_view:")
-
-
 DREAM.ensure()  # every setting has a valid value before its widget is drawn
 st.title("Deep Dream")
 st.write("The network looks at your photo and paints more of whatever it sees. "
@@ -115,8 +103,7 @@ if photo is not None:
 draw(DREAM, "preset", on_change=DREAM.apply_preset)
 draw(DREAM, "size")
 draw(DREAM, "shape")
-if DREAM.get("shape") != "photo":
-    draw(DREAM, "fit")
+draw(DREAM, "fit", disabled=DREAM.get("shape") == "photo")
 draw(DREAM, "seamless")
 dream_estimate = say_size_and_time(photo)
 region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
@@ -129,6 +116,7 @@ with st.expander("Advanced settings", key=ADVANCED, on_change="rerun", icon=":ma
         draw(DREAM, "model", on_change=DREAM.apply_preset)  # a network starts from the preset's layers for it
         draw(DREAM, "layers")
         draw_grid(DREAM, [*DREAM.model.ADVANCED[1:], "seed"])  # every knob of the model, in its order
+        draw(DREAM, "side")  # a print of any size, beyond the picture sizes above
         draw(DREAM, "use_guide")
     # Behind a toggle, so the page never holds a hidden second uploader: a photo dropped while the
     # page is still re-running would land in it and seem lost (the "one upload in four" finding).
@@ -142,7 +130,7 @@ if result:
     st.subheader("Your dream")
     show_result(result["before"], result["after"], result["recipe"], key="dream")
     if result["recipe"].get("seamless"):
-        show_seamless(result["after"], result["recipe"])
+        show_seamless(result["after"], result["recipe"], "dream")
     st.markdown("**What the network sees**")
     before_col, after_col = st.columns(2)
     for column, title, seen in ((before_col, "In your photo", result["seen_before"]),

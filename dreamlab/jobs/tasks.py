@@ -26,6 +26,8 @@ from engine.style.settings import StyleSettings
 from engine.style.transfer import stylize
 from engine.motion.clips import gif_bytes, mp4_bytes
 
+PRINT_FROM = 1600  # picture sizes above this are prints (dreamlab.settings' print sizes: 3508, 4096 px)
+
 
 def dream(on_progress, cancel, image: Image.Image, settings,
           guide: Optional[Image.Image] = None, region: Optional[Region] = None,
@@ -87,7 +89,15 @@ def _before(start) -> Optional[Image.Image]:
 
 def palette(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
             region: Optional[Region] = None) -> dict:
+    chosen = settings
     settings = palette_settings(settings)
+    side = getattr(chosen, "pixels", 0)
+    if isinstance(start, Image.Image) and side > PRINT_FROM:  # a print: painted small, finished tile by tile
+        from engine.dreaming.printing import print_palette
+        from engine.images.shapes import print_size
+        done = print_palette(start, palettes, settings, load_model(settings.model), print_size(start.size, side),
+                             on_progress, cancel, region=region)
+        return {"before": start, "after": done.image, "recipe": done.recipe, "gif": None}
     journey = len(palettes) > 1
     done = palette_journey(start, palettes, settings, load_model(settings.model), on_progress, cancel,
                            keep_frames=journey, region=region)
