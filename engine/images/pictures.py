@@ -315,10 +315,11 @@ def _recipe_dpi(recipe: dict) -> Optional[int]:
 
 
 def png_dpi(source: Source) -> Optional[float]:
-    """The resolution a PNG states (dots per inch), or None when it states none."""
+    """The resolution a PNG states (dots per inch, to 0.1), or None when it states none. PNG keeps
+    dots per metre, so 300 dpi comes back as 299.9994 before rounding."""
     with Image.open(io.BytesIO(_read_bytes(source))) as im:
         dpi = im.info.get("dpi")
-    return float(dpi[0]) if dpi else None
+    return round(float(dpi[0]), 1) if dpi else None
 
 
 def save_png(image: Image.Image, path: str | os.PathLike, recipe: dict, dpi: Optional[int] = None) -> None:
