@@ -75,7 +75,7 @@ def print_dream(image: Image.Image, settings: DreamSettings, net, size: tuple[in
     base = to_tensor(work, net.device)
     sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
     objective = dream_objective(net, settings, resize(base, sizes[0]), guide)
-    progress = _Phases(on_progress, _work_share(sizes, settings.steps, levels))
+    progress = _Phases(on_progress, _work_share(sizes, settings, levels))
     if resume is None:
         reporter = Reporter(progress.work, cancel, "octave", [h * w for h, w in sizes], previews=STAGE_ENDS)
         picture = dream_with_objective(work, objective, settings, net, reporter, region=region)
@@ -187,11 +187,21 @@ def _check_size(size: tuple[int, int]) -> None:
         raise ValueError(refusal)
 
 
-def _work_share(sizes, steps: int, levels) -> float:
-    """The share of the job spent at the working size (pixel-steps; the finish's tiles overlap)."""
-    work = sum(h * w for h, w in sizes) * steps
+def _work_share(sizes, settings: DreamSettings, levels) -> float:
+    """The share of the job spent at the working size: from this machine's step costs where they were
+    measured (``engine.timing``), else from pixel-steps (the finish's tiles overlap and cost more)."""
+    if not levels:
+        return 1.0
+    from engine.catalog import get_spec
+    from engine.timing import StepCosts, finish_seconds, octave_seconds
+    costs = StepCosts.load().models.get(settings.model)
+    if costs is not None:
+        share = costs.share(list(settings.layers), get_spec(settings.model).layer_names())
+        work = octave_seconds(costs, sizes, settings.steps, share, settings.tile)
+        return work / (work + finish_seconds(costs, levels, share))
+    work = sum(h * w for h, w in sizes) * settings.steps
     finishing = sum(w * h for w, h in levels) * FINISH_STEPS * 1.4  # overlaps and per-tile costs
-    return work / (work + finishing) if levels else 1.0
+    return work / (work + finishing)
 
 
 class _Phases:
