@@ -185,6 +185,10 @@ def working_text(p: Optional[Progress]) -> str:
         return "**Starting…**"
     if p.fraction >= 1.0:
         return "**Almost done:** putting the result together (a video or a GIF takes a few seconds)…"
+    left = getattr(p, "seconds_left", None)
+    if left is not None and left > 3:  # a job with an estimate: it counts down as the steps come in
+        from engine.timing import describe_seconds
+        return f"**Working:** {p.describe()} \u00b7 {describe_seconds(left)} left"
     return f"**Working:** {p.describe()}"
 
 
