@@ -45,9 +45,11 @@ def _quality_control() -> None:
 def look_controls() -> None:
     draw(STYLE, "strength")
     c1, c2 = st.columns(2)
-    if STYLE.get("quality") != INSTANT:  # the instant network has no brush size: it paints at its own scale
+    if STYLE.get("quality") == INSTANT:  # the instant network has no brush size: it paints at its own scale
+        draw(STYLE, "keep_colors", c1)
+    else:
         draw(STYLE, "brush", c1)
-    draw(STYLE, "keep_colors", c2)
+        draw(STYLE, "keep_colors", c2)
     _quality_control()
 
 
