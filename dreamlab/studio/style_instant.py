@@ -24,7 +24,7 @@ from dreamlab.studio.style_state import NETWORK_STYLES_KEY, RESULT, network_styl
 INPUTS_KEY = "style:instant-inputs"  # what the last instant job painted with, for Refine
 REFINE_KIND = "style-refine"  # page_of() -> "style": its result goes to Style Transfer's history
 THUMBNAIL_WAIT_S = 30.0
-THUMBNAIL_COLUMNS = 7
+THUMBNAIL_COLUMNS = 6
 _THUMBNAILS: dict[str, str] = {}  # name -> PNG path, made once per machine by a job
 
 
@@ -62,15 +62,17 @@ def network_style_picker() -> list[str]:
             st.caption("The thumbnails are still being made: open this again in a moment.")
         chosen = network_styles()
         picked = []
-        columns = st.columns(THUMBNAIL_COLUMNS)
-        for i, name in enumerate(instant_files.BUILTIN_NAMES):
+        names = instant_files.BUILTIN_NAMES
+        for i, name in enumerate(names):
+            if i % THUMBNAIL_COLUMNS == 0:  # a row of its own: captions of two lines keep the rows aligned
+                columns = st.columns(THUMBNAIL_COLUMNS)
             with columns[i % THUMBNAIL_COLUMNS]:
-                if name in thumbs:
-                    st.image(thumbs[name], width="stretch")
+                if name in thumbs:  # the name under the picture wraps; a tick box's label would be cut short
+                    st.image(thumbs[name], caption=name, width="stretch")
                 key = network_style_key(name)
                 if st.session_state.get(key) is None:
                     st.session_state[key] = name in chosen
-                if st.checkbox(name, key=key):
+                if st.checkbox(name, key=key, label_visibility="collapsed" if name in thumbs else "visible"):
                     picked.append(name)
         if picked != chosen:
             st.session_state[NETWORK_STYLES_KEY] = picked
