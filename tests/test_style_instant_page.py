@@ -88,3 +88,37 @@ def test_without_the_package_instant_is_hidden_with_one_line_and_gatys_still_pai
     at.slider(key="style.scales").set_value(1).run()
     result = painted(at)
     assert result["recipe"]["quality"] == "balanced" and max(result["after"].size) == 96
+
+
+class Upload:
+    """Stands in for an uploaded file (its name and bytes)."""
+    def __init__(self, name: str, data: bytes):
+        self.name, self.data = name, data
+
+    def getvalue(self) -> bytes:
+        return self.data
+
+
+def png(image) -> bytes:
+    import io
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_uploaded_paintings_go_through_load_painting(monkeypatch):
+    from PIL import Image
+    from dreamlab.studio import style_paintings
+    said = []
+    monkeypatch.setattr(style_paintings.st, "error", lambda text: said.append(("error", text)))
+    monkeypatch.setattr(style_paintings.st, "info", lambda text: said.append(("info", text)))
+    files = [Upload("tiny.png", png(Image.new("RGB", (8, 8), "red"))),
+             Upload("clear.png", png(Image.new("RGBA", (64, 64), (0, 0, 0, 0)))),
+             Upload("notes.txt", b"not a picture"),
+             Upload("grey.png", png(Image.linear_gradient("L").convert("RGB")))]
+    kept = style_paintings.decoded_uploads(files)
+    assert [name for name, _ in kept] == ["grey.png"]  # a greyscale painting is kept, with a note
+    errors = [text for kind, text in said if kind == "error"]
+    assert len(errors) == 3 and all("\n" not in text and "Error" not in text for text in errors), errors
+    assert errors[0].startswith("tiny.png: This painting is too small")
+    assert any(kind == "info" and text.startswith("grey.png:") and "no colour" in text for kind, text in said)
