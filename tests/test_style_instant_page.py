@@ -122,3 +122,14 @@ def test_uploaded_paintings_go_through_load_painting(monkeypatch):
     assert len(errors) == 3 and all("\n" not in text and "Error" not in text for text in errors), errors
     assert errors[0].startswith("tiny.png: This painting is too small")
     assert any(kind == "info" and text.startswith("grey.png:") and "no colour" in text for kind, text in said)
+
+
+def test_instant_paints_a_region_with_another_painting_outside():
+    at = instant_page()
+    at.button(key="style:region:quick:subject").click().run()
+    [outside] = [s for s in at.selectbox if s.label == "Outside the region"]
+    outside.set_value("great_wave").run()
+    result = painted(at)
+    assert result["recipe"]["quality"] == "instant" and result["recipe"]["outside"] == "great_wave"
+    assert result["recipe"]["region"]  # the region travels in the recipe
+    assert max(result["after"].size) == SIZE
