@@ -6,6 +6,7 @@ import streamlit as st
 from dreamlab.jobs.service import job_queue
 from dreamlab.pages import HOME, PAGES
 from dreamlab.studio import history
+from dreamlab.studio.inputs import keep_upload_answers
 
 HERE = Path(__file__).resolve().parent  # page paths from this file, so another entrypoint can run it
 
@@ -14,6 +15,7 @@ st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout
 NAVIGATION = [st.Page(HERE / page.file, title=page.title, icon=page.icon, default=page is HOME) for page in PAGES]
 
 job_queue()  # the job workers start with the first visit, so the first job need not wait for them
+keep_upload_answers()  # a file dropped while the page reruns is not lost (see dreamlab.studio.inputs)
 history.restore_from_link()  # a shared link's settings
 page = st.navigation(NAVIGATION)
 history.goto_restored_page(page)  # opens a restored result's page and puts its settings back

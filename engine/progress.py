@@ -22,8 +22,11 @@ class Progress:
     steps: int
     fraction: float  # of the whole job, 0..1
     preview: Optional[Image.Image] = None
+    seconds_left: Optional[float] = None  # the estimate, updated as steps complete (engine.estimate)
 
     def describe(self) -> str:
+        if self.stage == "tile":  # a print's finish: the tiles of one size
+            return f"finishing {self.stage_index + 1} of {self.stage_count}, tile {self.step} of {self.steps}"
         return f"{self.stage} {self.stage_index + 1} of {self.stage_count}, step {self.step} of {self.steps}"
 
 

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import pytest
@@ -18,6 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("DREAMLAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--soak", action="store_true",
+                     help="the long soak (tests/test_soak.py): 50 impatient presses and 8 visitors at once")
 
 
 @pytest.fixture(scope="module")
@@ -83,14 +89,16 @@ def _server_log():
     return open(path, "ab") if path else subprocess.DEVNULL
 
 
-def start_app_server() -> tuple[subprocess.Popen, str]:
-    """A real ``streamlit run app.py`` on a free local port; returns the process and its address."""
+def start_app_server(env: Optional[dict] = None, log: Optional[Path] = None) -> tuple[subprocess.Popen, str]:
+    """A real ``streamlit run app.py`` on a free local port; returns the process and its address.
+    ``env``: more environment variables; ``log``: a file for the server's messages."""
     port = _free_port()
     streamlit = Path(sys.executable).with_name("streamlit")
     proc = subprocess.Popen(
         [str(streamlit), "run", str(ROOT / "app.py"), "--server.headless=true", f"--server.port={port}",
          "--server.address=127.0.0.1", "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=_server_log())
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "ab") if log else _server_log(),
+        env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -132,16 +140,23 @@ def ray_cluster():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """The one Playwright of the test run: its sync API runs an event loop in this thread, so a
+    second sync_playwright() while it lives fails. Browsers with other flags launch from it."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if os.environ.get("DREAMLAB_REQUIRE_BROWSER"):
             pytest.fail(f"chromium not found at {CHROMIUM}")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -183,22 +198,13 @@ def open_page(page_file: str, timeout: float = 120):
     return at
 
 
-def upload(page, path, uploader_index: int = 0, attempts: int = 3) -> None:
-    """Put a file into a Streamlit file uploader and wait until the app has it.
-
-    A file given to an uploader while the page is still re-running can be dropped, so try again.
-    """
-    for _ in range(attempts):
-        wait_for_app(page)
-        uploader = page.locator("[data-testid='stFileUploader']").nth(uploader_index)
-        uploader.locator("input[type='file']").set_input_files(str(path))
-        try:
-            uploader.locator("[data-testid='stFileChip']").wait_for(timeout=15_000)
-            wait_for_app(page)
-            return
-        except Exception:
-            continue
-    raise AssertionError(f"the app never received {path}")
+def upload(page, path, uploader_index: int = 0) -> None:
+    """Put a file into a Streamlit file uploader (once) and wait until the app has it."""
+    wait_for_app(page)
+    uploader = page.locator("[data-testid='stFileUploader']").nth(uploader_index)
+    uploader.locator("input[type='file']").set_input_files(str(path))
+    uploader.locator("[data-testid='stFileChip']").wait_for(timeout=30_000)
+    wait_for_app(page)
 
 
 def open_dream_with_upload(page, app_url, photo) -> None:
@@ -208,16 +214,3 @@ def open_dream_with_upload(page, app_url, photo) -> None:
     page.get_by_role("radio", name="Upload").click()
     upload(page, photo)
     page.locator("[data-testid='stImage']").first.wait_for()
-
-
-def press_until(page, button, shown, attempts: int = 3) -> None:
-    """Click ``button`` until ``shown`` appears: a click that lands while the page re-runs can be lost."""
-    for _ in range(attempts):
-        if button.count():
-            button.click()
-        try:
-            shown.wait_for(timeout=20_000)
-            return
-        except Exception:
-            wait_for_app(page)
-    shown.wait_for(timeout=20_000)

@@ -58,7 +58,6 @@ def test_a_decompression_bomb_after_a_result_gets_a_message_and_keeps_the_result
     assert page.locator("[data-testid='stException']").count() == 0
 
 
-@pytest.mark.flaky(reruns=1)  # the dream may end before Stop is pressed on a quiet machine
 def test_stop_ends_the_dream_and_keeps_where_it_got_to(page, app_url, tmp_path):
     big = tmp_path / "big.jpg"
     gradient_picture(1600, 1200, seed=2).save(big, quality=90)

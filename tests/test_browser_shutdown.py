@@ -65,7 +65,7 @@ def test_the_server_shuts_down_cleanly_with_a_job_running(page, own_server, tmp_
     gradient_picture(1600, 1200, seed=3).save(big, quality=90)
     open_dream_with_upload(page, url, big)
     page.get_by_role("slider", name="Picture size").press("End")  # "Full size (slow)": a long job
-    page.get_by_role("button", name="Dream").click()
+    page.get_by_role("button", name="Dream", exact=True).click()
     page.get_by_text("Working:").wait_for(timeout=90_000)
     workers = children_of(proc.pid)
     assert workers, "the job should run in a worker process"

@@ -12,9 +12,7 @@ from playwright.sync_api import expect
 from engine.images.pictures import read_recipe
 from tests.conftest import gradient_picture, upload, wait_for_app
 
-# These drive Streamlit re-runs hard (page changes, restores, four fresh visitors): a click that lands
-# mid-run is occasionally lost (about one run in four on a 2-core machine), so a failure is tried once more.
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1)]
+pytestmark = pytest.mark.browser
 NAV = "[data-testid='stSidebarNav']"
 
 
@@ -117,7 +115,7 @@ def test_history_keeps_the_last_results_and_restores_one(page, app_url):
     history_buttons(page).nth(1).click()
     dialog = page.get_by_role("dialog")
     dialog.locator(".dl-compare").wait_for()
-    assert dialog.get_by_role("button", name="Download PNG").is_visible()
+    expect(dialog.get_by_role("button", name="Download PNG")).to_be_visible()  # drawn just after the picture
     page.screenshot(path=str(page_shot(page, "history-dialog")))
     dialog.get_by_role("button", name="Restore these settings").click()
     page.get_by_text("The settings of that picture are back").wait_for()

@@ -175,3 +175,87 @@ def test_several_sessions_dream_for_real_one_at_a_time(lite0, small_picture):
     wait_until(lambda: all(not j.active for j in jobs), timeout=60)
     assert [j.state for j in jobs] == [DONE] * 3 and overlap[0] == 1
     assert all(j.result.size == small_picture.size for j in jobs)
+
+
+def test_turns_are_fair_everyones_first_job_before_anyones_second():
+    queue = JobQueue(max_running=1)
+    order = []
+
+    def job_for(name):
+        def fn(on_progress, cancel):
+            order.append(name)
+            time.sleep(0.05)
+        return fn
+    blocker = queue.submit("carol", "dream", stepping_job(steps=30, delay=0.01))
+    wait_until(lambda: blocker.state == RUNNING)
+    alice_dream = queue.submit("alice", "dream", job_for("alice dream"))
+    alice_style = queue.submit("alice", "style", job_for("alice style"))
+    carol_style = queue.submit("carol", "style", job_for("carol style"))
+    bob = queue.submit("bob", "dream", job_for("bob dream"))
+    # Everyone's first job in the order they came (Carol's is running), then the second ones.
+    assert [queue.position(j) for j in (alice_dream, bob, alice_style, carol_style)] == [1, 2, 3, 4]
+    assert queue.wait_estimate_s(bob) < queue.wait_estimate_s(alice_style)
+    wait_until(lambda: not any(j.active for j in (alice_dream, alice_style, carol_style, bob)))
+    assert order == ["alice dream", "bob dream", "alice style", "carol style"]
+
+
+@pytest.fixture
+def gone_quickly(monkeypatch):
+    import dreamlab.jobs.queue
+    monkeypatch.setattr(dreamlab.jobs.queue, "GONE_AFTER_S", 0.3)
+
+
+def test_a_closed_tab_frees_its_place_and_its_running_job_stops(gone_quickly):
+    """The app tells the queue whose browser is still connected: a job of a closed tab is
+    cancelled within seconds (waiting or running), even if its page still looks at it."""
+    closed = set()
+    queue = JobQueue(max_running=1)
+    queue.owner_connected = lambda owner: owner not in closed
+    running = queue.submit("leaves-while-painting", "dream", stepping_job(steps=10_000, delay=0.01))
+    waiting = queue.submit("leaves-while-waiting", "dream", stepping_job(steps=1))
+    stays = queue.submit("stays", "dream", stepping_job(steps=1))
+    wait_until(lambda: running.state == RUNNING)
+    assert queue.position(stays) == 2
+    closed.add("leaves-while-waiting")
+    wait_until(lambda: not waiting.active, timeout=5)
+    assert waiting.state == CANCELLED and waiting.started is None and queue.position(stays) == 1
+    closed.add("leaves-while-painting")
+    started = time.monotonic()
+    while running.active:  # its page keeps looking (the script still runs after the tab closed)
+        running.touch()
+        assert time.monotonic() - started < 5
+        time.sleep(0.02)
+    assert running.state == CANCELLED
+    wait_until(lambda: not stays.active)
+    assert stays.state == DONE
+
+
+def test_someone_on_another_page_keeps_their_job(gone_quickly):
+    """Connected but not looking (another page of the app): the job is not abandoned."""
+    queue = JobQueue(max_running=1, abandon_after=0.1)
+    queue.owner_connected = lambda owner: True
+    job = queue.submit("elsewhere", "dream", stepping_job(steps=60, delay=0.01))
+    wait_until(lambda: not job.active)
+    assert job.state == DONE
+
+
+def test_a_closed_tab_frees_its_place_with_worker_processes(gone_quickly):
+    """The default back end: the queue, its places and Stop live in the app, the work in a worker."""
+    from dreamlab.jobs.local import ProcessQueue
+    from dreamlab.jobs.spec import JobSpec
+    closed = set()
+    queue = ProcessQueue(1)
+    queue.owner_connected = lambda owner: owner not in closed
+    try:
+        running = queue.submit("leaves", "dream", JobSpec("tests.fake_tasks:stepping", {"steps": 2000, "delay": 0.02}))
+        waiting = queue.submit("leaves", "style", JobSpec("tests.fake_tasks:stepping", {"steps": 1}))
+        stays = queue.submit("stays", "dream", JobSpec("tests.fake_tasks:stepping", {"steps": 2, "label": "s"}))
+        wait_until(lambda: running.state == RUNNING, timeout=60)
+        assert (queue.position(stays), queue.position(waiting)) == (1, 2)
+        closed.add("leaves")
+        wait_until(lambda: not running.active and not waiting.active, timeout=10)
+        assert running.state == waiting.state == CANCELLED
+        wait_until(lambda: not stays.active, timeout=30)
+        assert stays.state == DONE and stays.result == "finished s"
+    finally:
+        queue.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 
 import numpy as np
 import pytest
@@ -38,18 +37,14 @@ def live_app():
 
 
 @pytest.fixture(scope="module")
-def camera_browser(tmp_path_factory):
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+def camera_browser(playwright, tmp_path_factory):
     clip = tmp_path_factory.mktemp("camera") / "clip.y4m"
     write_y4m(clip, [draw_counter(f, i) for i, f in enumerate(sample_frames(320, 240, CLIP_FRAMES))], fps=15)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={clip}"])
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
+        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={clip}"])
+    yield browser
+    browser.close()
 
 
 def open_live(browser, url, init_script: str = ""):

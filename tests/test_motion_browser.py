@@ -6,9 +6,7 @@ from engine.motion.clips import probe
 from tests import make_clips
 from tests.conftest import upload, wait_for_app
 
-# Playing a video to its end in headless chromium occasionally stalls (about one full run in four
-# here, the clip itself made and shown): a failure is tried once more.
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1)]
+pytestmark = pytest.mark.browser
 
 VIDEO_STATE = """(video) => ({ready: video.readyState, duration: video.duration, error: video.error && video.error.code,
                              width: video.videoWidth, time: video.currentTime,

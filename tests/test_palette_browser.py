@@ -10,11 +10,9 @@ from playwright.sync_api import expect
 
 from engine.images.pictures import read_recipe
 from engine.dreaming.palette.data import PaletteFilter, palette_json
-from tests.conftest import ROOT, gradient_picture, press_until, upload, wait_for_app
+from tests.conftest import ROOT, gradient_picture, upload, wait_for_app
 
-# Page changes and restores drive Streamlit re-runs hard; a click landing mid-run is occasionally lost
-# (as in test_browser_studio.py), so a failure is tried once more.
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=1)]
+pytestmark = pytest.mark.browser
 
 
 def nav(page, title: str) -> None:
@@ -114,10 +112,11 @@ def remove_buttons(page):
 
 
 def type_filters(page, text: str, shown) -> None:
-    """Type filters and press Add until ``shown`` appears (a press during a re-run can be lost)."""
+    """Type filters, press Add once and wait until ``shown`` appears."""
     wait_for_app(page)
     page.get_by_role("textbox", name="Or type filters").fill(text)
-    press_until(page, page.get_by_role("button", name="Add", exact=True), shown)
+    page.get_by_role("button", name="Add", exact=True).click()
+    shown.wait_for(timeout=20_000)
     wait_for_app(page)
 
 
@@ -140,7 +139,8 @@ def test_add_a_filter_by_plain_choice_and_load_palettes_in_an_expander_that_stay
     page.wait_for_timeout(1000)  # the rerun that takes the number may not have started yet
     wait_for_app(page)
     expect(number).to_have_value("7")
-    press_until(page, page.get_by_role("button", name="Add this filter"), page.get_by_text("block3 · filter 7"))
+    page.get_by_role("button", name="Add this filter").click()
+    page.get_by_text("block3 · filter 7").wait_for(timeout=20_000)
     expect(page.get_by_role("button", name="In your palette")).to_be_disabled()
 
     type_filters(page, "block 10 filter 5", page.get_by_text("block10 · filter 5"))
@@ -194,11 +194,11 @@ def test_journey_gif_size_settings_round_trip_and_restore_from_history(page, app
             wait_for_app(page)
         layer, number = typed.split(":")
         type_filters(page, typed, page.get_by_text(f"{layer} · filter {number}"))
-        press_until(page, page.get_by_role("button", name="Keep this palette as a stop"),
-                    page.get_by_text(f"Stop {1 if typed == 'block5:3' else 2}:"))
+        page.get_by_role("button", name="Keep this palette as a stop").click()
+        page.get_by_text(f"Stop {1 if typed == 'block5:3' else 2}:").wait_for(timeout=20_000)
         wait_for_app(page)
-    press_until(page, page.get_by_role("button", name="Paint", exact=True),
-                page.get_by_role("button", name="Stop").or_(page.get_by_text("Your painting")).first)
+    page.get_by_role("button", name="Paint", exact=True).click()
+    page.get_by_role("button", name="Stop").or_(page.get_by_text("Your painting")).first.wait_for(timeout=20_000)
     page.get_by_text("Your painting").wait_for(timeout=180_000)  # a fresh worker loads the network first
     gif_button = page.get_by_role("button", name=re.compile(r"^Download GIF \(512 × 512 px, [\d.]+ [kM]B\)"))
     gif_button.wait_for(timeout=120_000)
@@ -231,8 +231,8 @@ def test_journey_gif_size_settings_round_trip_and_restore_from_history(page, app
     wait_for_app(page)
     page.locator(".dl-history button").first.click()
     dialog = page.get_by_role("dialog")
-    press_until(page, dialog.get_by_role("button", name="Restore these settings"),
-                page.get_by_text("The settings of that picture are back"))
+    dialog.get_by_role("button", name="Restore these settings").click()
+    page.get_by_text("The settings of that picture are back").wait_for(timeout=20_000)
     page.locator("h1", has_text="Hybrid Palette").wait_for()
     wait_for_app(page)
     expect(page.get_by_role("radio", name=re.compile("Noise"))).to_have_attribute("aria-checked", "true",

@@ -67,7 +67,7 @@ def test_paint_a_region_and_dream_only_inside_it(page, app_url, tmp_path):
     page.get_by_role("slider", name="Soft edge").press("Home")  # "None": a hard edge
     wait_for_app(page)
 
-    page.get_by_role("button", name="Dream").click()
+    page.get_by_role("button", name="Dream", exact=True).click()
     page.get_by_text("Your dream").wait_for(timeout=120_000)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download PNG").click()

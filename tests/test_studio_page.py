@@ -43,19 +43,38 @@ def test_a_link_made_from_own_paintings_says_so():
 
 
 def test_a_press_that_came_before_its_photo_is_not_lost():
-    """The browser can send a press before the rerun that brings a photo just chosen: the press is
-    kept for a few seconds and the job starts once the photo is there."""
+    """The browser can send a press before the rerun that brings a photo just chosen: the press
+    waits for it (and says so), and the job starts once the photo is there."""
+    from dreamlab.studio.runner import PHOTO_ON_ITS_WAY
     at = open_page("deep_dream.py")
     at.select_slider(key="dream.size").set_value("Small (fast)").run()
     at.segmented_control(key="dream:source").set_value("Upload").run()
     at.button(key="run-dream").click().run()
-    assert any("Choose a photo first" in w.value for w in at.warning)
+    assert any(PHOTO_ON_ITS_WAY in i.value for i in at.info)
+    assert not any("Choose a photo first" in w.value for w in at.warning)  # not yet: it may be on its way
     assert "dream:result" not in at.session_state
     at.segmented_control(key="dream:source").set_value("Sample").run()  # the photo arrives: no new press
     assert not at.exception, at.exception
     assert at.session_state["dream:result"]["after"].size == at.session_state["dream:result"]["before"].size
     at.radio(key="dream.preset").set_value("creatures").run()
-    assert "run-dream:waiting" not in at.session_state  # one press, one job
+    assert "run-dream:pending" not in at.session_state  # one press, one job
+
+
+def test_a_press_whose_photo_never_comes_says_so_once_under_the_button(monkeypatch):
+    import dreamlab.studio.runner as runner
+    monkeypatch.setattr(runner, "PRESS_KEPT_S", 0.0)
+    at = open_page("deep_dream.py")
+    at.segmented_control(key="dream:source").set_value("Upload").run()
+    at.button(key="run-dream").click().run()
+    notes = [w.value for w in at.warning]
+    assert sum("Choose a photo first" in n for n in notes) == 1, notes
+    assert "run-dream:pending" not in at.session_state
+    main = [e for e in at.main]
+    button_at = next(i for i, e in enumerate(main) if getattr(e, "key", None) == "run-dream")
+    warning_at = next(i for i, e in enumerate(main) if type(e).__name__ == "Warning")
+    assert warning_at > button_at  # where the button is, not at the page's top
+    at.radio(key="dream.preset").set_value("creatures").run()
+    assert not any("Choose a photo first" in w.value for w in at.warning)  # said once
 
 
 def test_a_job_past_its_last_step_says_it_is_finishing():
@@ -92,6 +111,40 @@ def test_an_uploaded_photo_stays_after_a_page_round_trip_and_the_next_change():
     uploader.set_value(("beach.png", photo.getvalue(), "image/png")).run()
     at.file_uploader(key="dream:upload:0").set_value(None).run()  # removed by the person
     assert not using_the_upload() and not any("beach.png" in c.value for c in at.caption)
+
+
+def test_every_choice_with_a_default_cannot_be_unselected():
+    """Pressing the chosen segment again must keep it (Streamlit's ``required``), on every page."""
+    seen = 0
+    for page_file in ("deep_dream.py", "style_transfer.py", "motion.py", "hybrid_palette.py", "filter_gallery.py"):
+        at = open_page(page_file)
+        for control in at.get("button_group"):
+            if control.proto.click_mode != control.proto.SINGLE_SELECT:
+                continue  # (a pick-several set, like the built-in paintings, may be empty)
+            seen += 1
+            assert control.proto.required, f"{control.key} on {page_file} can be unselected"
+    assert seen >= 5
+
+
+def test_the_answer_to_an_upload_survives_a_new_script_run():
+    """Streamlit clears its message queue when a script run starts; the answer that tells the
+    browser where to send a dropped file must survive it, or the file never leaves the browser."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+
+    from dreamlab.studio.inputs import keep_upload_answers
+
+    def answer_survives() -> bool:
+        queue = ForwardMsgQueue()
+        answer = ForwardMsg()
+        answer.file_urls_response.response_id = "upload-1"
+        queue.enqueue(answer)
+        queue.clear(retain_lifecycle_msgs=True)  # what a new script run does
+        return [m.WhichOneof("type") for m in queue.flush()] == ["file_urls_response"]
+
+    keep_upload_answers()
+    keep_upload_answers()  # twice: still one wrapper
+    assert answer_survives()
 
 
 def test_a_crafted_style_link_is_clamped_with_a_note_not_an_exception():

@@ -54,7 +54,7 @@ def palette_settings(settings) -> PaletteSettings:
     engine.canvas.steps = settings.canvas_steps
     if settings.start != "Photo":
         engine.canvas.size = settings.pixels
-    return engine
+    return engine.made_seamless(bool(getattr(settings, "seamless", False)))
 
 
 def filter_settings(settings) -> FilterSettings:

@@ -1,9 +1,13 @@
 """A process-wide queue for heavy jobs, so a small shared machine is shared fairly.
 
-At most ``max_running`` jobs run at once (default 1 on a CPU); the rest wait in order and
-can see their position and an estimate. Each job is followed by a thread of this process so it
-survives the page's reruns; a job that nobody has looked at for ``abandon_after`` seconds (its
-browser tab was closed) is cancelled. Pure Python: no Streamlit here, so it is easy to test.
+At most ``max_running`` jobs run at once (default 1 on a CPU); the rest wait their turn and
+can see their position and an estimate. Turns are fair between people (start-time fair
+queuing): a job's turn is one after its owner's previous job's turn, or the turn being served
+now, whichever is later, so a session with a dream and a style transfer waiting lets every other
+visitor's next job in between. Each job is followed by a thread of this process so it survives the page's
+reruns. A job whose visitor has gone is cancelled, freeing its place: once ``owner_connected``
+(set by the app) has said for ``GONE_AFTER_S`` that their browser tab is closed; without that
+knowledge, once nobody has looked at it for ``abandon_after`` seconds. Pure Python: no Streamlit here, so it is easy to test.
 
 Where the work itself runs is the back end's business (``_execute``): this class runs it in the
 following thread; ``dreamlab.jobs.local.ProcessQueue`` in worker processes; ``dreamlab.jobs.ray_backend.RayQueue``
@@ -23,6 +27,8 @@ from engine.progress import Cancelled, Progress
 from dreamlab.jobs.spec import JobFailed, JobSpec, plain_error
 
 log = logging.getLogger(__name__)
+ABANDON_CHECK_S = 0.25
+GONE_AFTER_S = 5.0  # a closed tab's job waits this long (a reconnecting browser comes back sooner)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 JobFn = Callable[[Callable[[Progress], None], threading.Event], Any]
 
@@ -44,6 +50,8 @@ class Job:
     started: Optional[float] = None
     finished: Optional[float] = None
     last_seen: float = field(default_factory=time.monotonic)
+    gone_since: Optional[float] = None  # when its owner's browser was first seen disconnected
+    turn: float = 0.0  # waiting jobs run in the order of their turns (then of arrival)
 
     @property
     def active(self) -> bool:
@@ -74,8 +82,12 @@ class JobQueue:
         self._jobs: dict[int, Job] = {}
         self._waiting: list[int] = []
         self._running = 0
+        self._now_serving = 0.0  # the turn of the job that started last
+        self._next_turn: dict[str, float] = {}  # owner -> the earliest turn of their next job
         self._ids = itertools.count(1)
         self._lock = threading.Condition()
+        # owner -> is their browser still connected? (None: unknown, only abandon_after applies)
+        self.owner_connected: Optional[Callable[[str], bool]] = None
 
     # --- public API -------------------------------------------------------------------------
     def submit(self, owner: str, kind: str, fn: Any, estimate_s: float = 10.0) -> Job:
@@ -86,6 +98,8 @@ class JobQueue:
             if current is not None:
                 return current
             job = Job(next(self._ids), owner, kind, fn, estimate_s)
+            job.turn = max(self._now_serving, self._next_turn.get(owner, 0.0))
+            self._next_turn[owner] = job.turn + 1
             self._jobs[job.id] = job
             self._waiting.append(job.id)
             self._forget_old()
@@ -111,15 +125,22 @@ class JobQueue:
     def position(self, job: Job) -> int:
         """1 = next to run; 0 = not waiting."""
         with self._lock:
-            return self._waiting.index(job.id) + 1 if job.id in self._waiting else 0
+            order = self._turns()
+            return order.index(job.id) + 1 if job.id in order else 0
 
     def wait_estimate_s(self, job: Job) -> float:
         """Rough seconds until ``job`` starts: work left in running jobs plus the jobs ahead."""
         with self._lock:
             running = [j for j in self._jobs.values() if j.state == RUNNING]
-            ahead = [self._jobs[i] for i in self._waiting[: max(0, self.position(job) - 1)]]
+            order = self._turns()
+            ahead = [self._jobs[i] for i in order[: order.index(job.id)]] if job.id in order else []
         work = sum(j.remaining_s() for j in running) + sum(j.estimate_s for j in ahead)
         return work / self.max_running
+
+    def _turns(self) -> list[int]:
+        """The waiting jobs in the order they will run (call with the lock held)."""
+        arrival = {job_id: index for index, job_id in enumerate(self._waiting)}
+        return sorted(self._waiting, key=lambda job_id: (self._jobs[job_id].turn, arrival[job_id]))
 
     def running_count(self) -> int:
         with self._lock:
@@ -129,6 +150,8 @@ class JobQueue:
     def _run(self, job: Job) -> None:
         if not self._wait_for_turn(job):
             return
+        threading.Thread(target=self._stop_if_abandoned, args=(job,), name=f"dreamlab-job-{job.id}-owner",
+                         daemon=True).start()
         try:
             result = self._execute(job, lambda p: self._on_progress(job, p))
             job.result, job.state = result, DONE
@@ -146,6 +169,7 @@ class JobQueue:
             with self._lock:
                 self._running -= 1
                 self._lock.notify_all()
+            log.info("job %s (%s) ended: %s after %.1f s", job.id, job.kind, job.state, job.finished - job.started)
 
     def _admit(self, job: Job) -> None:
         """A new job has arrived (back ends that queue elsewhere record its place here, in order)."""
@@ -172,8 +196,9 @@ class JobQueue:
                     job.state, job.finished = CANCELLED, time.monotonic()
                     self._lock.notify_all()
                     return False
-                if self._running < self.max_running and self._waiting[0] == job.id:
-                    self._waiting.pop(0)
+                if self._running < self.max_running and self._turns()[0] == job.id:
+                    self._waiting.remove(job.id)
+                    self._now_serving = max(self._now_serving, job.turn)
                     self._running += 1
                     job.state, job.started = RUNNING, time.monotonic()
                     self._lock.notify_all()
@@ -184,13 +209,39 @@ class JobQueue:
         job.progress = progress
         if progress.preview is not None:
             job.preview = progress.preview
-        if self._abandoned(job):
-            job.cancel.set()
+
+    def _stop_if_abandoned(self, job: Job) -> None:
+        """While ``job`` runs: Stop it once its visitor has gone (checked apart from its progress,
+        which a worker still loading a network does not send)."""
+        while job.active and not job.cancel.is_set():
+            if self._abandoned(job):
+                log.info("job %s (%s): its visitor has gone, stopping it", job.id, job.kind)
+                job.cancel.set()
+                return
+            time.sleep(ABANDON_CHECK_S)
 
     def _abandoned(self, job: Job) -> bool:
-        return time.monotonic() - job.last_seen > self.abandon_after
+        """Its visitor has gone: their tab has been closed for GONE_AFTER_S (when the app can
+        tell: a page that watches a job keeps looking at it after the tab is closed, and someone
+        on another page keeps their job), else nobody has looked at it for ``abandon_after``."""
+        if self.owner_connected is None:
+            return time.monotonic() - job.last_seen > self.abandon_after
+        if self._connected(job.owner):
+            job.gone_since = None
+            return False
+        job.gone_since = job.gone_since or time.monotonic()
+        return time.monotonic() - job.gone_since > GONE_AFTER_S
+
+    def _connected(self, owner: str) -> bool:
+        try:
+            return self.owner_connected(owner)
+        except Exception:  # the app could not tell: assume still there
+            log.exception("could not tell whether %s is still connected", owner)
+            return True
 
     def _forget_old(self) -> None:
+        for owner in [o for o, turn in self._next_turn.items() if turn <= self._now_serving]:
+            del self._next_turn[owner]  # (the same as no turn at all)
         finished = [j for j in self._jobs.values() if not j.active]
         for job in sorted(finished, key=lambda j: j.finished or 0)[: max(0, len(finished) - self.keep_finished)]:
             del self._jobs[job.id]

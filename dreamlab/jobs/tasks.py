@@ -26,13 +26,22 @@ from engine.style.settings import StyleSettings
 from engine.style.transfer import stylize
 from engine.motion.clips import gif_bytes, mp4_bytes
 
+PRINT_FROM = 1600  # picture sizes above this are prints (dreamlab.settings' print sizes: 3508, 4096 px)
+
 
 def dream(on_progress, cancel, image: Image.Image, settings,
-          guide: Optional[Image.Image] = None, region: Optional[Region] = None) -> dict:
+          guide: Optional[Image.Image] = None, region: Optional[Region] = None,
+          estimate_s: Optional[float] = None) -> dict:
+    """A dream at the photo's size, or a print / wallpaper (``Dream.print_side``, ``Dream.wallpaper``)."""
+    from engine.dreaming.printing import sized_dream
+    from engine.timing import countdown
+    chosen = settings
     settings = dream_settings(settings)
     net = load_model(settings.model)
-    result = deep_dream(image, settings, net, guide=guide, on_progress=on_progress, cancel=cancel, region=region)
-    recipe = {**settings.recipe(), "guide": guide is not None, **region_recipe(region)}
+    result, recipe = sized_dream(image, settings, net, getattr(chosen, "print_side", 0) or None,
+                                 getattr(chosen, "wallpaper", None), getattr(chosen, "fit", "crop"), guide,
+                                 countdown(on_progress, estimate_s), cancel, region)
+    recipe = {**recipe, "guide": guide is not None}
     return {"before": image, "after": result, "recipe": recipe,
             "seen_before": classify(image, net), "seen_after": classify(result, net)}
 
@@ -90,7 +99,15 @@ def _before(start) -> Optional[Image.Image]:
 
 def palette(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
             region: Optional[Region] = None) -> dict:
+    chosen = settings
     settings = palette_settings(settings)
+    side = getattr(chosen, "pixels", 0)
+    if isinstance(start, Image.Image) and side > PRINT_FROM:  # a print: painted small, finished tile by tile
+        from engine.dreaming.printing import print_palette
+        from engine.images.shapes import print_size
+        done = print_palette(start, palettes, settings, load_model(settings.model), print_size(start.size, side),
+                             on_progress, cancel, region=region)
+        return {"before": start, "after": done.image, "recipe": done.recipe, "gif": None}
     journey = len(palettes) > 1
     done = palette_journey(start, palettes, settings, load_model(settings.model), on_progress, cancel,
                            keep_frames=journey, region=region)
@@ -163,8 +180,10 @@ def step_seconds(on_progress, cancel, model: str, layers: dict, height: int, wid
 
 
 def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
-    """Load a model into this process's cache (workers do this before their first job)."""
-    load_model(model)
+    """Load a model into this process's cache (workers do this before their first job), and measure
+    this machine's step costs once (kept in the user's cache: later starts only read them)."""
+    from engine.calibrate import calibrated
+    calibrated(model, load_model(model))
     return True
 
 

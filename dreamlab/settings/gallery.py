@@ -67,6 +67,8 @@ class Filter(parts.Seeded):
                         verb="paints at")
     steps: int = setting(64, "Steps", "More steps paint the filter more clearly and take longer.", kind="slider",
                          ge=1, le=2000, unit="steps", verb="takes")
+    seamless: bool = setting(False, "Seamless tile", "The picture tiles without a seam (its shifts wrap around and "
+                             "the network pads circularly).", kind="toggle")
 
     @model_validator(mode="after")
     def _a_filter_of_the_network(self):

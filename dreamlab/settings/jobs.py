@@ -12,13 +12,17 @@ from typing import ClassVar, Literal, Optional
 from pydantic import model_validator
 
 from engine.catalog import PRESETS
+from engine.images.shapes import FITS, MAX_PRINT_SIDE, PRINT_LABELS, PRINT_SIZES, SHAPES
 
 from dreamlab.settings import parts
 from dreamlab.settings.fields import setting
 from dreamlab.settings.parts import Network, OctaveSchedule, Seeded, Texture
 
 CUSTOM = "Custom"  # the label of a recipe whose knobs no longer match its preset
-DREAM_SIZES = {"Small (fast)": 512, "Medium": 800, "Large": 1024, "Full size (slow)": 1600}
+DREAM_SIZES = {"Small (fast)": 512, "Medium": 800, "Large": 1024, "Full size (slow)": 1600,
+               PRINT_LABELS["a4"]: PRINT_SIZES["a4"], PRINT_LABELS["poster"]: PRINT_SIZES["poster"]}
+PRINT_FROM = 1601  # picture sizes above this are prints: made by engine.dreaming.printing, may exceed the photo
+SHAPE_CHOICES = ("photo", *SHAPES)  # "photo": the photo's own proportions
 ZOOM_SIZES = {"Small (fast)": 384, "Medium": 512, "Large (slow)": 768}
 VIDEO_SIZES = {"Small (fast)": 256, "Medium": 384, "Large (slow)": 512}
 RATES = {"6 per second (fast)": 6.0, "12 per second": 12.0, "As the clip (smoothest)": None}
@@ -78,6 +82,18 @@ class Dream(Seeded, Texture, OctaveSchedule, Network, Preset):
     layers: dict[str, float] = parts.layers(default=lambda: dict(PRESETS[parts.DEFAULT_PRESET].layers["lite0"]))
     steps: int = parts.steps(default=PRESETS[parts.DEFAULT_PRESET].steps)
     step_size: float = parts.step_size(default=PRESETS[parts.DEFAULT_PRESET].step_size)
+    side: int = setting(0, "Longest side (px)", f"The result's longest side in pixels, up to {MAX_PRINT_SIDE}; it may be "
+                        "larger than the photo (a print, finished tile by tile, its PNG at 300 dpi). 0 = the "
+                        "picture size.", kind="number", ge=0, le=MAX_PRINT_SIDE, flag="size", unit="px")
+    shape: Literal[SHAPE_CHOICES] = setting(  # type: ignore[valid-type]
+        "photo", "Shape", "A wallpaper's exact pixels: the photo is cropped around its subject (or extended), "
+        "never stretched.", kind="select",
+        labels={"photo": "The photo's own shape", **{n: s.label for n, s in SHAPES.items()}})
+    fit: Literal[FITS] = setting(  # type: ignore[valid-type]
+        "crop", "Fit to the shape", "Crop: the part of the photo around its subject. Extend: the whole photo, "
+        "with a blurred copy of it around.", kind="radio", labels={"crop": "Crop", "extend": "Extend"})
+    seamless: bool = setting(False, "Seamless tile", "The result tiles without a seam, like wallpaper or fabric: "
+                             "the photo's opposite edges are cross-faded, then dreamt as a torus.", kind="toggle")
 
     PRESET_KNOBS = ("octaves", "octave_scale", "steps", "step_size")
     # The knobs under "Advanced settings", in the page's order (a preset resets them). A new knob
@@ -87,6 +103,15 @@ class Dream(Seeded, Texture, OctaveSchedule, Network, Preset):
     @property
     def pixels(self) -> int:
         return DREAM_SIZES[self.size]
+
+    @property
+    def print_side(self) -> int:
+        """The longest side of a print (0: no print): ``side`` when given, else a print picture size."""
+        return self.side or (self.pixels if self.pixels >= PRINT_FROM else 0)
+
+    @property
+    def wallpaper(self) -> Optional[str]:
+        return None if self.shape == "photo" else self.shape
 
 
 class Zoom(Seeded, Network, Preset):

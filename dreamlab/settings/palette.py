@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
 from engine.catalog import MODELS
+from engine.images.shapes import PRINT_LABELS, PRINT_SIZES
 
 from dreamlab.settings import parts
 from dreamlab.settings.fields import setting
@@ -21,7 +22,8 @@ from dreamlab.settings.reader import palette_refusal, read, read_json_text
 STARTS = ("Photo", "Noise", "Colour", "Gradient")
 START_LABELS = {"Photo": ":material/photo_camera: Photo", "Noise": ":material/grain: Noise",
                 "Colour": ":material/format_color_fill: Colour", "Gradient": ":material/gradient: Gradient"}
-PHOTO_SIZES = {"Small (fast)": 384, "Medium": 512, "Large": 800, "Full size (slow)": 1600}
+PHOTO_SIZES = {"Small (fast)": 384, "Medium": 512, "Large": 800, "Full size (slow)": 1600,
+               PRINT_LABELS["a4"]: PRINT_SIZES["a4"], PRINT_LABELS["poster"]: PRINT_SIZES["poster"]}
 CANVAS_SIZES = {"Small (fast)": 256, "Medium": 384, "Large": 512}
 HEX = r"^#[0-9a-fA-F]{6}$"
 # The engine's defaults (engine.dreaming.palette: photo_schedule, CANVAS_STEPS; a test keeps them equal).
@@ -57,6 +59,8 @@ class Palette(parts.Seeded):
     canvas_steps: int = setting(CANVAS_STEPS, "Steps", "On noise, a colour or a gradient: steps in all.",
                                 kind="slider", ge=1, le=4000, ui=(8, 256), step=8, unit="steps", verb="takes",
                                 cli=False)
+    seamless: bool = setting(False, "Seamless tile", "The painting tiles without a seam, like wallpaper or fabric "
+                             "(a photo's opposite edges are cross-faded first).", kind="toggle")
     journey: bool = setting(True, "Paint the journey instead of the palette", "With stops kept: paint them one "
                             "after another, and make a GIF.", kind="toggle", cli=False)
     variations: Literal[2, 3, 4] = setting(3, "How many variations", "Pictures side by side, each with its own "

@@ -36,12 +36,34 @@ def shrink_to(image: Image.Image, side: int) -> Image.Image:
     return image.resize(fit_side(image.size, side), Image.LANCZOS)
 
 
+def keep_upload_answers() -> None:
+    """Make Streamlit deliver its answer to an upload even when a script run starts meanwhile.
+
+    A dropped file travels in two steps: the browser asks the server where to send it (a
+    ``file_urls_request`` over the websocket), then sends it there. Streamlit 1.67 queues the
+    answer (``file_urls_response``) like any message, and the start of every script run clears
+    the queue of all but lifecycle messages and toasts, so an answer not yet flushed is dropped:
+    the browser never sends the file and the upload box stays empty, without a word. A busy server
+    (four visitors at once) or a rerun right around the drop (a slider moved, a button pressed)
+    makes that likely: measured, 1 upload in 10 to 15 lost at machine pace on this 2-core machine.
+    The queue keeps toasts through a module function; this widens it to upload answers. Idempotent."""
+    from streamlit.runtime import forward_msg_queue
+    kept_before = getattr(forward_msg_queue, "_is_toast_delta", None)
+    if kept_before is None or getattr(kept_before, "keeps_upload_answers", False):
+        return  # another Streamlit (the test checks this one), or already done
+
+    def survives_a_new_run(msg) -> bool:
+        return msg.WhichOneof("type") == "file_urls_response" or kept_before(msg)
+    survives_a_new_run.keeps_upload_answers = True
+    forward_msg_queue._is_toast_delta = survives_a_new_run
+
+
 def image_input(key: str, label: str = "Your photo", allow_camera: bool = True,
                 default_sample: Optional[str] = "cat.jpg") -> Optional[LoadedImage]:
     """Show the picker; return the chosen picture (8-bit RGB, at most MAX_SIDE px) or None."""
     st.session_state.pop(f"{key}:refused", None)
     sources = ["Sample", "Upload"] + (["Camera"] if allow_camera else [])
-    source = st.segmented_control(label, sources, default="Sample", **kept(f"{key}:source")) or "Sample"
+    source = st.segmented_control(label, sources, default="Sample", required=True, **kept(f"{key}:source")) or "Sample"
     if source == "Upload":
         return _uploaded(key)
     if source == "Camera":
@@ -140,13 +162,23 @@ def current_photo(key: str, default_sample: str = "cat.jpg") -> Optional[LoadedI
         return None
 
 
+PHOTO_MISSING = "_press:photo-missing"  # a job builder found no photo (and none was refused)
+
+
 def missing_photo_message(key: str) -> str:
-    """What to tell someone who pressed the button without a usable photo."""
+    """What to tell someone who pressed the button without a usable photo. (Also notes, for the
+    run button, that a photo may still be on its way: the press then waits for it.)"""
     refused = st.session_state.get(f"{key}:refused")
     if refused:
         name, reason = refused
         return f"**{name}** cannot be used: {reason} Choose another photo, or a sample."
+    st.session_state[PHOTO_MISSING] = True
     return "Choose a photo first: upload one, take one with the camera, or pick a sample."
+
+
+def photo_was_missing() -> bool:
+    """Whether a job builder asked for ``missing_photo_message`` since the last call (and forget it)."""
+    return bool(st.session_state.pop(PHOTO_MISSING, False))
 
 
 # --- DreamLab PNGs carry their recipe ------------------------------------------------------------

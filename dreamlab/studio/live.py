@@ -19,6 +19,7 @@ from dreamlab.jobs import live
 from dreamlab.studio import history, persist
 from dreamlab.studio.live_sample import LoopingPlayer, counter_rows, sample_clip
 from dreamlab.studio.persist import kept
+from dreamlab.studio.components import frontend
 
 PAGE, PREFIX = "live", "live:"
 SIZES = {"Small · 320×240 (smoothest)": (320, 240), "Medium · 480×360": (480, 360)}
@@ -54,29 +55,7 @@ PLAIN_ERRORS = {
     "TypeError": NO_WEBRTC, "ReferenceError": NO_WEBRTC, "no-webrtc": NO_WEBRTC,
     "default": f"The camera could not be started. Reload the page and try again, or switch on “{SAMPLE_SWITCH}”.",
 }
-WORDS_JS = """
-export default function(component) {
-  window.__dlCameraWords = component.data;
-  const rewrite = () => {
-    for (const frame of document.querySelectorAll("iframe[title*='streamlit_webrtc']")) {
-      let doc = null;
-      try { doc = frame.contentDocument; } catch (e) { continue; }
-      if (!doc) continue;
-      for (const alert of doc.querySelectorAll("[role=alert]")) {
-        const message = alert.querySelector(".MuiAlert-message") || alert;
-        const found = message.textContent.match(/^\\s*([A-Za-z]*Error):/);
-        const view = frame.contentWindow;
-        const noWebrtc = !view.navigator.mediaDevices || !view.RTCPeerConnection;
-        const words = window.__dlCameraWords;
-        if (found) message.textContent = noWebrtc ? words["no-webrtc"] : (words[found[1]] || words["default"]);
-      }
-    }
-  };
-  const timer = setInterval(rewrite, 300);
-  return () => clearInterval(timer);
-}
-"""
-_camera_words = st.components.v2.component("dreamlab_camera_words", js=WORDS_JS)
+_camera_words = st.components.v2.component("dreamlab_camera_words", **frontend("camera_words"))
 
 
 def camera_words() -> None:
@@ -145,7 +124,8 @@ def mode_params() -> tuple[str, dict, str]:
     """(mode, its params, a label for the history) from the mode widgets."""
     instant, why_not = instant_files.instant_available()
     modes = ["Dream", "Palette", *([INSTANT_MODE] if instant else [])]
-    mode = st.segmented_control("Mode", modes, default="Dream", **kept("live:mode")) or "Dream"
+    mode = st.segmented_control("Mode", modes, default="Dream", required=True,
+                                **kept("live:mode")) or "Dream"
     if not instant:
         st.caption(f":material/info: {why_not}")
     if mode == INSTANT_MODE and instant:

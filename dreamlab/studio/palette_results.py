@@ -8,7 +8,7 @@ from PIL import Image
 
 from dreamlab.studio.recipes import filename
 from dreamlab.studio.journey import describe_filters
-from dreamlab.studio.results import show_result
+from dreamlab.studio.results import show_result, show_seamless
 
 
 def pick_variation(variations_key: str, result_key: str) -> None:
@@ -28,6 +28,8 @@ def pick_variation(variations_key: str, result_key: str) -> None:
 def show_painting(result: dict) -> None:
     st.subheader("Your painting")
     show_result(result["before"], result["after"], result["recipe"], "dreamlab-palette.png", key="palette")
+    if result["recipe"].get("seamless"):
+        show_seamless(result["after"], result["recipe"], "palette")
     if result["gif"]:
         st.markdown("**The journey**")
         st.image(result["gif"], width="stretch")

@@ -49,6 +49,7 @@ def start_picker() -> StartChoice:
         draw(PALETTE, "top", top)
         draw(PALETTE, "bottom", bottom)
     draw(PALETTE, "photo_size" if kind == "Photo" else "canvas_size")
+    draw(PALETTE, "seamless")
     return start_now(photo)
 
 

@@ -62,3 +62,15 @@ def describe(recipe: dict) -> str:
     if recipe.get("size_label"):
         parts.append(str(recipe["size_label"]))
     return " · ".join(parts)
+
+
+def show_seamless(after: Image.Image, recipe: dict, key: str) -> None:
+    """A seamless result: 3x3 copies side by side (from a small copy), and that preview as a download
+    (the tile itself is the Download PNG above)."""
+    from engine.images.seamless import tile_preview
+    small = after if max(after.size) <= 400 else after.reduce(max(1, -(-max(after.size) // 400)))
+    st.image(tile_preview(small), caption="Seamless: 3\u00d73 copies side by side", width="stretch")
+    full = after if max(after.size) <= 1366 else after.reduce(-(-max(after.size) // 1366))
+    st.download_button("Download the 3\u00d73 preview", data=png_bytes(tile_preview(full), recipe),
+                       file_name="dreamlab-seamless-preview.png", mime="image/png", key=f"{key}:preview-download",
+                       icon=":material/grid_view:")

@@ -9,6 +9,7 @@ job started), and the picture goes into this session's history (``dreamlab.studi
 """
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any, Callable, Optional, Sequence, Union
 
@@ -25,6 +26,7 @@ from dreamlab.studio import history
 from dreamlab.studio import page_state, persist
 from dreamlab.studio.components import frontend
 
+log = logging.getLogger(__name__)
 POLL_S = 0.25
 _scroll_here = st.components.v2.component("dreamlab_scroll_here", **frontend("scroll_here"))
 
@@ -41,8 +43,27 @@ def session_owner() -> str:
     return ctx.session_id if ctx else "local"
 
 
+def session_connected(session_id: str) -> bool:
+    """Whether this session's browser tab is still connected (True where Streamlit cannot tell:
+    AppTest, the command line)."""
+    from streamlit.runtime import Runtime
+    if not Runtime.exists():
+        return True
+    return Runtime.instance().is_active_session(session_id)
+
+
 def start_job(kind: str, fn: Union[JobSpec, JobFn], estimate_s: float = 10.0) -> Job:
-    job = job_queue().submit(session_owner(), kind, fn, estimate_s)
+    """Queue the job (a second press while it is active gets the same job back, and keeps what it
+    was started with)."""
+    owner = session_owner()
+    queue = job_queue()
+    queue.owner_connected = session_connected  # a closed tab frees its place in the queue
+    job = queue.submit(owner, kind, fn, estimate_s)
+    if st.session_state.get(f"job:{kind}") == job.id:
+        log.info("job %s (%s) was already running for session %s", job.id, kind, owner)
+        st.session_state.pop(f"job:{kind}:about", None)
+        return job
+    log.info("job %s (%s) started for session %s", job.id, kind, owner)
     st.session_state[f"job:{kind}"] = job.id
     st.session_state[f"job:{kind}:made-with"] = _made_with(kind)
     st.session_state["_scroll_to_job"] = kind
@@ -164,6 +185,10 @@ def working_text(p: Optional[Progress]) -> str:
         return "**Starting…**"
     if p.fraction >= 1.0:
         return "**Almost done:** putting the result together (a video or a GIF takes a few seconds)…"
+    left = getattr(p, "seconds_left", None)
+    if left is not None and left > 3:  # a job with an estimate: it counts down as the steps come in
+        from engine.timing import describe_seconds
+        return f"**Working:** {p.describe()} \u00b7 {describe_seconds(left)} left"
     return f"**Working:** {p.describe()}"
 
 
@@ -189,28 +214,87 @@ def report_outcome(job: Job) -> Any:
     return None
 
 
-# A press that could not start its job yet (say the photo just chosen was still on its way to
-# the server: the browser sends the press before the upload's own rerun) is tried again on the
-# next runs for this long, so the click is not lost once the photo has arrived.
+# A press is an event: ``run_button``'s on_click records it in session state before the rerun the
+# press triggers, so it survives that run being cut short by another rerun (a slider, an upload
+# arriving, a page switch), and the next run that reaches the button starts its job, built with
+# that run's values (a callback's builder would be the last run's, a moment too old for a setting
+# changed together with the press). A press that cannot start its job yet (the photo just chosen is
+# still on its way: the browser can send the press before the upload's own rerun) stays pending for
+# PRESS_KEPT_S, says so, and starts as soon as the photo is there. A press the page never came back
+# to is forgotten after PRESS_FORGOTTEN_S.
 PRESS_KEPT_S = 8.0
+PRESS_FORGOTTEN_S = 60.0
+PHOTO_ON_ITS_WAY = "Waiting for your photo…"
+PRESSED_CSS = f"<style>{frontend('run_button')['css']}</style>"  # "Starting…" under a pressed button
+
+
+def _pending_key(kind: str) -> str:
+    return f"run-{kind}:pending"
 
 
 def run_button(label: str, kind: str, make_fn: Callable[[], Union[JobSpec, JobFn, None]],
                estimate_s: float = 10.0, type: str = "primary", **button_args) -> None:
     """A button (primary unless ``type`` says otherwise) that starts the job ``make_fn()`` returns:
-    a JobSpec (None: nothing to start, after a message to the user)."""
+    a JobSpec (None: nothing to start, after a message to the user, shown under the button)."""
     # Not disabled while busy: a second press just finds the job already running (see JobQueue.submit).
-    pressed = st.button(label, type=type, key=f"run-{kind}", **button_args)
-    waiting_since = st.session_state.get(f"run-{kind}:waiting")
-    if pressed or (waiting_since is not None and time.monotonic() - waiting_since < PRESS_KEPT_S):
+    st.html(PRESSED_CSS)
+    st.button(label, type=type, key=f"run-{kind}", on_click=_on_press, args=(kind,), **button_args)
+    pressed_at = st.session_state.get(_pending_key(kind))
+    if pressed_at is not None:
+        _start_pending(kind, make_fn, estimate_s, pressed_at)
+
+
+def _on_press(kind: str) -> None:
+    """The button's on_click: the press is recorded before anything else of the run it triggers."""
+    st.session_state[_pending_key(kind)] = time.monotonic()
+    log.info("press on %s in session %s", kind, session_owner())
+
+
+def _start_pending(kind: str, make_fn: Callable, estimate_s: float, pressed_at: float) -> None:
+    """A press not started yet: start it now if the page can, wait for a photo on its way, or say
+    (once) why nothing starts."""
+    from dreamlab.studio.inputs import photo_was_missing
+    if time.monotonic() - pressed_at > PRESS_FORGOTTEN_S:  # pressed, then the page was left: too old now
+        st.session_state.pop(_pending_key(kind), None)
+        return
+    photo_was_missing()  # forget what an earlier call found
+    with _silenced():
         fn = make_fn()
-        if fn is not None:
-            st.session_state.pop(f"run-{kind}:waiting", None)
-            start_job(kind, fn, estimate_s)
-        elif pressed:
-            st.session_state[f"run-{kind}:waiting"] = time.monotonic()
-    elif waiting_since is not None:
-        st.session_state.pop(f"run-{kind}:waiting", None)
+    log.info("press on %s in session %s: %s", kind, session_owner(), "a job" if fn else "no job yet")
+    if fn is None and photo_was_missing() and time.monotonic() - pressed_at < PRESS_KEPT_S:
+        _waiting_for_photo(kind, pressed_at)
+        return
+    st.session_state.pop(_pending_key(kind), None)
+    if fn is None:
+        fn = make_fn()  # again, drawn this time: its words say why nothing started
+    if fn is not None:
+        start_job(kind, fn, estimate_s)
+
+
+@st.fragment(run_every=1.0)
+def _waiting_for_photo(kind: str, pressed_at: float) -> None:
+    """Says what a pending press waits for; once PRESS_KEPT_S have passed, a full run says why it
+    could not start. (The photo's arrival reruns the whole page by itself.)"""
+    if st.session_state.get(_pending_key(kind)) != pressed_at:
+        return
+    if time.monotonic() - pressed_at >= PRESS_KEPT_S:
+        st.rerun(scope="app")
+    st.info(PHOTO_ON_ITS_WAY, icon=":material/hourglass_top:")
+
+
+class _silenced:
+    """Drops what Streamlit calls write inside it (a DeltaGenerator without a root container sends
+    nothing). Streamlit's own ``with`` stack is a context variable, so other sessions are untouched."""
+
+    def __enter__(self):
+        from streamlit.delta_generator import DeltaGenerator
+        self._nowhere = DeltaGenerator(root_container=None)
+        self._nowhere.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self._nowhere.__exit__(*exc)
+        return False
 
 
 def keep_result(kind: str, result_key: str, preview_caption: str = "Live preview",

@@ -45,7 +45,9 @@ def draw(state: PageState, field: str, where: Any = None, on_change: Optional[Ca
         captions = [d.captions.get(c, "") for c in choices] if d.captions else None
         return where.radio(title, choices, format_func=d.label, horizontal=True, captions=captions, **common)
     if d.kind == "segmented":
-        return where.segmented_control(title, choices, format_func=d.label, **common) or state.get(field)
+        # required: pressing the chosen segment keeps it (every segmented setting has a default)
+        return where.segmented_control(title, choices, format_func=d.label, required=True, **common) \
+            or state.get(field)
     return where.selectbox(title, choices, format_func=d.label, **common)
 
 

@@ -33,13 +33,15 @@ class PixelCanvas:
     restored wherever the mask is 0, so nothing outside ever moves.
 
     ``smoothness`` (0 = off) smooths each step (``engine.ascent.smoothing.smooth_gradient``) so that
-    it paints shapes, not pixel-level rainbow grain."""
+    it paints shapes, not pixel-level rainbow grain; with ``wrap`` (a seamless tile) across the
+    picture's opposite edges."""
 
     def __init__(self, pixels: torch.Tensor, step_size: float, mask: Optional[torch.Tensor] = None,
-                 keep: Optional[torch.Tensor] = None, smoothness: float = 0.0):
+                 keep: Optional[torch.Tensor] = None, smoothness: float = 0.0, wrap: bool = False):
         self.pixels = pixels.detach().clone()
         self.step_size = step_size
         self.smoothness = smoothness
+        self.wrap = wrap
         self.mask = mask
         if mask is not None:
             self.keep = (self.pixels if keep is None else keep.detach()).clone()
@@ -49,7 +51,7 @@ class PixelCanvas:
         return self.pixels
 
     def update(self, pixels: torch.Tensor, grad: torch.Tensor) -> None:
-        grad = smooth_gradient(grad, self.smoothness)
+        grad = smooth_gradient(grad, self.smoothness, self.wrap)
         if self.mask is not None:
             grad = grad * self.mask
         scale = grad.abs().mean(dim=(1, 2, 3), keepdim=True) / self._coverage() + 1e-8

@@ -83,9 +83,10 @@ def _reflect_padded(grad: torch.Tensor, sigma: float) -> tuple[torch.Tensor, int
     return F.pad(grad.float(), (pad, right, pad, bottom), mode="reflect"), pad
 
 
-def _blur_in_frequency(grad: torch.Tensor, sigma: float, filter_spectrum) -> torch.Tensor:
+def _blur_in_frequency(grad: torch.Tensor, sigma: float, filter_spectrum, wrap: bool = False) -> torch.Tensor:
+    """With ``wrap`` the picture is a torus (a seamless tile): the FFT's own wrap-around is the padding."""
     height, width = grad.shape[-2:]
-    x, pad = _reflect_padded(grad, sigma)
+    x, pad = (grad.float(), 0) if wrap else _reflect_padded(grad, sigma)
     rows, cols = x.shape[-2:]
     blurred = torch.fft.irfft2(filter_spectrum(torch.fft.rfft2(x), rows, cols), s=(rows, cols))
     return blurred[..., pad:pad + height, pad:pad + width].to(grad.dtype)
@@ -95,11 +96,12 @@ LUMA = torch.tensor([0.299, 0.587, 0.114])
 CHROMA_BLUR = 2.0
 
 
-def smooth_gradient(grad: torch.Tensor, smoothness: float) -> torch.Tensor:
+def smooth_gradient(grad: torch.Tensor, smoothness: float, wrap: bool = False) -> torch.Tensor:
     """``grad`` with pixel-level noise removed; ``smoothness`` 0 leaves it untouched.
 
     Brightness blurred at ``smoothness``, colour at ``CHROMA_BLUR`` x that. Both blurs are linear,
-    so they share one transform: blur(luma) + blur'(grad - luma) = blur'(grad) + (blur - blur')(luma)."""
+    so they share one transform: blur(luma) + blur'(grad - luma) = blur'(grad) + (blur - blur')(luma).
+    ``wrap``: a seamless picture, blurred across its opposite edges."""
     if smoothness <= 0:
         return grad
     luma_weights = LUMA.to(grad.device, torch.float32).view(1, 3, 1, 1)
@@ -110,7 +112,7 @@ def smooth_gradient(grad: torch.Tensor, smoothness: float) -> torch.Tensor:
         luma = (spectrum * luma_weights).sum(dim=1, keepdim=True)
         return spectrum * coarse + luma * (fine - coarse)
 
-    return _blur_in_frequency(grad, CHROMA_BLUR * smoothness, filtered)
+    return _blur_in_frequency(grad, CHROMA_BLUR * smoothness, filtered, wrap)
 
 
 # --- measures ---------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from PIL import Image
 
 from engine.ascent.loop import PixelCanvas, ascend
 from engine.images.pictures import fit_side
+from engine.images.seamless import make_tileable
+from engine.network import fast
 from engine.images.tensors import region_mask, resize, to_pil, to_tensor
 from engine.network.models import FeatureNet
 from engine.ascent.objectives import Objective, guided, layer_energy, scaled
@@ -50,7 +52,10 @@ def deep_dream(image: Image.Image, settings: DreamSettings, net: FeatureNet,
                cancel: Optional[threading.Event] = None, region: Optional[Region] = None) -> Image.Image:
     """Dream on ``image``; returns a picture of the same size. Progress has one stage per
     octave, with a preview at the end of each. With a ``region`` the dream happens only inside
-    it; the rest of the photo stays exactly as it was."""
+    it; the rest of the photo stays exactly as it was. ``settings.seamless``: the photo is first
+    made to tile (``engine.images.seamless.make_tileable``), then dreamt as a torus."""
+    if settings.seamless:
+        image = make_tileable(image)
     base = to_tensor(image, net.device)
     sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
     objective = dream_objective(net, settings, resize(base, sizes[0]), guide)
@@ -63,8 +68,14 @@ def dream_with_objective(image: Image.Image, objective: Objective, schedule: Oct
     """The octave loop: ascend ``objective`` on ``image`` from the smallest octave to full size,
     carrying the detail the dream added from octave to octave. Octave k is reported as stage k
     of ``reporter`` (counted from its ``first_stage``).
-    A ``region`` (resized to every octave) limits the dream to its inside."""
-    reporter = reporter or Reporter()
+    A ``region`` (resized to every octave) limits the dream to its inside. With ``schedule.seamless``
+    the network pads circularly and the steps are smoothed across the edges (rolls always wrap)."""
+    with fast.circular_padding(net, schedule.seamless):
+        return _octave_loop(image, objective, schedule, net, reporter or Reporter(), region)
+
+
+def _octave_loop(image: Image.Image, objective: Objective, schedule: OctaveSchedule, net, reporter: Reporter,
+                 region: Optional[Region]) -> Image.Image:
     generator = torch.Generator().manual_seed(schedule.seed)
     base = to_tensor(image, net.device)
     sizes = octave_sizes(base.shape[2], base.shape[3], schedule.octaves, schedule.octave_scale)
@@ -74,7 +85,7 @@ def dream_with_objective(image: Image.Image, objective: Objective, schedule: Oct
         octave_base = resize(base, size)
         mask = region_mask(region, *size, device=net.device) if region is not None else None
         canvas = PixelCanvas((octave_base + resize(detail, size)).clamp(0, 1), schedule.step_size,
-                             mask=mask, keep=octave_base, smoothness=schedule.smoothness)
+                             mask=mask, keep=octave_base, smoothness=schedule.smoothness, wrap=schedule.seamless)
         reporter.watch(lambda canvas=canvas: to_pil(canvas.pixels))
         ascend(canvas, net, objective, steps=schedule.steps, generator=generator, jitter=schedule.jitter,
                tile=schedule.tile, on_step=lambda step, index=index: reporter.step(index, step, schedule.steps),

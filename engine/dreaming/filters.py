@@ -151,13 +151,15 @@ class RandomTransforms:
     Each picture draws from its own generator (the loop's shared ``generator`` is unused), so a
     picture transforms identically alone or in a batch. Differentiable, one ``grid_sample`` for
     the whole batch, and the network sees a picture of the canvas's own size (no padding cost).
+    With ``wrap`` (a seamless tile) what leaves on one side comes back on the other, instead of grey.
     """
 
     def __init__(self, generators: Sequence[torch.Generator], settings: TransformSettings = TransformSettings(),
-                 reference_side: int = 128):
+                 reference_side: int = 128, wrap: bool = False):
         self.generators = list(generators)
         self.settings = settings
         self.reference_side = reference_side
+        self.wrap = wrap
 
     def __call__(self, pixels: torch.Tensor, generator: Optional[torch.Generator] = None) -> torch.Tensor:
         s = self.settings
@@ -175,7 +177,10 @@ class RandomTransforms:
                            [sin * width / height, cos, 2 * dy / height]])
         theta = torch.tensor(thetas, dtype=pixels.dtype, device=pixels.device)
         grid = F.affine_grid(theta, list(pixels.shape), align_corners=False)
-        return F.grid_sample(pixels - 0.5, grid, mode="bilinear", padding_mode="zeros", align_corners=False) + 0.5
+        if self.wrap:  # the torus: coordinates taken modulo the picture ([-1, 1] has length 2)
+            grid = torch.remainder(grid + 1.0, 2.0) - 1.0
+        padding = "border" if self.wrap else "zeros"  # border: only the half pixel at the wrap line
+        return F.grid_sample(pixels - 0.5, grid, mode="bilinear", padding_mode=padding, align_corners=False) + 0.5
 
 
 # --- filters that never fire ----------------------------------------------------------------
@@ -340,11 +345,12 @@ def render_batch(net: FeatureNet, layer: str, channels: Sequence[int], settings:
     else:
         canvas = FourierCanvas.random([picture_generator(seed, c) for c in channels], size, size,
                                       device=net.device, lr=settings.lr)
-    transform = RandomTransforms([picture_generator(seed, c) for c in channels], transforms)
+    transform = RandomTransforms([picture_generator(seed, c) for c in channels], transforms, wrap=settings.seamless)
     # ascend's own generator only feeds its shared jitter and tiling, both unused here
-    ascend(canvas, LeakyNet(net, layer, channels), filter_objective(layer, channels, settings.rival_weight),
-           steps=settings.steps, generator=torch.Generator().manual_seed(seed), transform=transform,
-           on_step=(lambda step: on_step(step, canvas)) if on_step else None, check_cancel=check_cancel)
+    with fast.circular_padding(net, settings.seamless):  # the Fourier canvas itself always wraps
+        ascend(canvas, LeakyNet(net, layer, channels), filter_objective(layer, channels, settings.rival_weight),
+               steps=settings.steps, generator=torch.Generator().manual_seed(seed), transform=transform,
+               on_step=(lambda step: on_step(step, canvas)) if on_step else None, check_cancel=check_cancel)
     return canvas
 
 

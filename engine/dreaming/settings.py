@@ -20,6 +20,7 @@ class OctaveSchedule:
     tile: int = 512
     seed: int = 0  # the random number: same seed + same settings = same picture
     smoothness: float = DEFAULT_SMOOTHNESS  # blur of each step in pixels; 0 = raw gradient (grainy)
+    seamless: bool = False  # a tile: the picture is painted as a torus (engine.images.seamless)
 
 
 @dataclass(kw_only=True)
@@ -52,6 +53,7 @@ class FilterSettings:
     lr: float = 0.08  # the Fourier canvas's Adam step
     rival_weight: float = RIVAL_WEIGHT
     seed: int = 0
+    seamless: bool = False  # a tile: shifts wrap around and the network pads circularly
 
     def recipe(self, model: str, layer: str, channel: int) -> dict:
         return {"kind": "filter", "model": model, "layer": layer, "channel": int(channel), **asdict(self)}

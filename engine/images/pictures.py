@@ -297,18 +297,34 @@ def fit_side(size: tuple[int, int], max_side: int) -> tuple[int, int]:
 
 # --- PNG with recipe ----------------------------------------------------------------------
 
-def png_bytes(image: Image.Image, recipe: dict) -> bytes:
-    """Lossless PNG whose text chunk ``dreamlab`` holds the recipe that made it."""
+def png_bytes(image: Image.Image, recipe: dict, dpi: Optional[int] = None) -> bytes:
+    """Lossless PNG whose text chunk ``dreamlab`` holds the recipe that made it. Its resolution
+    (the pHYs chunk) is ``dpi``, or the recipe's ``dpi`` (a print's: 300), so that a print shop
+    reads the size right; without either the PNG says nothing about it."""
     info = PngImagePlugin.PngInfo()
     info.add_text(RECIPE_KEY, json.dumps({**recipe, "version": __version__}, sort_keys=True))
+    dpi = dpi or _recipe_dpi(recipe)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", pnginfo=info)
+    image.save(buffer, format="PNG", pnginfo=info, **({"dpi": (dpi, dpi)} if dpi else {}))
     return buffer.getvalue()
 
 
-def save_png(image: Image.Image, path: str | os.PathLike, recipe: dict) -> None:
+def _recipe_dpi(recipe: dict) -> Optional[int]:
+    value = recipe.get("dpi") if isinstance(recipe, dict) else None
+    return int(value) if isinstance(value, (int, float)) and 0 < value <= 10_000 else None
+
+
+def png_dpi(source: Source) -> Optional[float]:
+    """The resolution a PNG states (dots per inch, to 0.1), or None when it states none. PNG keeps
+    dots per metre, so 300 dpi comes back as 299.9994 before rounding."""
+    with Image.open(io.BytesIO(_read_bytes(source))) as im:
+        dpi = im.info.get("dpi")
+    return round(float(dpi[0]), 1) if dpi else None
+
+
+def save_png(image: Image.Image, path: str | os.PathLike, recipe: dict, dpi: Optional[int] = None) -> None:
     with open(path, "wb") as f:
-        f.write(png_bytes(image, recipe))
+        f.write(png_bytes(image, recipe, dpi))
 
 
 def read_recipe(source: Source) -> dict:

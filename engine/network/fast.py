@@ -12,6 +12,9 @@
   CUDA GPUs that have it, float16 on older ones. Elsewhere (other CPUs, MPS) everything stays
   float32. Activations handed out are float32 whatever ran inside.
 
+``circular_padding(net)`` (for the duration of a seamless job) makes every convolution pad by
+wrapping around, so the network sees the picture as a torus: its left edge next to its right.
+
 ``DREAMLAB_PRECISION=float`` turns reduced precision off, ``DREAMLAB_PRECISION=bfloat16`` forces it
 (for comparisons). Measured in ``benchmarks/bench_vs_plain.py``; the pictures are compared in
 ``tests/test_fast.py``.
@@ -22,9 +25,11 @@ import contextlib
 import contextvars
 import functools
 import os
+import threading
 from typing import Optional
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 PRECISIONS = {"float": None, "bfloat16": torch.bfloat16, "float16": torch.float16}
@@ -193,3 +198,56 @@ def prepare(net) -> None:
     net.channels_last = wants_channels_last(net.device)
     if net.channels_last:
         net.to(memory_format=torch.channels_last)
+
+
+# --- seamless: the picture as a torus ---------------------------------------------------------
+
+class CircularPad(nn.Module):
+    """``nn.ZeroPad2d``'s job done by wrapping around: what leaves on the right comes back on the left."""
+
+    def __init__(self, padding: tuple[int, int, int, int]):
+        super().__init__()
+        self.padding = tuple(padding)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.pad(x, self.padding, mode="circular")
+
+
+_PADDING_LOCK = threading.Lock()  # one seamless job at a time changes a shared network's padding
+
+
+@contextlib.contextmanager
+def circular_padding(net: nn.Module, enabled: bool = True):
+    """Within this block ``net`` pads circularly: convolutions that pad by themselves switch to
+    ``padding_mode="circular"`` and the padding layers in front of strided convolutions (EfficientNet's
+    ``ZeroPad2d``) become ``CircularPad``; everything is put back on leaving. The network is shared
+    within a process, so this holds a lock for the block: a worker runs one job at a time anyway.
+    Pooling layers that pad (GoogLeNet's max pools) keep their padding: a max over a few extra
+    -inf is harmless."""
+    if not enabled:
+        yield net
+        return
+    with _PADDING_LOCK:
+        undo = _wrap_padding(net)
+        try:
+            yield net
+        finally:
+            for restore in reversed(undo):
+                restore()
+
+
+def _wrap_padding(net: nn.Module) -> list:
+    undo = []
+    for module in list(net.modules()):
+        if isinstance(module, nn.Conv2d) and module.padding_mode == "zeros" and _pads(module):
+            module.padding_mode = "circular"
+            undo.append(lambda module=module: setattr(module, "padding_mode", "zeros"))
+        for name, child in list(module.named_children()):
+            if isinstance(child, nn.ZeroPad2d):
+                setattr(module, name, CircularPad(child.padding))
+                undo.append(lambda module=module, name=name, child=child: setattr(module, name, child))
+    return undo
+
+
+def _pads(conv: nn.Conv2d) -> bool:
+    return conv.padding == "same" or (not isinstance(conv.padding, str) and any(conv.padding))

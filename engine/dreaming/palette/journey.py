@@ -23,6 +23,8 @@ from engine.dreaming.palette.starts import Start, StartLike, as_start
 from engine.images.pictures import contact_sheet
 from engine.images.tensors import resize, to_pil, to_tensor
 from engine.images.region import Region, region_recipe
+from engine.images.seamless import make_tileable
+from engine.network import fast
 from engine.network.models import FeatureNet
 from engine.progress import Cancelled, Previews, Progress, ProgressFn, Reporter
 
@@ -72,7 +74,8 @@ def palette_journey(start: StartLike, palettes: Sequence[PaletteLike],
             on_progress(progress)
 
     if start.kind == "photo":
-        image = _photo_journey(start.image, palettes, settings.photo, net, record, cancel,
+        photo = make_tileable(start.image) if settings.photo.seamless else start.image
+        image = _photo_journey(photo, palettes, settings.photo, net, record, cancel,
                                frames if keep_frames else None, region)
     else:
         image = _canvas_journey(start, palettes, settings.canvas, net, record, cancel, frames if keep_frames else None)
@@ -101,7 +104,7 @@ def _canvas_journey(start: Start, palettes, schedule: CanvasSchedule, net, recor
     side = schedule.size
     canvas = start_canvas(start, side, side, schedule.seed, schedule.lr, net.device, schedule.saturation,
                           schedule.contrast)
-    transform = RandomTransforms([picture_generator(schedule.seed, 1)], TransformSettings())
+    transform = RandomTransforms([picture_generator(schedule.seed, 1)], TransformSettings(), wrap=schedule.seamless)
     steps = shares(schedule.steps, len(palettes))
     reporter = Reporter(record, cancel, "palette", steps, CANVAS_PREVIEWS)
     reporter.watch(lambda: to_pil(canvas.pixels))
@@ -110,9 +113,10 @@ def _canvas_journey(start: Start, palettes, schedule: CanvasSchedule, net, recor
     for k, (palette, n) in enumerate(zip(palettes, steps)):
         objective = palette_objective(net, palette, canvas.pixels)
         # ascend's generator feeds only its shared tiling here; RandomTransforms draws from its own
-        ascend(canvas, net, objective, steps=n, generator=torch.Generator().manual_seed(schedule.seed + k),
-               tile=schedule.tile, transform=transform, on_step=lambda step, k=k, n=n: reporter.step(k, step, n),
-               check_cancel=reporter.check_cancel)
+        with fast.circular_padding(net, schedule.seamless):  # the Fourier canvas itself always wraps
+            ascend(canvas, net, objective, steps=n, generator=torch.Generator().manual_seed(schedule.seed + k),
+                   tile=schedule.tile, transform=transform, on_step=lambda step, k=k, n=n: reporter.step(k, step, n),
+                   check_cancel=reporter.check_cancel)
     return to_pil(canvas.pixels)
 
 

@@ -28,6 +28,7 @@ class CanvasSchedule:
     contrast: float = 2.0  # how far a step moves brightness (the Filter Gallery's: 1)
     tile: int = 512
     seed: int = 0  # the random number: same seed + same palette = same picture
+    seamless: bool = False  # a tile: shifts wrap around and the network pads circularly
 
 
 @dataclass
@@ -39,6 +40,11 @@ class PaletteSettings:
 
     def schedule(self, start: Start) -> Union[OctaveSchedule, CanvasSchedule]:
         return self.photo if start.kind == "photo" else self.canvas
+
+    def made_seamless(self, seamless: bool = True) -> PaletteSettings:
+        """A copy painting seamless tiles (or not), whatever the start."""
+        return replace(self, photo=replace(self.photo, seamless=seamless),
+                       canvas=replace(self.canvas, seamless=seamless))
 
     def reseeded(self, seed: int) -> PaletteSettings:
         """A copy painting with random seed ``seed``, whatever the start."""

@@ -1,0 +1,138 @@
+"""Time estimates against the real jobs on this machine: dream, style, palette, print, zoom and clip.
+
+    .venv/bin/python -m benchmarks.bench_estimate [--recalibrate] [--only dream,zoom]
+
+Measures this machine's step costs first (``engine.calibrate``; kept in the user's cache, so
+only the first run pays), then runs each job once and prints a table: the estimate
+(``engine.estimates``), the real time, their ratio, and whether it is within +-35%. It also prints the
+old Motion estimate of the zoom (one bare gradient timed at full size, times the "work") next to the
+real time, and what it left out (see ``engine.timing``'s docstring). Run it on a quiet machine: other
+work slows the jobs after the calibration, and the table then shows the load, not the estimate.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from engine import estimates
+from engine.catalog import builtin_style_path
+from engine.dreaming.palette.data import PaletteFilter
+from engine.dreaming.palette.journey import palette_dream
+from engine.dreaming.palette.settings import PaletteSettings
+from engine.dreaming.presets import preset_settings
+from engine.dreaming.printing import print_dream
+from engine.dreaming.dream import deep_dream
+from engine.images.pictures import fit_side
+from engine.images.shapes import print_size
+from engine.motion.animate import dream_video, seconds_per_step, zoom_journey
+from engine.motion.settings import VideoSettings, ZoomSettings, estimate_seconds, zoom_work
+from engine.calibrate import calibrated
+from engine.network.models import load_model
+from engine.style.settings import StyleSettings
+from engine.style.transfer import stylize
+from engine.timing import StepCosts, describe_seconds
+
+SAMPLES = Path(__file__).resolve().parent.parent / "assets" / "samples"
+TOLERANCE = 0.35
+PALETTE = [PaletteFilter("block6", 12, 1.0), PaletteFilter("block9", 40, 0.7), PaletteFilter("block11", 3, 0.5)]
+
+
+def photo(name: str, side: int) -> Image.Image:
+    image = Image.open(SAMPLES / f"{name}.jpg").convert("RGB")
+    return image.resize(fit_side(image.size, side), Image.LANCZOS)
+
+
+def timed(run) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def clip_frames(image: Image.Image, count: int) -> list[Image.Image]:
+    """A short pan across the photo: frames of 80% of its size, moving right."""
+    w, h = image.size
+    fw, fh = int(w * 0.8), int(h * 0.8)
+    return [image.crop((k * (w - fw) // max(1, count - 1), 0, k * (w - fw) // max(1, count - 1) + fw, fh))
+            for k in range(count)]
+
+
+def jobs(net, costs: StepCosts):
+    cat, coffee = photo("cat", 640), photo("coffee", 512)
+    dream = preset_settings("classic")
+    yield "dream", f"{cat.width}x{cat.height}", estimates.dream_seconds(dream, cat.size, costs), \
+        lambda: deep_dream(cat, dream, net)
+
+    style = StyleSettings(size=384, steps=25, scales=3)
+    wave = Image.open(builtin_style_path("great_wave")).convert("RGB")
+    yield "style", "384 px", estimates.style_seconds(style, coffee.size, 1, costs), \
+        lambda: stylize(coffee, [wave], settings=style, net=net)
+
+    palette = PaletteSettings()
+    yield "palette", f"{coffee.width}x{coffee.height}", \
+        estimates.palette_seconds(palette, "photo", coffee.size, [PALETTE], costs), \
+        lambda: palette_dream(coffee, PALETTE, palette, net)
+
+    small = photo("cat", 451)
+    size = print_size(small.size, 2048)
+    yield "print", f"{size[0]}x{size[1]}", estimates.print_seconds(dream, size, costs), \
+        lambda: print_dream(small, dream, net, size)
+
+    zoom = ZoomSettings(legs=[{"block8": 1.0}], frames=36)
+    frame = photo("cat", 320)
+    yield "zoom", f"36 x {frame.width}x{frame.height}", estimates.zoom_seconds(zoom, frame.size, costs), \
+        lambda: zoom_journey(frame, zoom, net)
+
+    video = VideoSettings(layers={"block8": 1.0})
+    frames = clip_frames(photo("coffee", 400), 12)
+    yield "clip", f"12 x {frames[0].width}x{frames[0].height}", \
+        estimates.clip_seconds(video, len(frames), frames[0].size, costs), lambda: dream_video(frames, 12.0, video, net)
+
+
+def old_zoom_estimate(net) -> tuple[float, float, float]:
+    """The old Motion estimate of the 36-frame zoom, the bare gradient it was based on, and the real time."""
+    zoom = ZoomSettings(legs=[{"block8": 1.0}], frames=36)
+    frame = photo("cat", 320)
+    step = seconds_per_step(net, zoom.legs[0], frame.height, frame.width)
+    return estimate_seconds(zoom_work(zoom, frame.height, frame.width), step), step, 0.0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recalibrate", action="store_true")
+    parser.add_argument("--only", default="", help="comma-separated jobs (default: all)")
+    parser.add_argument("--old-motion", action="store_true", help="also time the old Motion estimate's zoom")
+    args = parser.parse_args(argv)
+    wanted = {name for name in args.only.split(",") if name}
+    load = os.getloadavg()[0]
+    net = load_model("lite0")
+    calibration = timed(lambda: calibrated("lite0", net, refresh=args.recalibrate))
+    costs = StepCosts.load()
+    rows, ok = [], True
+    for name, size, estimate, run in jobs(net, costs):
+        if wanted and name not in wanted:
+            continue
+        actual = timed(run)
+        ratio = estimate / actual if estimate else float("nan")
+        inside = abs(ratio - 1) <= TOLERANCE
+        ok &= inside
+        rows.append((name, size, estimate, actual, ratio, inside))
+        print(f"  {name}: estimated {estimate:.1f} s ({describe_seconds(estimate)}), took {actual:.1f} s", flush=True)
+    print(f"\ncalibration {calibration:.1f} s (0 when kept from an earlier run); load average at start {load:.1f}, "
+          f"now {os.getloadavg()[0]:.1f}\n")
+    print("| job | size | estimate (s) | actual (s) | estimate / actual | within +-35% |")
+    print("|---|---|---|---|---|---|")
+    for name, size, estimate, actual, ratio, inside in rows:
+        print(f"| {name} | {size} | {estimate:.1f} | {actual:.1f} | {ratio:.2f} | {'yes' if inside else 'NO'} |")
+    if args.old_motion:
+        old, step, _ = old_zoom_estimate(net)
+        print(f"\nold Motion estimate of the zoom: {old:.1f} s (a bare full-size gradient: {step:.2f} s)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Measuring what a step costs on this machine, once per model (``engine.timing`` keeps and uses it).
+
+A few forward+backward passes at picture sizes from 96x96 to 640x640 px to the network's deepest
+layer, one at 256x256 px to each of a few shallower layers (their share of the cost), and a pixel
+step's and a Fourier step's own work at 512x512 px. Each is timed after one untimed warm-up; the
+fastest of two counts (a busy moment is noise, not cost). About 40 small passes: seconds on a quiet CPU, plus an 8-frame MP4 and GIF.
+"""
+from __future__ import annotations
+
+import time
+from typing import Optional
+
+import torch
+
+from engine.ascent.loop import PixelCanvas, pixel_gradient
+from engine.ascent.objectives import layer_energy
+from engine.dreaming.filters import FourierCanvas
+from engine.network.models import load_model
+from engine.timing import ModelCosts, StepCosts
+
+# Square pictures measured (a step's tiles are at most 512 + overlap). 304 and 336 sit either side of
+# fast.CPU_REDUCED_MIN_PIXELS, where the network switches to bfloat16: the cost jumps there.
+SIDES = (96, 224, 304, 336, 448, 640)
+DEPTH_SIDE = 256  # large enough that the layers' work, not the per-call cost, decides their shares
+DEPTH_POINTS = 5  # layers measured for the depth shares, evenly spread
+OWN_SIDE = 512
+
+
+def _timed(run, repeats: int = 2) -> float:
+    run()  # warm-up: the convolution library prepares its kernels for this shape
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def measure(model: str = "lite0", net=None) -> ModelCosts:
+    """This machine's costs for ``model`` (loads it unless ``net`` is given)."""
+    net = net or load_model(model)
+    names = net.stage_names
+    generator = torch.Generator().manual_seed(0)
+
+    def gradient(side: int, layer: str) -> float:
+        pixels = torch.rand(1, 3, side, side, generator=generator).to(net.device)
+        objective = layer_energy(layer)
+        return _timed(lambda: pixel_gradient(net, objective, pixels, tile=None, generator=generator))
+
+    deepest = names[-1]
+    seconds = _rising([gradient(side, deepest) for side in SIDES])
+    picks = sorted({round(k * (len(names) - 1) / (DEPTH_POINTS - 1)) for k in range(DEPTH_POINTS)})
+    reach = _rising([gradient(DEPTH_SIDE, names[i]) for i in picks])
+    depth = {names[i]: value / reach[-1] for i, value in zip(picks, reach)}
+    return ModelCosts(pixels=[s * s for s in SIDES], seconds=seconds, depth=depth,
+                      update_per_mpx=_pixel_step(net) / (OWN_SIDE * OWN_SIDE / 1e6),
+                      fourier_per_mpx=_fourier_step(net) / (OWN_SIDE * OWN_SIDE / 1e6),
+                      encode_per_mpx=_encoding(),
+                      threads=torch.get_num_threads(), measured_at=time.time())
+
+
+def _rising(values: list[float]) -> list[float]:
+    """Costs that never fall as the work grows: a busy moment can make a smaller job look dearer."""
+    return [max(values[: k + 1]) for k in range(len(values))]
+
+
+def _pixel_step(net) -> float:
+    pixels = torch.rand(1, 3, OWN_SIDE, OWN_SIDE).to(net.device)
+    canvas = PixelCanvas(pixels, 0.01, smoothness=1.5)
+    grad = torch.randn_like(pixels)
+    return _timed(lambda: canvas.update(canvas.render(), grad))
+
+
+def _fourier_step(net) -> float:
+    canvas = FourierCanvas.random([torch.Generator().manual_seed(0)], OWN_SIDE, OWN_SIDE, device=net.device)
+    grad = torch.randn(1, 3, OWN_SIDE, OWN_SIDE).to(net.device)
+    return _timed(lambda: canvas.update(canvas.render(), grad))
+
+
+ENCODE_FRAMES, ENCODE_SIZE = 8, (320, 213)
+
+
+def _encoding() -> float:
+    """An animation's MP4 + GIF per megapixel of frame (ffmpeg); the default where ffmpeg is missing."""
+    from PIL import Image
+    from engine.motion.clips import gif_bytes, mp4_bytes
+    frames = [Image.effect_noise(ENCODE_SIZE, 40 + k).convert("RGB") for k in range(ENCODE_FRAMES)]
+    try:
+        seconds = _timed(lambda: (mp4_bytes(frames, 12.0), gif_bytes(frames, 12.0)), repeats=1)
+    except Exception:  # no ffmpeg here: animations cannot be made either
+        return ModelCosts.encode_per_mpx
+    return seconds / ENCODE_FRAMES / (ENCODE_SIZE[0] * ENCODE_SIZE[1] / 1e6)
+
+
+def calibrated(model: str = "lite0", net=None, refresh: bool = False) -> ModelCosts:
+    """The kept costs for ``model``, measured (and kept) the first time they are asked for."""
+    costs = StepCosts.load()
+    if refresh or model not in costs.models or costs.models[model].threads != torch.get_num_threads():
+        costs.models[model] = measure(model, net)
+        costs.save()
+    return costs.models[model]
+
+
+def calibrate_all(models: Optional[list[str]] = None) -> StepCosts:
+    """Measure every model asked for (the app's workers do ``lite0`` at start)."""
+    for model in models or ["lite0"]:
+        calibrated(model)
+    return StepCosts.load()

@@ -1,0 +1,42 @@
+"""The command line's print, wallpaper and seamless flags (issue 27), as a user types them."""
+from __future__ import annotations
+
+from PIL import Image
+
+from engine.images.pictures import png_dpi, read_recipe
+from engine.images.seamless import seam_scores
+from tests.conftest import gradient_picture
+from tests.test_cli import run
+
+
+def test_dream_size_makes_a_larger_seamless_print_at_300_dpi(tmp_path):
+    photo = tmp_path / "in.png"
+    gradient_picture(128, 96).save(photo)
+    out = tmp_path / "out.png"
+    done = run("dream", str(photo), str(out), "--size", "200", "--seamless", "--octaves", "1", "--steps", "2",
+               "--layers", "block4", timeout=600)
+    assert done.returncode == 0, done.stderr
+    picture = Image.open(out)
+    assert picture.size == (200, 150)
+    assert png_dpi(out.read_bytes()) == 300 and read_recipe(out)["seamless"] is True
+    assert max(seam_scores(picture.convert("RGB"))) <= 1.5
+
+
+def test_dream_refuses_a_print_above_the_servers_cap_in_one_line(tmp_path, monkeypatch):
+    photo = tmp_path / "in.png"
+    gradient_picture(128, 96).save(photo)
+    monkeypatch.setenv("DREAMLAB_MAX_PIXELS", "1000000")
+    done = run("dream", str(photo), str(tmp_path / "out.png"), "--size", "4096")
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "megapixels" in done.stderr
+
+
+def test_dream_shape_gives_the_wallpapers_pixels(tmp_path):
+    photo = tmp_path / "in.png"
+    gradient_picture(128, 96).save(photo)
+    out = tmp_path / "out.png"
+    done = run("dream", str(photo), str(out), "--shape", "desktop-hd", "--octaves", "1", "--steps", "1",
+               "--layers", "block2", timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert Image.open(out).size == (1920, 1080)
+    assert read_recipe(out)["shape"] == "desktop-hd"
