@@ -13,8 +13,8 @@ pytestmark = pytest.mark.skipif(not instant_files.instant_available()[0], reason
 
 def test_instant_style_paints_live_frames_at_their_size(lite0, one_torch_thread):
     from engine.motion.live import LiveDreamer, LiveSettings
-    from engine.style.instant import register_live_mode
-    register_live_mode()
+    from engine.motion.live_instant import register_instant_mode
+    register_instant_mode()
     frame = np.random.default_rng(0).integers(0, 256, (120, 160, 3), dtype=np.uint8)
     dreamer = LiveDreamer(lite0, LiveSettings(width=160, height=120), "instant", {"painting": "swirling_night"})
     painted = dreamer.dream(frame)

@@ -567,36 +567,3 @@ def refine(photo: Image.Image, paintings: Sequence[Image.Image], instant_result:
     settings.init = "image"
     return stylize(photo, paintings, weights, settings, init_image=instant_result, **stylize_options)
 
-
-# --- the Live mirror: instant style as a frame mode (engine.motion.live) ----------------------------
-
-LIVE_MODE = "instant"
-
-
-def register_live_mode() -> None:
-    """Add "Instant style" to the Live mirror's modes. Called by the live worker: importing
-    ``engine.motion.live`` here at module level would load torch for the command line's instant path."""
-    from engine.motion.live import Mode, register_mode
-    register_mode(LIVE_MODE, Mode("Instant style", _live_build, ascends=False))
-
-
-def _live_build(net, params: dict, first_frame):
-    """A frame function for the Live mirror: each [1, 3, H, W] frame (0..1) painted in the manner of
-    ``params["painting"]`` (a built-in painting's name) at the frame's own size; the painting's style
-    vector is computed once, here. ``net`` (the dream network) is not used."""
-    import torch
-    from engine.catalog import BUILTIN_STYLES, builtin_style_path
-    name = params.get("painting")
-    if name not in BUILTIN_STYLES:
-        raise ValueError(f"unknown painting for instant style: {name}")
-    with Image.open(builtin_style_path(name)) as opened:
-        vector = style_vector(opened.convert("RGB"))
-    keep_colors = bool(params.get("keep_colors"))
-
-    def paint_frame(frame: "torch.Tensor") -> "torch.Tensor":
-        pixels = frame[0].detach().float().permute(1, 2, 0).cpu().numpy()
-        painted = _paint_array(pixels, vector, DEFAULT_BACKEND)
-        if keep_colors:
-            painted = keep_photo_colours(painted, pixels)
-        return torch.from_numpy(np.ascontiguousarray(painted)).permute(2, 0, 1)[None].to(frame.device)
-    return paint_frame
