@@ -12,7 +12,7 @@ from PIL import Image
 
 from engine.images.pictures import ImageError, read_recipe
 from engine.images.region import Region
-from engine.style import instant
+from engine.style import instant, instant_files
 from engine.style.instant import InstantSettings, paint
 
 try:
@@ -217,7 +217,7 @@ def test_missing_package_makes_instant_unavailable_with_one_line(monkeypatch):
 
 def test_missing_model_file_is_named(monkeypatch, tmp_path):
     (tmp_path / "models").mkdir()
-    monkeypatch.setattr(instant, "model_dir", lambda: tmp_path / "models")
+    monkeypatch.setattr(instant_files, "model_dir", lambda: tmp_path / "models")  # the torch-free half
     ok, reason = instant.instant_available()
     assert not ok and "arbitrary_predict.onnx" in reason
 

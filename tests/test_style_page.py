@@ -10,7 +10,15 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def style_page():
+    """The page as a first visit finds it (Instant), Advanced settings open."""
     return open_advanced(open_page("style_transfer.py"), "style")
+
+
+def gatys_page(quality: str = "balanced"):
+    """The page switched to a Gatys quality (Instant is the first look)."""
+    at = style_page()
+    at.radio(key="style.quality").set_value(quality).run()
+    return at
 
 
 def tiny(at):
@@ -27,16 +35,19 @@ def test_page_offers_plain_controls_built_in_paintings_and_an_advanced_expander(
     paintings = at.button_group(key="style.paintings")
     assert paintings.value == ["swirling_night"]
     assert len(paintings.options) == len(BUILTIN_STYLES)
+    assert at.radio(key="style.quality").value == "instant"  # the first look: a painting in about a second
+    assert at.slider(key="style.strength").value == 1.0  # instant's own default (its scale is another)
+    assert at.toggle(key="style.keep_colors").value is False
+    assert any(e.label == "Advanced settings" for e in at.expander)
+    assert at.number_input(key="style.size").value == 512
+    at.radio(key="style.quality").set_value("balanced").run()
     assert at.slider(key="style.strength").value == 0.5
     assert at.select_slider(key="style.brush").value == 1.0
-    assert at.toggle(key="style.keep_colors").value is False
-    assert at.radio(key="style.quality").value == "balanced"
-    assert any(e.label == "Advanced settings" for e in at.expander)
     assert at.number_input(key="style.size").value == QUALITIES["balanced"][0]
 
 
 def test_quality_sets_size_and_steps():
-    at = style_page()
+    at = gatys_page()
     at.radio(key="style.quality").set_value("fast").run()
     size, steps, scales = QUALITIES["fast"]
     assert at.number_input(key="style.size").value == size
@@ -44,7 +55,7 @@ def test_quality_sets_size_and_steps():
 
 
 def test_painting_the_sample_gives_a_result_of_the_chosen_size_and_a_download():
-    at = tiny(style_page()).run()
+    at = tiny(gatys_page()).run()
     at.toggle(key="style.keep_colors").set_value(True)
     at.button(key="run-style").click().run()
     assert not at.exception
@@ -59,7 +70,7 @@ def test_painting_the_sample_gives_a_result_of_the_chosen_size_and_a_download():
 
 
 def test_two_paintings_get_blend_sliders_that_reach_the_recipe():
-    at = style_page()
+    at = gatys_page()
     at.button_group(key="style.paintings").set_value(["swirling_night", "great_wave"]).run()
     at.slider(key="style.share.great_wave").set_value(100)
     tiny(at).run()
@@ -89,7 +100,7 @@ def test_no_painting_says_so():
 
 
 def test_no_style_layers_says_so():
-    at = style_page()
+    at = gatys_page()
     at.multiselect(key="style.style_layers").set_value([]).run()
     at.button(key="run-style").click().run()
     assert any("style layer" in w.value for w in at.warning)

@@ -55,8 +55,9 @@ def cmd_style(args) -> None:
     from dreamlab.jobs.convert import style_settings
     style_paths, weights = _paintings(args)
     values = given(Style, args)
-    if args.quality:  # its size, steps and scales, unless given too (Style.defaults_for)
-        values["quality"] = args.quality
+    # its size, steps and scales, unless given too (Style.defaults_for); the command's default is
+    # Balanced (the model's, Instant, is the page's first look and has its own path above)
+    values["quality"] = args.quality or "balanced"
     settings = style_settings(build(Style, values, UserError))
     content = open_image(args.content)
     styles = [open_image(_style_file(p)) for p in style_paths]

@@ -15,6 +15,8 @@ import torch
 from engine.motion.latest import LatestSlot
 from engine.motion.live import LiveDreamer, LiveSettings, Stamped, run_live, warm_up
 from engine.network.models import load_model
+from engine.motion.live_instant import register_instant_mode
+from engine.style.instant_files import instant_available
 from dreamlab.jobs.local import _die_with_the_app
 from dreamlab.jobs.spec import plain_error
 
@@ -28,6 +30,8 @@ def serve(conn, threads: int, niceness: int) -> None:
     torch.set_num_threads(threads)
 
     net = load_model("lite0")
+    if instant_available()[0]:  # "Instant style" joins the modes (a frame mode: no ascent)
+        register_instant_mode()
     conn.send(("ready", warm_up(net)))
     frames, stop = LatestSlot(), threading.Event()
     wanted: dict[str, Any] = {"config": None, "round": 0}

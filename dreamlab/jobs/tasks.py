@@ -63,6 +63,9 @@ def instant_style(on_progress, cancel, image: Image.Image, styles: Sequence[Imag
     """Instant style (``engine.style.instant``, ``settings`` an ``InstantSettings``): the paintings'
     style vectors, or ``builtin`` (a built-in style's name, or {name: weight}) instead of paintings."""
     from engine.style import instant
+    if not isinstance(settings, instant.InstantSettings):  # the page's Style model (quality Instant)
+        settings = instant.InstantSettings(size=settings.size, strength=settings.strength,
+                                           keep_colors=settings.keep_colors)
     if builtin is not None:
         result = instant.paint_builtin(image, builtin, settings, region=region)
     else:
@@ -76,11 +79,18 @@ def refine_style(on_progress, cancel, image: Image.Image, styles: Sequence[Image
                  region: Optional[Region] = None, outside_styles: Sequence[Image.Image] = ()) -> dict:
     """Gatys started from an instant result (``engine.style.instant.refine``)."""
     from engine.style import instant
+    settings = style_settings(settings)
     net = load_model(settings.model)
     result = instant.refine(image, list(styles), instant_result, list(weights), settings, net=net,
                             on_progress=on_progress, cancel=cancel, region=region, outside_styles=list(outside_styles))
     return {"before": image, "after": result,
             "recipe": {**settings.recipe(), **extra_recipe, "refined_from": "instant", **region_recipe(region)}}
+
+
+def instant_thumbnails(on_progress, cancel, side: int = 160) -> dict:
+    """{name: PNG path} of the 26 built-in instant styles (made once, cached outside the repository)."""
+    from engine.style import instant
+    return {name: str(path) for name, path in instant.builtin_thumbnails(side).items()}
 
 
 def _before(start) -> Optional[Image.Image]:
@@ -178,4 +188,5 @@ def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
 
 
 TASKS = {f.__name__: f for f in (dream, style, palette, variations, thumbnails, large_filter, zoom, video,
-                                  step_seconds, warm_up, instant_style, refine_style)}
+                                  step_seconds, warm_up, instant_style, refine_style,
+                                  instant_thumbnails)}

@@ -14,7 +14,15 @@ from engine.catalog import MODELS, QUALITIES, STYLE_LAYERS
 from dreamlab.settings import parts
 from dreamlab.settings.fields import setting
 
-QUALITY_LABELS = {"fast": "Fast", "balanced": "Balanced", "best": "Best"}
+QUALITY_LABELS = {"instant": "Instant", "fast": "Fast", "balanced": "Balanced", "best": "Best"}
+# Instant (engine.style.instant): a feed-forward network paints in about a second, no steps. Its
+# strength is another scale (0 = the photo's own style vector, 1 = the painting's), at home at 1.
+INSTANT = "instant"
+INSTANT_SIZE = 512
+INSTANT_STRENGTH = 1.0
+GATYS_STRENGTH = 0.5
+QUALITY_CHOICES = (INSTANT, *QUALITIES)
+QUALITY_CAPTIONS = {INSTANT: "about a second", **{q: f"{side} px" for q, (side, _, _) in QUALITIES.items()}}
 BRUSHES = {"Fine": 0.6, "Medium": 1.0, "Large": 1.5, "Huge": 2.2}
 
 
@@ -27,16 +35,17 @@ class Style(parts.Seeded):
     """Paint a photo in the manner of one or more paintings."""
     painting_source: Literal["Built-in", "Upload"] = setting(  # type: ignore[valid-type]
         "Built-in", "Paintings", kind="segmented", cli=False)
-    strength: float = setting(0.5, "Style strength", "Low: mostly your photo with a touch of paint. High: "
+    strength: float = setting(GATYS_STRENGTH, "Style strength", "Low: mostly your photo with a touch of paint. High: "
                               "mostly the painting.", kind="slider", ge=0.0, le=1.0, step=0.01, format="percent")
     brush: float = setting(1.0, "Brush size", "How large the painting's strokes and patterns come out: the "
                            "painting's scale against the photo's.", kind="select_slider", ge=0.1, le=4.0,
                            options=list(BRUSHES.values()), labels={v: k for k, v in BRUSHES.items()})
     keep_colors: bool = setting(False, "Keep my photo's colours", "Borrow only the painting's strokes and light, "
                                 "not its colours.", kind="toggle")
-    quality: Literal[tuple(QUALITIES)] = setting(  # type: ignore[valid-type]
-        "balanced", "Quality", "A size and a number of steps: Fast, Balanced or Best.", kind="radio",
-        labels=QUALITY_LABELS, captions={q: f"{side} px" for q, (side, _, _) in QUALITIES.items()}, cli=False)
+    quality: Literal[QUALITY_CHOICES] = setting(  # type: ignore[valid-type]
+        INSTANT, "Quality", "Instant: a quick network paints in about a second (then Refine it). Fast, "
+        "Balanced or Best: a size and a number of steps, slower and more finished.", kind="radio",
+        labels=QUALITY_LABELS, captions=QUALITY_CAPTIONS, cli=False)
     model: parts.ModelName = parts.network()  # type: ignore[valid-type]
     size: int = setting(QUALITIES["balanced"][0], "Size (longest side, px)", "The result's longest side.",
                         kind="number", ge=32, le=4096, ui=(64, 2048), step=32, unit="px", verb="paints at")
@@ -67,10 +76,19 @@ class Style(parts.Seeded):
 
     @classmethod
     def defaults_for(cls, given: dict) -> dict:
-        """The quality's size, steps and scales, and the network's layers."""
-        size, steps, scales = QUALITIES.get(given.get("quality"), QUALITIES["balanced"])
+        """The quality's size, steps, scales and strength, and the network's layers."""
         content, style = default_layers(given.get("model", parts.DEFAULT_MODEL))
-        return {"size": size, "steps": steps, "scales": scales, "content_layers": content, "style_layers": style}
+        return {**quality_defaults(given.get("quality", INSTANT)), "content_layers": content, "style_layers": style}
+
+
+def quality_defaults(quality) -> dict:
+    """What choosing a quality sets: Gatys' size, steps and scales; Instant's size and its own strength
+    (the steps and scales stay Balanced's: a Gatys quality chosen later sets its own)."""
+    if quality == INSTANT:
+        _, steps, scales = QUALITIES["balanced"]
+        return {"size": INSTANT_SIZE, "steps": steps, "scales": scales, "strength": INSTANT_STRENGTH}
+    size, steps, scales = QUALITIES.get(quality, QUALITIES["balanced"])
+    return {"size": size, "steps": steps, "scales": scales, "strength": GATYS_STRENGTH}
 
 
 def default_layers(model: str) -> tuple[dict[str, float], dict[str, float]]:

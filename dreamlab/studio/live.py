@@ -13,7 +13,8 @@ from typing import Optional
 import streamlit as st
 from PIL import Image
 
-from engine.catalog import DEFAULT_PRESET, PRESETS, get_spec
+from engine.catalog import BUILTIN_STYLES, DEFAULT_PRESET, PRESETS, get_spec
+from engine.style import instant_files
 from dreamlab.jobs import live
 from dreamlab.studio import history, persist
 from dreamlab.studio.live_sample import LoopingPlayer, counter_rows, sample_clip
@@ -24,6 +25,7 @@ PAGE, PREFIX = "live", "live:"
 SIZES = {"Small · 320×240 (smoothest)": (320, 240), "Medium · 480×360": (480, 360)}
 FRAME_RATE = 15  # the camera is asked for at most this many frames per second: more would only be dropped
 MAX_PALETTE_BYTES = 100_000
+INSTANT_MODE = "Instant style"  # engine.style.instant.register_live_mode, in the live worker
 SAMPLE_PALETTE = [{"layer": "block6", "channel": 20, "weight": 1.0}, {"layer": "block9", "channel": 7, "weight": 1.0}]
 SAMPLE_SWITCH = "Use a sample clip instead"
 # What the mirror's own buttons and messages say (the browser adds its reason in brackets).
@@ -120,7 +122,17 @@ def read_palette(data: bytes) -> tuple[list[dict], Optional[str]]:
 
 def mode_params() -> tuple[str, dict, str]:
     """(mode, its params, a label for the history) from the mode widgets."""
-    mode = st.segmented_control("Mode", ["Dream", "Palette"], default="Dream", required=True, **kept("live:mode")) or "Dream"
+    instant, why_not = instant_files.instant_available()
+    modes = ["Dream", "Palette", *([INSTANT_MODE] if instant else [])]
+    mode = st.segmented_control("Mode", modes, default="Dream", required=True,
+                                **kept("live:mode")) or "Dream"
+    if not instant:
+        st.caption(f":material/info: {why_not}")
+    if mode == INSTANT_MODE and instant:
+        painting = st.selectbox("Painting", list(BUILTIN_STYLES), format_func=lambda n: BUILTIN_STYLES[n],
+                                **kept("live:painting"))
+        keep = st.toggle("Keep my colours", **kept("live:keep-colors"))
+        return "instant", {"painting": painting, "keep_colors": keep}, BUILTIN_STYLES[painting].split(" (")[0]
     if mode == "Palette":
         uploaded = st.file_uploader("A saved palette (.json from the Hybrid Palette page)", type=["json"],
                                     key="live:palette-file")

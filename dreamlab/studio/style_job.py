@@ -19,7 +19,9 @@ from dreamlab.studio.region import current_region
 from dreamlab.studio.runner import describe_job
 from dreamlab.studio.style_paintings import (OUTSIDE_KEY, UPLOADS_KEY, decoded_uploads, blend_weights,
                                              builtin_style, title)
-from dreamlab.studio.style_state import chosen_builtins
+from dreamlab.settings.style import INSTANT
+from dreamlab.studio.style_instant import instant_ok, keep_inputs
+from dreamlab.studio.style_state import chosen_builtins, network_styles
 
 KIND = "style"
 REGION_KEY = "style:region"
@@ -36,11 +38,17 @@ def _problem(photo, paintings: list, weights: list[float], style: Style) -> Opti
     """What keeps the job from starting, in words (None: nothing)."""
     if photo is None:
         return missing_photo_message("style")
+    if style.quality == INSTANT:
+        ok, reason = instant_ok()
+        if not ok:
+            return f"{reason} Choose Fast, Balanced or Best."
+        if network_styles():
+            return None  # the network's own styles paint instead of the paintings
     if not paintings:
         return "Pick or upload at least one painting."
     if sum(weights) <= 0:
         return "Give at least one painting a share above 0."
-    if not style.content_layers or not style.style_layers:
+    if style.quality != INSTANT and (not style.content_layers or not style.style_layers):
         return "Pick at least one content layer and one style layer in Advanced settings."
     return None
 
@@ -62,15 +70,23 @@ def make_style_job() -> Optional[JobSpec]:
     if problem:
         st.warning(problem)
         return None
-    if not model_ready(style.model):
+    instant = style.quality == INSTANT
+    if not instant and not model_ready(style.model):
         return None
     region = current_region(REGION_KEY)
     outside_name, outside = outside_painting(region)
+    network = network_styles() if instant else []
     styles = [BUILTIN_STYLES.get(name, name) for name in names]
-    extra_recipe = {"styles": styles, "quality": style.quality, **({"outside": outside_name} if region else {})}
+    extra_recipe = {"styles": network or styles, "quality": style.quality,
+                    **({"network_styles": network} if network else {}), **({"outside": outside_name} if region else {})}
     describe_job(KIND, before=photo.image, recipe={
         "kind": "style", "seed": style.seed, **extra_recipe, "size_label": f"{style.size} px",
-        "label": " + ".join(title(name) for name in names)})
-    return JobSpec("style", {"image": photo.image, "styles": [picture for _, picture in paintings],
-                             "weights": weights, "settings": style, "extra_recipe": extra_recipe,
-                             "region": region, "outside_styles": [outside] if outside is not None else []})
+        "label": " + ".join(network or [title(name) for name in names])})
+    params = {"image": photo.image, "styles": [picture for _, picture in paintings], "weights": weights,
+              "settings": style, "extra_recipe": extra_recipe, "region": region,
+              "outside_styles": [outside] if outside is not None else []}
+    if not instant:
+        return JobSpec("style", params)
+    keep_inputs(params)
+    extra_recipe["style_weights"] = [1.0] * len(network) if network else weights
+    return JobSpec("instant_style", {**params, "builtin": {n: 1.0 for n in network} if network else None})

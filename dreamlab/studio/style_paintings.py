@@ -9,6 +9,7 @@ from PIL import Image
 
 from engine.catalog import BUILTIN_STYLES, builtin_style_path
 from engine.images.pictures import ImageError, load_image
+from engine.style.instant_files import load_painting
 
 from dreamlab.studio.inputs import UPLOAD_TYPES
 from dreamlab.studio.page_state import STYLE
@@ -46,11 +47,14 @@ def decoded_uploads(files) -> list[tuple[str, Image.Image]]:
     paintings: list[tuple[str, Image.Image]] = []
     names: set[str] = set()
     for f in files:
-        try:
-            picture = load_image(f.getvalue(), max_side=1024).image
+        try:  # refuses tiny, huge, transparent and non-pictures in one sentence; notes a greyscale one
+            loaded = load_painting(f.getvalue())
         except ImageError as err:
             st.error(f"{f.name}: {err}")
             continue
+        for note in loaded.notes:
+            st.info(f"{f.name}: {note}")
+        picture = loaded.image
         name, copy = f.name, 2
         while name in names or name in BUILTIN_STYLES:  # two files of one name: each keeps its own share
             name, copy = f"{f.name} ({copy})", copy + 1

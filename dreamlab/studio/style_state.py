@@ -13,11 +13,14 @@ from typing import Any
 import streamlit as st
 
 from engine.catalog import BUILTIN_STYLES
+from engine.style.instant_files import BUILTIN_NAMES as NETWORK_STYLES
 
 from dreamlab.settings import describe, read
 from dreamlab.settings.style import Share
 
 DEFAULT_PAINTINGS = ["swirling_night"]
+RESULT = "style:result"
+NETWORK_STYLES_KEY = "style.network_styles"  # the instant network's own styles ticked (names)
 SHARE = describe(Share, "share")  # every painting's slider: title, range, default, help
 
 
@@ -39,6 +42,20 @@ def share(state, name: str) -> int:
     return value if SHARE.contains(value) else SHARE.default
 
 
+def network_style_key(name: str) -> str:
+    return f"style:network-style:{NETWORK_STYLES.index(name)}"
+
+
+def network_styles() -> list[str]:
+    """The instant network's own styles ticked (known names, each once)."""
+    chosen = st.session_state.get(NETWORK_STYLES_KEY)
+    return known_network_styles(chosen) if isinstance(chosen, list) else []
+
+
+def known_network_styles(names: list) -> list[str]:
+    return [n for i, n in enumerate(names) if isinstance(n, str) and n in NETWORK_STYLES and n not in names[:i]]
+
+
 def known_paintings(names: list) -> list[str]:
     """The built-in paintings among ``names``, each once, in order."""
     return [n for i, n in enumerate(names) if isinstance(n, str) and n in BUILTIN_STYLES and n not in names[:i]]
@@ -54,12 +71,16 @@ class Paintings:
 
     def snapshot(self, state) -> dict:
         names = chosen_builtins(state)
-        return {"paintings": names, "shares": {n: share(state, n) for n in names}}
+        return {"paintings": names, "shares": {n: share(state, n) for n in names}, "network_styles": network_styles()}
 
     def restored(self, state, raw: dict, carrier: str) -> tuple[dict[str, Any], list[str]]:
         given = raw.get("paintings")
         names = known_paintings(given) if isinstance(given, list) else list(DEFAULT_PAINTINGS)
         values: dict[str, Any] = {paintings_key(state): names}
+        given_network = raw.get("network_styles")
+        network = known_network_styles(given_network) if isinstance(given_network, list) else []
+        values[NETWORK_STYLES_KEY] = network
+        values.update({network_style_key(n): n in network for n in NETWORK_STYLES})
         notes: list[str] = []
         shares = raw.get("shares") if isinstance(raw.get("shares"), dict) else {}
         for name in names:

@@ -11,9 +11,8 @@ mirror shows the newest camera frame's dream, never a backlog.
 
 Modes say what is amplified. A mode is registered in ``MODES`` under a name: an *ascent* mode gives
 an objective for the loop ("dream": a preset's or a chosen layer's energy; "palette": a saved
-palette), a *frame* mode gives a function frame -> picture that replaces the ascent (instant style,
-engine/style/instant.py, will register itself here as a frame mode: ``register_mode("instant",
-Mode("Instant style", build, ascends=False))``).
+palette), a *frame* mode gives a function frame -> picture that replaces the ascent (instant style:
+``engine.motion.live_instant.register_instant_mode()``, called by the live worker).
 """
 from __future__ import annotations
 
