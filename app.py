@@ -5,7 +5,7 @@ import streamlit as st
 
 from dreamlab.jobs.service import job_queue
 from dreamlab.pages import HOME, PAGES
-from dreamlab.studio import history
+from dreamlab.studio import history, visitor
 
 HERE = Path(__file__).resolve().parent  # page paths from this file, so another entrypoint can run it
 
@@ -22,3 +22,5 @@ strip = st.sidebar.empty()
 drawn = history.sidebar_strip(strip)
 page.run()
 history.redraw_if_new(strip, drawn)  # a result made in this run shows at once
+history.page_section()  # "Your pictures" at the page's foot too: on a phone the sidebar starts closed
+visitor.remember(st.sidebar.container())  # the visitor's id into a cookie, so a reload finds the pictures
