@@ -144,7 +144,7 @@ def outside_painting_picker(key: str, choices: dict[str, str],
     """For style transfer with a region: what goes outside it. Returns (name, painting or None
     for the photo itself)."""
     options = ["photo", *choices]
-    name = st.selectbox("Outside the region", options, key=key,
+    name = st.selectbox("Outside the region", options, key=key, persist_state="session",  # kept across pages
                         format_func=lambda n: "Keep my photo" if n == "photo" else choices[n],
                         help="The paintings chosen above go inside the region; this goes outside it.")
     return name, (None if name == "photo" else load(name))
