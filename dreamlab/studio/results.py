@@ -76,4 +76,7 @@ def describe(recipe: dict) -> str:
         parts.append(f"seed {recipe['seed']}")
     if recipe.get("size_label"):
         parts.append(str(recipe["size_label"]))
+    region = recipe.get("region")
+    if isinstance(region, dict) and isinstance(region.get("coverage"), (int, float)):
+        parts.append(f"only in your painted region ({float(region['coverage']):.0%} of the photo)")
     return " · ".join(parts)
