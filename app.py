@@ -6,10 +6,13 @@ import streamlit as st
 from dreamlab.jobs.service import job_queue
 from dreamlab.pages import HOME, PAGES
 from dreamlab.studio import history, visitor
+from dreamlab.studio.components import frontend
 
 HERE = Path(__file__).resolve().parent  # page paths from this file, so another entrypoint can run it
 
-st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout="centered")
+st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout="centered",
+                   initial_sidebar_state="auto")  # "auto": closed on a phone, open on a desktop
+st.html(f"<style>{frontend('phone')['css']}</style>")  # pictures scale down to a phone's column
 
 NAVIGATION = [st.Page(HERE / page.file, title=page.title, icon=page.icon, default=page is HOME) for page in PAGES]
 
