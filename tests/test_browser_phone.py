@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dreamlab.pages import PAGES
+from dreamlab.pages import HOME, PAGES
 from tests.conftest import ROOT, wait_for_app
 
 pytestmark = [pytest.mark.browser]
@@ -17,7 +17,7 @@ def test_every_page_fits_a_390px_phone(browser, app_url, info):
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
-        page.goto(f"{app_url}/{info.url_path}")
+        page.goto(f"{app_url}/" + ("" if info is HOME else info.url_path))  # Home is the app's root
         page.locator("[data-testid='stMainBlockContainer']").wait_for(timeout=120_000)
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                timeout=120_000)
