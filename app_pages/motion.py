@@ -7,7 +7,7 @@ from dreamlab.studio.inputs import current_photo, image_input, shrink_to
 from dreamlab.studio.models import model_ready
 from dreamlab.studio.page_state import MOTION, VIDEO, ZOOM
 from dreamlab.studio.runner import describe_job, keep_result, run_button
-from dreamlab.studio.video import clip_input, show_animation, show_estimate
+from dreamlab.studio.video import clip_input, kept_clip_key, show_animation, show_estimate
 from dreamlab.studio.widgets import draw
 
 ZOOM_KIND, VIDEO_KIND = "zoom", "video"  # job kinds
@@ -31,8 +31,8 @@ def make_zoom_job():
 def chosen_clip():
     """The clip decoded for the current size and rate (``clip_input`` keeps it), or None."""
     video = VIDEO.values()
-    uploaded, cached = st.session_state.get("video:upload"), st.session_state.get("video:decoded")
-    if uploaded is None or not cached or cached[0] != (uploaded.file_id, video.pixels, video.frame_rate):
+    kept, cached = st.session_state.get(kept_clip_key(VIDEO_KIND)), st.session_state.get("video:decoded")
+    if kept is None or not cached or cached[0] != (kept[1], video.pixels, video.frame_rate):
         return None
     return None if isinstance(cached[1], Exception) else cached[1]
 

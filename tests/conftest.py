@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -16,6 +17,9 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
+# Visitors' pictures (dreamlab.studio.session_store) go to a throwaway folder, never the user's cache; the
+# app servers the browser tests start inherit it.
+os.environ.setdefault("DREAMLAB_DATA_DIR", tempfile.mkdtemp(prefix="dreamlab-test-data-"))
 CHROMIUM = os.environ.get("DREAMLAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -133,7 +133,7 @@ def test_a_downloaded_png_restores_its_settings_and_makes_the_same_picture(page,
     set_seed(page, 7)
     dream(page)
     first, suggested = download(page, tmp_path, "first.png")
-    assert suggested == "dreamlab-deep-dream-soft-strokes-seed7.png"  # page, preset and seed
+    assert suggested == "dreamlab-deep-dream-soft-strokes-small-seed7.png"  # page, preset, size and seed
     recipe = read_recipe(first)
     assert recipe["seed"] == 7 and recipe["page"] == "dream"
 

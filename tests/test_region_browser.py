@@ -133,3 +133,24 @@ def test_a_painted_region_is_still_there_after_visiting_another_page(page, app_u
     page.wait_for_function("c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
                            " for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return true; return false; }",
                            arg=canvas)  # the canvas shows them too
+
+
+def test_a_closed_region_expander_still_says_the_region_is_active_and_the_caption_names_it(page, app_url, tmp_path):
+    photo = tmp_path / "meadow.png"
+    gradient_picture(160, 120, seed=7).save(photo)
+    stage = open_painter(page, app_url, photo)
+    page.get_by_role("slider", name="Brush size").fill("120")
+    paint_stroke(page, stage, [(0.05, 0.3), (0.4, 0.3), (0.05, 0.6)])
+    painted = coverage(page)
+    wait_for_app(page)
+    page.locator("details").filter(has_text="Paint a region (optional)").locator("summary").click()
+    wait_for_app(page)
+    hint = page.get_by_text(re.compile(r"A painted region is active: the effect happens only there"))
+    expect(hint).to_be_visible()
+    assert f"({painted}% of the photo)" in hint.inner_text()
+
+    page.get_by_role("button", name="Dream", exact=True).click()
+    page.get_by_text("Your dream").wait_for(timeout=120_000)
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"Made with .* only in your painted region \(\d+% of the photo\)")).first
+           ).to_be_visible()

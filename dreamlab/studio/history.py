@@ -1,4 +1,5 @@
-"""This session's results, newest first, across all pages: kept in memory only, never on disk.
+"""This visitor's results, newest first, across all pages: in memory, and on disk under the visitor's
+id (``session_store``, ``visitor``) so a reload keeps them; within ``session_store``'s bounds.
 
 Every finished (or stopped) job's picture lands here (``dreamlab.studio.runner.keep_result`` adds it). The
 sidebar shows them as a strip of thumbnails; clicking one opens it with its before/after, a
@@ -17,18 +18,21 @@ from typing import Optional
 import streamlit as st
 from PIL import Image
 
-from dreamlab.studio import page_state, persist
+from dreamlab.studio import page_state, persist, session_store
 from dreamlab.studio.components import frontend
 from dreamlab.studio.photo_restore import forget_photo_values, restored_photo_values
 from dreamlab.settings.reader import read_link
 from dreamlab.studio.recipes import PAGES, SHARE_PARAM, filename, restorable
-from dreamlab.studio.results import show_actions, show_picture
+from dreamlab.studio.results import show_actions, show_native, show_picture
+from dreamlab.studio.visitor import visitor_id
 
 HISTORY = "_history"
 OPEN = "_history_open"
-MAX_ENTRIES = 12
-MAX_BYTES = 72_000_000  # all entries together: pictures as RGB (24 megapixels) plus the videos' MP4 bytes
+LOADED = "_history_loaded"
+MAX_ENTRIES = session_store.MAX_PICTURES
+MAX_BYTES = session_store.MAX_BYTES  # in memory: pictures as RGB plus the videos' MP4 bytes
 THUMB_SIDE = 96
+BOUND_WORDS = session_store.BOUND_WORDS
 
 
 KIND_PAGES = {"zoom": "motion", "video": "motion"}  # job kinds named otherwise than their page
@@ -45,6 +49,7 @@ class Entry:
     video: Optional[bytes] = None  # a Motion result: its MP4 (``after`` is one frame of it)
     id: int = field(default_factory=lambda: next(_ids))
     made: float = field(default_factory=time.time)
+    folder: Optional[object] = None  # where it is kept on disk (None: not kept there)
     thumb: Image.Image = field(init=False)
 
     def __post_init__(self):
@@ -66,7 +71,25 @@ class Entry:
 
 
 def entries() -> list[Entry]:
+    """This visitor's results; at a session's first call, the ones kept on disk (after a reload)."""
+    if not st.session_state.get(LOADED):
+        st.session_state[LOADED] = True
+        session_store.sweep()
+        kept = st.session_state.setdefault(HISTORY, [])
+        known = {str(e.folder) for e in kept if e.folder is not None}
+        for stored in session_store.load(visitor_id()):
+            if str(stored.folder) not in known:
+                kept.append(Entry(stored.page, stored.after, stored.before, stored.recipe, stored.stopped,
+                                  stored.video, made=stored.made, folder=stored.folder))
+        kept.sort(key=lambda e: e.made, reverse=True)
     return st.session_state.setdefault(HISTORY, [])
+
+
+def clear() -> None:
+    """Forget all of this visitor's pictures, in memory and on disk (the "Clear my pictures" button)."""
+    session_store.clear(visitor_id())
+    st.session_state[HISTORY] = []
+    st.session_state.pop("_history_thumbs", None)
 
 
 def add(page: str, after: Image.Image, before: Optional[Image.Image], recipe: dict, stopped: bool = False,
@@ -74,6 +97,8 @@ def add(page: str, after: Image.Image, before: Optional[Image.Image], recipe: di
     """Keep a result; the oldest go once there are more than MAX_ENTRIES or MAX_BYTES."""
     entry = Entry(page, after, before, recipe, stopped, video)
     kept = entries()
+    entry.folder = session_store.save(visitor_id(), entry.id, entry.made, page, after, before, recipe, stopped,
+                                      video)
     kept.insert(0, entry)
     while len(kept) > 1 and (len(kept) > MAX_ENTRIES or sum(e.size_bytes for e in kept) > MAX_BYTES):
         gone = kept.pop()
@@ -189,18 +214,46 @@ def sidebar_strip(where) -> int:
     with where.container():
         st.markdown("**Your pictures**")
         if not kept:
-            st.caption("Everything you make in this session appears here, newest first.")
+            st.caption(f"Everything you make appears here, newest first: {BOUND_WORDS}.")
         else:
-            st.caption("Newest first. Click one to compare, download or restore its settings. "
-                       "Kept until you close the tab.")
+            st.caption(f"Newest first. Click one to compare, download or restore its settings. "
+                       f"Kept for you alone, even after a reload: {BOUND_WORDS}.")
             items = [{"id": e.id, "title": e.title, "src": _thumb_url(e), "stopped": e.stopped} for e in kept]
             key = f"history:strip:{newest}"
             _strip(key=key, data={"items": items}, on_opened_change=partial(_on_open, key))
+            _clear_button("sidebar")
     opened = st.session_state.pop(OPEN, None)
     entry = find(opened) if opened is not None else None
     if entry is not None:
         _entry_dialog(entry)
     return newest
+
+
+def _clear_button(where: str) -> None:
+    st.button("Clear my pictures", key=f"history:clear:{where}", on_click=clear, icon=":material/delete:",
+              help="Delete every picture in this list, here and on the server.")
+
+
+def page_section() -> None:
+    """"Your pictures" at the foot of every page (reachable on a phone, where the sidebar is closed):
+    the newest picture, the strip of all of them, the bound, and "Clear my pictures"."""
+    kept = entries()
+    with st.expander(f"Your pictures ({len(kept)})", expanded=bool(kept), icon=":material/photo_library:"):
+        if not kept:
+            st.caption(f"Everything you make appears here, newest first: {BOUND_WORDS}.")
+            return
+        newest = kept[0]
+        st.caption(f"Your last picture: {newest.title}")
+        if newest.video is not None:
+            st.video(newest.video, format="video/mp4", loop=True, autoplay=True, muted=True)
+        else:
+            show_native(newest.after, key=f"history:newest:{newest.id}")
+        st.caption(f"Click one to compare, download or restore its settings. Kept for you alone, even after "
+                   f"a reload: {BOUND_WORDS}.")
+        items = [{"id": e.id, "title": e.title, "src": _thumb_url(e), "stopped": e.stopped} for e in kept]
+        key = f"history:page-strip:{newest.id}"
+        _strip(key=key, data={"items": items, "kind": "dl-pictures"}, on_opened_change=partial(_on_open, key))
+        _clear_button("page")
 
 
 def redraw_if_new(where, drawn: int) -> None:

@@ -24,12 +24,19 @@ def _slug(text: Any) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:40]
 
 
+_FILE_ENDING = re.compile(r"\.(jpe?g|png|webp|gif|tiff?|bmp|mp4|mov|webm)\b", re.IGNORECASE)
+
+
 def filename(recipe: dict, extension: str = "png") -> str:
-    """dreamlab-deep-dream-classic-seed7.png: the page, the preset (or what stands for it), the seed."""
+    """dreamlab-deep-dream-classic-small-seed7.png: the page, the preset (or what stands for it), the
+    size and the seed, so two different results never share a name. An uploaded file's own ending
+    ("cat.jpg") is left out of the words (no "-jpg" in the middle of a name)."""
     page = PAGES.get(recipe.get("page", ""))
     parts = ["dreamlab", _slug(page.title if page else recipe.get("kind", "picture"))]
     if recipe.get("label"):
-        parts.append(_slug(recipe["label"]))
+        parts.append(_slug(_FILE_ENDING.sub("", str(recipe["label"]))))
+    if recipe.get("size_label"):
+        parts.append(_slug(str(recipe["size_label"]).split("(")[0]))
     if recipe.get("seed") is not None:
         parts.append(f"seed{recipe['seed']}")
     return "-".join(p for p in parts if p) + f".{extension}"

@@ -86,13 +86,18 @@ def _quick_start(state: _State, display: Image.Image, kind: str) -> None:
 
 
 def region_picker(key: str, photo: Optional[Image.Image], help_text: str = "") -> Optional[Region]:
-    """An optional "Paint a region" expander over ``photo``; returns the region (None: everywhere)."""
+    """An optional "Paint a region" expander over ``photo``; returns the region (None: everywhere).
+    A region stays active with its expander closed, so the page then says so under it."""
     with st.expander("Paint a region (optional)", key=f"{key}:open", on_change="rerun",
-                     icon=":material/format_paint:"):
+                     icon=":material/format_paint:") as box:
         if photo is None:
             st.caption("Choose a photo first; then you can paint where the effect should go.")
             return None
-        return _painter_panel(key, photo, help_text)
+        region = _painter_panel(key, photo, help_text)
+    if region is not None and not box.open:
+        st.info(f"A painted region is active: the effect happens only there ({region.coverage():.0%} of the "
+                "photo). Open **Paint a region** to change or clear it.", icon=":material/format_paint:")
+    return region
 
 
 def _painter_panel(key: str, photo: Image.Image, help_text: str) -> Optional[Region]:
@@ -144,7 +149,7 @@ def outside_painting_picker(key: str, choices: dict[str, str],
     """For style transfer with a region: what goes outside it. Returns (name, painting or None
     for the photo itself)."""
     options = ["photo", *choices]
-    name = st.selectbox("Outside the region", options, key=key,
+    name = st.selectbox("Outside the region", options, key=key, persist_state="session",  # kept across pages
                         format_func=lambda n: "Keep my photo" if n == "photo" else choices[n],
                         help="The paintings chosen above go inside the region; this goes outside it.")
     return name, (None if name == "photo" else load(name))

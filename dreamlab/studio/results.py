@@ -25,7 +25,22 @@ def show_picture(before: Optional[Image.Image], after: Image.Image, key: str) ->
     if before is not None:
         before_after(before, after, key=f"{key}:compare")
     else:
-        st.image(after, width="stretch")
+        show_native(after, key)
+
+
+NATIVE_BELOW = 700  # px: narrower than the page's column (centered layout), so stretching would blur it
+
+
+def show_native(picture: Image.Image, key: str) -> None:
+    """A picture narrower than the column at its own size (stretched, a 256 px palette looks blurry),
+    with a "Show larger" switch; wider ones fill the column (and shrink with it on a phone)."""
+    if picture.width >= NATIVE_BELOW:
+        st.image(picture, width="stretch")
+        return
+    larger = st.toggle("Show larger", key=f"{key}:larger",
+                       help=f"This picture is {picture.width} × {picture.height} px: shown at its own size, "
+                            "it stays sharp.")
+    st.image(picture, width="stretch" if larger else picture.width)
 
 
 def show_actions(after: Image.Image, recipe: dict, key: str, filename: Optional[str] = None) -> None:
@@ -61,6 +76,9 @@ def describe(recipe: dict) -> str:
         parts.append(f"seed {recipe['seed']}")
     if recipe.get("size_label"):
         parts.append(str(recipe["size_label"]))
+    region = recipe.get("region")
+    if isinstance(region, dict) and isinstance(region.get("coverage"), (int, float)):
+        parts.append(f"only in your painted region ({float(region['coverage']):.0%} of the photo)")
     return " · ".join(parts)
 
 

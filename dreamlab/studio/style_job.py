@@ -17,7 +17,7 @@ from dreamlab.studio.models import model_ready
 from dreamlab.studio.page_state import STYLE
 from dreamlab.studio.region import current_region
 from dreamlab.studio.runner import describe_job
-from dreamlab.studio.style_paintings import (OUTSIDE_KEY, UPLOADS_KEY, decoded_uploads, blend_weights,
+from dreamlab.studio.style_paintings import (KEPT_KEY, OUTSIDE_KEY, blend_weights,
                                              builtin_style, title)
 from dreamlab.settings.style import INSTANT
 from dreamlab.studio.style_instant import instant_ok, keep_inputs
@@ -31,7 +31,7 @@ def paintings_now(style: Style) -> list[tuple[str, Image.Image]]:
     """(name, picture) of the paintings chosen: built-in names, or the uploads' file names."""
     if style.painting_source == "Built-in":
         return [(name, builtin_style(name)) for name in chosen_builtins(STYLE)]
-    return decoded_uploads(st.session_state.get(UPLOADS_KEY) or [])
+    return st.session_state.get(KEPT_KEY) or []  # as the page last showed them (kept across pages)
 
 
 def _problem(photo, paintings: list, weights: list[float], style: Style) -> Optional[str]:

@@ -38,9 +38,31 @@ def chosen_paintings() -> list[tuple[str, Image.Image]]:
                  format_func=lambda n: short_name(BUILTIN_STYLES[n]), key=paintings_key(STYLE),
                  persist_state="session")
         return [(name, builtin_style(name)) for name in chosen_builtins(STYLE)]
+    return kept_uploads()
+
+
+KEPT_KEY = "style:uploads:kept"  # the decoded paintings, kept for the session (a page switch empties the uploader)
+HAD_FILES = "style:uploads:had-files"
+
+
+def kept_uploads() -> list[tuple[str, Image.Image]]:
+    """The uploaded paintings; after a visit to another page (the uploader comes back empty) the ones
+    uploaded before, until the person chooses others or removes them."""
+    if UPLOADS_KEY not in st.session_state:  # not drawn last run: the page was left (or first opened)
+        st.session_state[HAD_FILES] = False
     files = st.file_uploader("Your paintings (one or more)", type=UPLOAD_TYPES, accept_multiple_files=True,
                              key=UPLOADS_KEY, help="Photos of paintings, drawings, textures, anything.")
-    return decoded_uploads(files or [])
+    if files:
+        st.session_state[HAD_FILES] = True
+        st.session_state[KEPT_KEY] = decoded_uploads(files)
+        return st.session_state[KEPT_KEY]
+    kept = st.session_state.get(KEPT_KEY)
+    if kept and not st.session_state.get(HAD_FILES):
+        st.caption(f"Using your {len(kept)} painting{'s' if len(kept) != 1 else ''} from before. "
+                   "Choose files to use others.")
+        return kept
+    st.session_state.pop(KEPT_KEY, None)  # the person removed them
+    return []
 
 
 def decoded_uploads(files) -> list[tuple[str, Image.Image]]:

@@ -108,8 +108,9 @@ def paint_missing(kind: str, model: str, pairs: list[tuple[str, int]], what: str
         if st.button(f"Paint {what}", key=f"{kind}:paint", icon=":material/brush:"):
             start_thumbnails(job_kind, model, pairs)
     if current_job(job_kind) is not None:
-        st.caption(f"{len(pairs)} filters of **{pairs[0][0]}** are being painted: each appears in its place "
-                   "and grows.")
+        many = len(pairs) != 1
+        st.caption(f"{len(pairs)} filter{'s' if many else ''} of **{pairs[0][0]}** {'are' if many else 'is'} "
+                   f"being painted: {'each' if many else 'it'} appears in its place and grows.")
     st.session_state[PAINTING] = job_kind
     stopped = follow_painting(job_kind, "The filters so far", on_preview)
     if stopped is not None:  # draw the page again without the half-painted pictures, with a Paint button

@@ -18,22 +18,33 @@ CLIP_TYPES = ["mp4", "mov", "m4v", "webm", "mkv", "gif"]
 
 
 def clip_input(key: str, max_side: int, fps: Optional[float]) -> Optional[Clip]:
-    """An uploader for a short clip; returns its frames (decoded once per file and size) or None."""
+    """An uploader for a short clip; returns its frames (decoded once per file and size) or None.
+    The clip is kept for the session, so it is still there after a visit to another page."""
+    upload_key, had_file = f"{key}:upload", f"{key}:had-file"
+    if upload_key not in st.session_state:  # not drawn last run: the page was left (or first opened)
+        st.session_state[had_file] = False
     uploaded = st.file_uploader(f"Your clip (up to {MAX_CLIP_SECONDS:.0f} seconds)", type=CLIP_TYPES,
-                                key=f"{key}:upload",
+                                key=upload_key,
                                 help=f"MP4, MOV, WebM or an animated GIF, at most {MAX_CLIP_MB} MB. "
                                      "Its sound is kept.")
-    if uploaded is None:
+    if uploaded is not None:
+        st.session_state[had_file] = True
+        st.session_state[kept_clip_key(key)] = (uploaded.name, uploaded.file_id, uploaded.getvalue())
+    elif st.session_state.get(kept_clip_key(key)) and not st.session_state.get(had_file):
+        st.caption(f"Using **{st.session_state[kept_clip_key(key)][0]}** from before. Choose a file to use another.")
+    else:
+        st.session_state.pop(kept_clip_key(key), None)  # the user removed the file
         return None
+    _, file_id, data = st.session_state[kept_clip_key(key)]
     cache_key = f"{key}:decoded"
-    wanted = (uploaded.file_id, max_side, fps)
+    wanted = (file_id, max_side, fps)
     cached = st.session_state.get(cache_key)
     if cached and cached[0] == wanted:
         clip = cached[1]
     else:
         with st.spinner("Reading the clip…"):
             try:
-                clip = load_clip(uploaded.getvalue(), max_side=max_side, fps=fps)
+                clip = load_clip(data, max_side=max_side, fps=fps)
             except VideoError as err:
                 clip = err
         st.session_state[cache_key] = (wanted, clip)
@@ -43,6 +54,11 @@ def clip_input(key: str, max_side: int, fps: Optional[float]) -> Optional[Clip]:
     for note in clip.notes:
         st.info(note)
     return clip
+
+
+def kept_clip_key(key: str) -> str:
+    """Where the session keeps the clip's (name, file id, bytes)."""
+    return f"{key}:kept"
 
 
 ESTIMATES = "estimates"  # the owner of the timing jobs: the machine's, shared by every visitor

@@ -1,9 +1,11 @@
 export default function(component) {
   const { data, parentElement, setTriggerValue } = component;
-  let root = parentElement.querySelector('.dl-history');
+  // 'dl-history' in the sidebar, 'dl-pictures' at a page's foot (its own class: tests and styles tell them apart)
+  const kind = data.kind === 'dl-pictures' ? 'dl-pictures' : 'dl-history';
+  let root = parentElement.querySelector('.' + kind);
   if (!root) {
     root = document.createElement('div');
-    root.className = 'dl-history';
+    root.className = kind;
     parentElement.appendChild(root);
   }
   root.replaceChildren(...data.items.map((item) => {
