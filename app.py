@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent  # page paths from this file, so another 
 
 st.set_page_config(page_title="DreamLab", page_icon=":material/palette:", layout="centered",
                    initial_sidebar_state="auto")  # "auto": closed on a phone, open on a desktop
-st.html(f"<style>{frontend('phone')['css']}</style>")  # pictures scale down to a phone's column
+st.html("<style>" + frontend("phone")["css"] + "</style>")  # pictures scale down to a phone's column
 
 NAVIGATION = [st.Page(HERE / page.file, title=page.title, icon=page.icon, default=page is HOME) for page in PAGES]
 

@@ -18,7 +18,7 @@ def test_each_component_folder_holds_a_script_or_a_style_and_is_used(name):
     files = frontend(name)
     if "js" in files:
         assert files["js"].lstrip().startswith("export default function")  # what st.components.v2 runs
-    users = [p for p in (ROOT / "dreamlab").rglob("*.py") if f'frontend("{name}")' in p.read_text()]
+    users = [p for p in [*(ROOT / "dreamlab").rglob("*.py"), ROOT / "app.py"] if f'frontend("{name}")' in p.read_text()]
     assert users, f"no module loads components/{name}"
 
 

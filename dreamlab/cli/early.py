@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 EXIT_BAD_INPUT = 2
 PICTURE_COMMANDS = ("classify", "dream", "style", "palette", "zoom")
 SEED_WORDS = ("noise", "color:", "gradient:")  # palette seeds that are not files
-FLAGS = frozenset({"--keep-colors", "--force", "--progress", "--no-motion", "--mute"})  # options that take no value
+FLAGS = frozenset({"--keep-colors", "--force", "--progress", "--no-motion", "--mute", "--seamless", "--estimate"})  # options that take no value
 
 
 def first_positional(args: Sequence[str]) -> Optional[str]:

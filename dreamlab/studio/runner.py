@@ -225,7 +225,7 @@ def report_outcome(job: Job) -> Any:
 PRESS_KEPT_S = 8.0
 PRESS_FORGOTTEN_S = 60.0
 PHOTO_ON_ITS_WAY = "Waiting for your photo…"
-PRESSED_CSS = f"<style>{frontend('run_button')['css']}</style>"  # "Starting…" under a pressed button
+PRESSED_CSS = "<style>" + frontend("run_button")["css"] + "</style>"  # "Starting…" under a pressed button
 
 
 def _pending_key(kind: str) -> str:
