@@ -26,7 +26,6 @@ draw(DREAM, "size")
 draw(DREAM, "shape")
 draw(DREAM, "fit", disabled=DREAM.get("shape") == "photo")
 draw(DREAM, "seamless")
-dream_estimate = say_size_and_time(photo)
 region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
 
 with st.expander("Advanced settings", key=ADVANCED, on_change="rerun", icon=":material/tune:") as advanced:
@@ -45,6 +44,9 @@ with st.expander("Advanced settings", key=ADVANCED, on_change="rerun", icon=":ma
         st.file_uploader("Guide picture: the dream grows towards its features", type=UPLOAD_TYPES, key=GUIDE)
         guide_picture(show_error=True)
 
+# Said just above the button, below the region painter: the time line appears once a worker has
+# measured this machine, and a line appearing above the painter moved it under the brush.
+dream_estimate = say_size_and_time(photo)
 run_button("Dream", KIND, make_dream_job, estimate_s=dream_estimate, icon=":material/auto_awesome:")
 result = keep_result(KIND, RESULT, stopped_caption="Where the dream had got to")
 if result:

@@ -38,7 +38,9 @@ def open_region_expander(page) -> None:
 
 
 def paint_stroke(page, stage, points):
-    """Drag the mouse through ``points`` given as fractions (x, y) of the photo."""
+    """Drag the mouse through ``points`` given as fractions (x, y) of the photo, with the photo in view
+    (as a person scrolls to it: a mouse outside the window paints nothing)."""
+    stage.scroll_into_view_if_needed()
     box = stage.bounding_box()
     at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
     page.mouse.move(*at[0])
