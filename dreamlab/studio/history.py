@@ -221,7 +221,7 @@ def sidebar_strip(where) -> int:
             items = [{"id": e.id, "title": e.title, "src": _thumb_url(e), "stopped": e.stopped} for e in kept]
             key = f"history:strip:{newest}"
             _strip(key=key, data={"items": items}, on_opened_change=partial(_on_open, key))
-            _clear_button("sidebar")
+            _clear_button(f"sidebar:{newest}")  # drawn again after a new result: a key of its own
     opened = st.session_state.pop(OPEN, None)
     entry = find(opened) if opened is not None else None
     if entry is not None:
