@@ -18,7 +18,7 @@ import torch
 from engine.network import fast
 from engine.network.models import load_model
 
-SIZES = [(96, 128), (144, 192), (192, 256), (256, 256), (288, 384), (384, 512), (768, 1024)]
+SIZES = [(96, 128), (128, 128), (160, 160), (144, 192), (192, 256), (256, 256), (288, 384), (384, 512), (768, 1024)]
 
 
 def cpu_ms(net, layer: str, size: tuple[int, int], float_only: bool) -> float:

@@ -59,7 +59,8 @@ def main(argv: list[str]) -> None:
     for module in (dreamlab.cli.dream, dreamlab.cli.style):
         patch(module, "save_png", "write PNG")
         patch(module, "open_image", "read photo")
-        patch(module, "model_for", "load model")
+    patch(dreamlab.cli.dream, "model_for", "load model")
+    patch(dreamlab.cli.common, "model_for", "load model")  # the style command imports it when it runs
     status = dreamlab.cli.main.main(argv)
     total = time.perf_counter() - start
     print(f"\n{'phase':<40} {'seconds':>8} {'share':>6}")

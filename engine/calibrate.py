@@ -18,9 +18,9 @@ from engine.dreaming.filters import FourierCanvas
 from engine.network.models import load_model
 from engine.timing import ModelCosts, StepCosts
 
-# Square pictures measured (a step's tiles are at most 512 + overlap). 304 and 336 sit either side of
+# Square pictures measured (a step's tiles are at most 512 + overlap). 144 and 176 sit either side of
 # fast.CPU_REDUCED_MIN_PIXELS, where the network switches to bfloat16: the cost jumps there.
-SIDES = (96, 224, 304, 336, 448, 640)
+SIDES = (96, 144, 176, 304, 448, 640)
 DEPTH_SIDE = 256  # large enough that the layers' work, not the per-call cost, decides their shares
 DEPTH_POINTS = 5  # layers measured for the depth shares, evenly spread
 OWN_SIDE = 512

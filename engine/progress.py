@@ -45,19 +45,26 @@ class Cancelled(Exception):
 class Previews:
     """When a job shows its picture: always at the last step of a stage, and besides every
     ``every`` steps, or ``per_stage`` times per stage, evenly spaced. With ``stages`` only in
-    those stages (e.g. only at full size, so that a journey's frames never blink blurry)."""
+    those stages (e.g. only at full size, so that a journey's frames never blink blurry).
+    ``first_look`` (a step count) also shows the picture that early in the first stage, so a
+    person sees something within a second of pressing, long before the first stage ends."""
     every: int = 0
     per_stage: int = 0
     stages: Optional[frozenset[int]] = None
+    first_look: int = 0
 
     def due(self, stage: int, step: int, steps: int) -> bool:
         if self.stages is not None and stage not in self.stages:
             return False
+        if stage == 0 and step == self.first_look:
+            return True
         every = self.every or (max(1, steps // self.per_stage) if self.per_stage else 0)
         return step == steps or (every > 0 and step % every == 0)
 
 
 STAGE_ENDS = Previews()  # a preview at the end of each stage only
+# Stage ends, and a first look after the first two steps (a dream's smallest octave).
+FIRST_LOOK_AND_STAGE_ENDS = Previews(first_look=2)
 NO_PREVIEWS = Previews(stages=frozenset())
 EVERY_FEW_STEPS = Previews(every=8)  # the default: often enough to watch, rarely enough to cost nothing
 

@@ -90,12 +90,13 @@ def test_tiled_dream_amplifies_like_untiled(lite0):
     assert 0.5 < tiled / whole < 2.0
 
 
-def test_progress_reports_every_step_with_a_preview_per_octave(lite0, small_picture):
+def test_progress_reports_every_step_with_a_first_look_and_a_preview_per_octave(lite0, small_picture):
     events = []
     deep_dream(small_picture, quick(octaves=2, steps=3), lite0, on_progress=events.append)
     assert len(events) == 6
     assert [(e.stage_index, e.step) for e in events] == [(0, 1), (0, 2), (0, 3), (1, 1), (1, 2), (1, 3)]
-    assert sum(e.preview is not None for e in events) == 2
+    with_preview = [(e.stage_index, e.step) for e in events if e.preview is not None]
+    assert with_preview == [(0, 2), (0, 3), (1, 3)]  # a first look after two steps, then each octave's end
     assert events[-1].fraction == pytest.approx(1.0)
     assert all(a.fraction < b.fraction for a, b in zip(events, events[1:]))
 

@@ -14,7 +14,7 @@ from engine.network import fast
 from engine.images.tensors import region_mask, resize, to_pil, to_tensor
 from engine.network.models import FeatureNet
 from engine.ascent.objectives import Objective, guided, layer_energy, scaled
-from engine.progress import STAGE_ENDS, ProgressFn, Reporter
+from engine.progress import FIRST_LOOK_AND_STAGE_ENDS, ProgressFn, Reporter
 from engine.images.region import Region
 from engine.dreaming.settings import DreamSettings, OctaveSchedule, octave_sizes
 
@@ -51,15 +51,17 @@ def deep_dream(image: Image.Image, settings: DreamSettings, net: FeatureNet,
                guide: Optional[Image.Image] = None, on_progress: Optional[ProgressFn] = None,
                cancel: Optional[threading.Event] = None, region: Optional[Region] = None) -> Image.Image:
     """Dream on ``image``; returns a picture of the same size. Progress has one stage per
-    octave, with a preview at the end of each. With a ``region`` the dream happens only inside
-    it; the rest of the photo stays exactly as it was. ``settings.seamless``: the photo is first
+    octave, with a preview at the end of each and a first look after the smallest octave's first
+    steps. With a ``region`` the dream happens only inside it; the rest of the photo stays exactly
+    as it was. ``settings.seamless``: the photo is first
     made to tile (``engine.images.seamless.make_tileable``), then dreamt as a torus."""
     if settings.seamless:
         image = make_tileable(image)
     base = to_tensor(image, net.device)
     sizes = octave_sizes(base.shape[2], base.shape[3], settings.octaves, settings.octave_scale)
     objective = dream_objective(net, settings, resize(base, sizes[0]), guide)
-    reporter = Reporter(on_progress, cancel, "octave", [h * w for h, w in sizes], previews=STAGE_ENDS)
+    reporter = Reporter(on_progress, cancel, "octave", [h * w for h, w in sizes],
+                        previews=FIRST_LOOK_AND_STAGE_ENDS)
     return dream_with_objective(image, objective, settings, net, reporter, region=region)
 
 

@@ -5,10 +5,13 @@
 * batch norm folded into the convolution before it (exact up to rounding; one op less per layer,
   forward and backward), and stride-1 "same" padding done by the convolution itself instead of a
   copy of the activations (exact);
+* on the CPU, the backward pass of strided depthwise convolutions in float32
+  (``DepthwiseFloatBackward``): oneDNN has no fast bfloat16 kernel for it, and in bfloat16 those
+  4 convolutions took more time than the rest of Lite0's backward pass;
 * channels-last memory layout on the CPU and CUDA (oneDNN and cuDNN run convolutions about twice
   as fast that way; Apple's MPS keeps the default layout);
 * reduced precision where the hardware computes it natively: bfloat16 on CPUs with AVX-512 BF16 or
-  AMX (for pictures of at least 320x320 pixels: smaller ones are faster in float32), bfloat16 on
+  AMX (for pictures of at least 160x160 pixels: smaller ones are faster in float32), bfloat16 on
   CUDA GPUs that have it, float16 on older ones. Elsewhere (other CPUs, MPS) everything stays
   float32. Activations handed out are float32 whatever ran inside.
 
@@ -33,10 +36,11 @@ import torch.nn.functional as F
 from torch import nn
 
 PRECISIONS = {"float": None, "bfloat16": torch.bfloat16, "float16": torch.float16}
-# Below about 320x320 pixels a CPU computes Lite0's forward+backward faster in float32: the cost
-# of converting to bfloat16 outweighs its faster convolutions (``benchmarks/bench_precision.py``:
-# bfloat16 1.07-1.13x float32's time at 256x256, 0.94-1.02x at 384x288, 0.42-0.45x at 1024x768).
-CPU_REDUCED_MIN_PIXELS = 320 * 320
+# Below about 160x160 pixels a CPU computes Lite0's forward+backward faster in float32: the cost
+# of converting to bfloat16 outweighs its faster convolutions (``benchmarks/bench_precision.py``,
+# with the strided depthwise backward in float32: bfloat16/float32 0.88-1.27 up to 160x160,
+# 0.71-0.93 from 192x144 to 512x384, 0.59 at 1024x768).
+CPU_REDUCED_MIN_PIXELS = 160 * 160
 # Pairs (convolution, batch norm) that follow each other inside a module's forward, by attribute
 # name: EfficientNet-Lite's blocks and torchvision's BasicConv2d (GoogLeNet).
 CONV_BN_PAIRS = (("_expand_conv", "_bn0"), ("_depthwise_conv", "_bn1"), ("_project_conv", "_bn2"),
@@ -188,6 +192,57 @@ def _padding_inside(conv: nn.Conv2d) -> nn.Conv2d:
     return plain.train(conv.training)
 
 
+class _DepthwiseGradInFloat(torch.autograd.Function):
+    """A depthwise convolution computed in the input's precision, its input gradient in float32."""
+
+    @staticmethod
+    def forward(ctx, x, weight, stride, groups):
+        ctx.save_for_backward(weight)
+        ctx.input_shape, ctx.stride, ctx.groups, ctx.dtype = x.shape, stride, groups, x.dtype
+        return F.conv2d(x, weight.to(x.dtype), None, stride, 0, 1, groups)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (weight,) = ctx.saved_tensors
+        grad = grad.float().contiguous(memory_format=torch.channels_last)
+        grad_input = torch.nn.grad.conv2d_input(ctx.input_shape, weight.float(), grad, ctx.stride, 0, 1, ctx.groups)
+        return grad_input.to(ctx.dtype), None, None, None
+
+
+class DepthwiseFloatBackward(nn.Module):
+    """A strided depthwise convolution (padded TensorFlow style by its ``static_padding``) whose
+    backward pass runs in float32 while bfloat16 autocast is on; without autocast it is the
+    convolution itself. Measured at 768x1024 (one thread): 195 ms for the largest one's bfloat16
+    backward, 32 ms in float32; Lite0's forward+backward to block10 0.58 s -> 0.47 s, and 57 ->
+    38 ms at 240x320 (``benchmarks/bench_precision.py``)."""
+
+    def __init__(self, conv: nn.Conv2d):
+        super().__init__()
+        self.conv = conv
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        conv = self.conv
+        if not (torch.is_autocast_enabled("cpu") and torch.get_autocast_dtype("cpu") == torch.bfloat16):
+            return conv(x)
+        x = conv.static_padding(x)
+        with torch.autocast("cpu", enabled=False):
+            y = _DepthwiseGradInFloat.apply(x.to(torch.bfloat16), conv.weight, conv.stride, conv.groups)
+            return y if conv.bias is None else y + conv.bias.to(y.dtype).view(1, -1, 1, 1)
+
+
+def float_backward_for_strided_depthwise(model: nn.Module) -> int:
+    """Wrap every strided, TensorFlow-padded depthwise convolution in ``DepthwiseFloatBackward``."""
+    changed = 0
+    for module in list(model.modules()):
+        for name, child in list(module.named_children()):
+            if (type(child).__name__ == "Conv2dStaticSamePadding" and child.groups > 1
+                    and child.groups == child.in_channels and tuple(child.stride) != (1, 1)
+                    and tuple(child.padding) == (0, 0) and tuple(child.dilation) == (1, 1)):
+                setattr(module, name, DepthwiseFloatBackward(child))
+                changed += 1
+    return changed
+
+
 def prepare(net) -> None:
     """Make a loaded ``FeatureNet`` fast on its device (see the module's docstring)."""
     fold_batchnorm(net)
@@ -195,6 +250,8 @@ def prepare(net) -> None:
     for p in net.parameters():
         p.requires_grad_(False)
     net.autocast_dtype = reduced_dtype(net.device)
+    if net.device.type == "cpu" and net.autocast_dtype == torch.bfloat16:
+        float_backward_for_strided_depthwise(net)
     net.channels_last = wants_channels_last(net.device)
     if net.channels_last:
         net.to(memory_format=torch.channels_last)
