@@ -1,5 +1,6 @@
 """Model wiring. GoogLeNet and VGG use random weights: their real ones cannot be downloaded here."""
 import urllib.error
+import urllib.request
 
 import pytest
 import torch
@@ -53,7 +54,7 @@ def test_offline_download_says_to_use_lite0(tmp_path, monkeypatch):
 
     def offline(*args, **kwargs):
         raise urllib.error.URLError("no network")
-    monkeypatch.setattr(weights.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
     assert not models.weights_ready("googlenet") and models.weights_ready("lite0")
     with pytest.raises(ModelUnavailable, match="Lite0"):
         weights.ensure_weights("googlenet")
@@ -68,7 +69,7 @@ def test_download_reports_progress_and_checks_the_hash(tmp_path, monkeypatch):
 
     class Response(io.BytesIO):
         headers = {"Content-Length": str(len(payload))}
-    monkeypatch.setattr(weights.urllib.request, "urlopen", lambda *a, **k: Response(payload))
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: Response(payload))
     seen = []
     target = tmp_path / f"net-{digest}.pth"
     weights._download(f"https://example.invalid/net-{digest}.pth", str(target), lambda d, t: seen.append((d, t)),

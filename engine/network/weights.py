@@ -7,8 +7,6 @@ import hashlib
 import os
 import re
 import tempfile
-import urllib.error
-import urllib.request
 
 from engine.catalog import WEIGHT_URLS, weights_path
 
@@ -25,13 +23,15 @@ def ensure_weights(name: str, on_download=None) -> None:
     os.makedirs(os.path.dirname(weights_path(url)), exist_ok=True)
     try:
         _download(url, weights_path(url), on_download)
-    except (urllib.error.URLError, OSError) as err:
+    except OSError as err:  # urllib's URLError is an OSError
         raise ModelUnavailable(
             f"Could not download the {name} weights ({err.__class__.__name__}). "
             "Are you offline? The built-in Lite0 model works without internet.") from err
 
 
 def _download(url: str, path: str, on_download=None, chunk: int = 1 << 20) -> None:
+    import urllib.request  # only here: a download is rare, and the import costs every start
+
     expected = re.search(r"-([a-f0-9]{6,})\.", os.path.basename(url))
     digest = hashlib.sha256()
     with urllib.request.urlopen(url, timeout=30) as response:
