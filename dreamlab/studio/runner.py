@@ -204,14 +204,26 @@ def report_outcome(job: Job) -> Any:
     if job.state == DONE:
         return job.result
     if job.state == CANCELLED:
-        if job.result is not None:
-            st.warning("Stopped. Here is the picture as far as it got.")
-        else:
-            st.warning("Stopped before anything was painted.")
+        st.warning(stopped_words(job.kind, job.result))
         return job.result
     if job.state == FAILED:
         st.error(job.error or "Something went wrong.")
     return None
+
+
+VIDEO_KINDS = ("zoom", "video")  # Motion's jobs: what they make is a video, frame by frame
+
+
+def stopped_words(kind: str, result: Any) -> str:
+    """What a stopped job left, in words: a video of the frames made so far, the frame being dreamed,
+    a picture as far as it got, or nothing."""
+    if result is None:
+        return "Stopped before anything was painted."
+    if isinstance(result, dict) and result.get("mp4") is not None:
+        return "Stopped."  # the video's own line below says how many frames it has
+    if kind.split(":")[0] in VIDEO_KINDS:
+        return "Stopped before the first frame was finished. Here is that frame as far as it got."
+    return "Stopped. Here is the picture as far as it got."
 
 
 # A press is an event: ``run_button``'s on_click records it in session state before the rerun the
