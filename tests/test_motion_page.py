@@ -1,4 +1,6 @@
 """The Motion page through Streamlit's AppTest (no browser)."""
+import re
+
 from engine.motion.clips import probe
 from tests.advanced import open_advanced
 from tests.conftest import open_page
@@ -33,7 +35,8 @@ def test_zoom_journey_shows_an_estimate_then_a_video_and_downloads(tmp_path):
     assert entry.page == "motion" and entry.video == result["mp4"] and entry.after.size == result["last"].size
     assert "Zoom journey" in entry.title and entry.recipe["settings"]["zoom"]["frames"] == 6
     assert entry.recipe["settings"]["motion"]["what"] == "Zoom journey"
-    assert filename(entry.recipe, "mp4") == "dreamlab-motion-zoom-journey-classic-dream-small-seed0.mp4"
+    assert re.fullmatch(r"dreamlab-motion-zoom-journey-classic-dream-small-seed0-\d{8}-\d{6}\.mp4",
+                        filename(entry.recipe, "mp4"))  # ... and when it was made: names never collide
 
 
 def test_dream_a_video_asks_for_a_clip_and_changes_nothing_without_one():

@@ -24,6 +24,7 @@ from engine.progress import Progress
 
 from dreamlab.studio import history
 from dreamlab.studio import page_state, persist
+from dreamlab.studio.recipes import MADE, made_stamp
 from dreamlab.studio.components import frontend
 
 log = logging.getLogger(__name__)
@@ -341,7 +342,7 @@ def _with_settings(kind: str, result: Any, made_with: dict) -> Any:
         return [_with_settings(kind, item, made_with) for item in result]
     if not isinstance(result, dict) or "recipe" not in result:
         return result
-    recipe = {**made_with.get("recipe", {}), **result.get("recipe", {})}
+    recipe = {**made_with.get("recipe", {}), **result.get("recipe", {}), MADE: made_stamp()}
     for name in ("page", "settings"):
         if name in made_with.get("recipe", {}):
             recipe[name] = made_with["recipe"][name]
@@ -356,7 +357,7 @@ def _with_settings(kind: str, result: Any, made_with: dict) -> Any:
 
 
 def _stopped_result(kind: str, picture, made_with: dict) -> dict:
-    recipe = {**made_with.get("recipe", {}), "stopped": True}
+    recipe = {**made_with.get("recipe", {}), "stopped": True, MADE: made_stamp()}
     page = page_of(kind)
     if page:
         history.add(page, picture, made_with.get("before"), recipe, stopped=True)
