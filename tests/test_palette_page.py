@@ -319,6 +319,16 @@ def test_a_palette_file_with_a_thousand_filters_is_refused_in_one_sentence():
     assert entries(at) == []
 
 
+def test_the_loaded_note_goes_with_the_next_action():
+    at = palette_page()
+    text = palette_json([PaletteFilter("block3", 4, 0.7)], "lite0")
+    at.file_uploader(key="palette:load:0").set_value(("sea.json", text.encode(), "application/json")).run()
+    assert any("Loaded **sea.json**" in s.value for s in at.success)
+    add(at, "block5:2")  # a later edit: the note no longer describes the palette shown
+    assert not any("Loaded" in s.value for s in at.success)
+    assert entries(at)[0] == ("block3", 4, 0.7) and len(entries(at)) == 2
+
+
 def test_a_palette_file_keeps_what_it_can_and_says_what_it_left_out():
     import json
     at = palette_page()
