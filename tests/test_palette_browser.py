@@ -145,7 +145,7 @@ def test_add_a_filter_by_plain_choice_and_load_palettes_in_an_expander_that_stay
 
     type_filters(page, "block 10 filter 5", page.get_by_text("block10 · filter 5"))
     expect(chips(page)).to_have_count(2)
-    type_filters(page, "blok 10 5", page.get_by_text("There is no layer in"))
+    type_filters(page, "blok 10 5", page.get_by_text("names no layer of this network"))
     expect(page.get_by_role("textbox", name="Or type filters")).to_have_value("blok 10 5")  # to correct it
     expect(page.get_by_text("for example block 8 filter 12").first).to_be_visible()
     shot(page, "added")

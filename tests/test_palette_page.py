@@ -67,7 +67,7 @@ def test_bad_filter_text_gives_a_plain_message():
     assert any("no filter number" in e.value and "block8 filter 12" in e.value for e in at.error)
     at = add(at, "blok 8 filter 12")
     [error] = at.error
-    assert "There is no layer in" in error.value and "block 8 filter 12" in error.value  # says what to type
+    assert "names no layer of this network" in error.value and "block 8 filter 12" in error.value  # says what to type
     assert "LAYER" not in error.value and "Error" not in error.value
     assert at.text_input[0].value == "blok 8 filter 12"  # kept in the box, to correct it
     assert entries(at) == []

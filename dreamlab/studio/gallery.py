@@ -72,8 +72,8 @@ def one_layer(model: str) -> None:
                       c in dead, selected == (model, layer, c)) for c in channels]
         with grid_area:
             if live is None:
-                thumb_grid(layer, cells, THUMBS.size, key=f"gallery:grid:{model}", on_pick=partial(select, model, layer),
-                           rows_of=per_page)
+                thumb_grid(layer, cells, THUMBS.size, key=f"gallery:grid:{model}",
+                           on_pick=partial(select, model, layer), rows_of=per_page)
             else:
                 thumb_grid(layer, cells, THUMBS.size, rows_of=per_page)
     draw_grid()
