@@ -1,22 +1,3 @@
-const GAP = 8;  // px, as the stylesheet's gap
-const MIN_COLUMNS = 4;  // however narrow the screen (a phone: about 86 px per cell)
-
-// As many columns as cells of their full size fit, but a number that divides a full page (rows_of):
-// 16 thumbnails in 5 columns left a row of one, in 4 they make four full rows.
-function fitColumns(root) {
-  const width = root.clientWidth;
-  if (!width) return;
-  const fit = Math.max(MIN_COLUMNS, Math.floor((width + GAP) / (root.dlCell + GAP)));
-  let columns = fit;
-  if (root.dlRows > 0) {
-    let divisor = fit;
-    while (divisor > MIN_COLUMNS && root.dlRows % divisor) divisor--;
-    if (root.dlRows % divisor === 0) columns = divisor;
-  }
-  root.style.setProperty('--columns', columns);
-  root.dataset.columns = columns;
-}
-
 export default function(component) {
   const { data, parentElement, setTriggerValue } = component;
   let root = parentElement.querySelector('.dl-grid');
@@ -64,4 +45,23 @@ export default function(component) {
     button.onclick = () => setTriggerValue('picked', item.channel);
     return button;
   }));
+}
+
+const GAP = 8;  // px, as the stylesheet's gap
+const MIN_COLUMNS = 4;  // however narrow the screen (a phone: about 86 px per cell)
+
+// As many columns as cells of their full size fit, but a number that divides a full page (rows_of):
+// 16 thumbnails in 5 columns left a row of one, in 4 they make four full rows.
+function fitColumns(root) {
+  const width = root.clientWidth;
+  if (!width) return;
+  const fit = Math.max(MIN_COLUMNS, Math.floor((width + GAP) / (root.dlCell + GAP)));
+  let columns = fit;
+  if (root.dlRows > 0) {
+    let divisor = fit;
+    while (divisor > MIN_COLUMNS && root.dlRows % divisor) divisor--;
+    if (root.dlRows % divisor === 0) columns = divisor;
+  }
+  root.style.setProperty('--columns', columns);
+  root.dataset.columns = columns;
 }
