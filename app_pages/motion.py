@@ -53,6 +53,8 @@ def make_video_job():
 
 def zoom_section() -> None:
     photo = image_input("motion")
+    if photo is not None:  # as on the other pages: the photo the journey starts from
+        st.image(photo.image, caption="Your photo", width=min(320, photo.image.width))
     draw(ZOOM, "preset", on_change=ZOOM.apply_preset)
     draw(ZOOM, "size")
     draw(ZOOM, "frames")

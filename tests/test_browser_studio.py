@@ -4,6 +4,8 @@ picture again, a stopped job can be downloaded, and four first visitors arriving
 fresh server all upload and finish."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -133,7 +135,8 @@ def test_a_downloaded_png_restores_its_settings_and_makes_the_same_picture(page,
     set_seed(page, 7)
     dream(page)
     first, suggested = download(page, tmp_path, "first.png")
-    assert suggested == "dreamlab-deep-dream-soft-strokes-small-seed7.png"  # page, preset, size and seed
+    # page, preset, size, seed and when it was made
+    assert re.fullmatch(r"dreamlab-deep-dream-soft-strokes-small-seed7-\d{8}-\d{6}\.png", suggested), suggested
     recipe = read_recipe(first)
     assert recipe["seed"] == 7 and recipe["page"] == "dream"
 
@@ -156,7 +159,8 @@ def test_a_downloaded_png_restores_its_settings_and_makes_the_same_picture(page,
         expect(other.get_by_role("spinbutton", name="Random seed")).to_have_value("7", timeout=10_000)
         wait_for_app(other)
         dream(other)
-        again, _ = download(other, tmp_path, "again.png")
+        again, suggested_again = download(other, tmp_path, "again.png")
+        assert suggested_again != suggested  # identical settings, yet a name of its own
     finally:
         context.close()
     a = np.asarray(Image.open(first).convert("RGB"), dtype=np.int16)

@@ -97,3 +97,23 @@ def test_a_phone_wide_screen_keeps_several_sharp_columns(browser, app_url):
         page.locator(".st-key-gallery-enlarged").get_by_role("heading", name="block1 · filter 5").wait_for()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_page_of_thumbnails_fills_every_row(browser, app_url, width):
+    """16 thumbnails in 5 columns left a row of one: the columns divide a full page, desktop and phone."""
+    context = browser.new_context(viewport={"width": width, "height": 1200})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_gallery(page, app_url, "block0 · edges & colours (16 filters)")
+        cells = thumbnails(page, "block0")
+        expect(cells).to_have_count(16)
+        rows: dict[int, int] = {}
+        for i in range(16):
+            top = round(cells.nth(i).bounding_box()["y"])
+            rows[top] = rows.get(top, 0) + 1
+        assert len(set(rows.values())) == 1 and len(rows) > 1, rows  # equal, full rows
+        assert page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()

@@ -238,3 +238,9 @@ def test_a_crafted_gallery_link_shows_the_usual_page_not_an_exception(fast_paint
     assert at.selectbox(key="gallery.layer").value == "block8"
     assert at.selectbox(key="gallery.per_page").value == 16
     assert not at.subheader  # no filter shown large: filter 1000000 does not exist
+
+
+def test_a_page_of_one_filter_says_filter_not_filters():
+    from dreamlab.studio.gallery import _which
+    assert _which([112]) == "filter 112"  # the Paint button: "Paint filter 112", not "Paint filters 112–112"
+    assert _which([16, 17, 18]) == "filters 16–18"

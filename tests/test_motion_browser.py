@@ -92,6 +92,8 @@ def test_stop_keeps_the_frames_made_and_still_offers_their_video(page, app_url):
     page.get_by_text("Stopped after").wait_for(timeout=60_000)
     made = int(page.get_by_text("Stopped after").first.inner_text().split("after ")[1].split(" ")[0])
     assert 3 <= made < 240
+    assert page.get_by_text("Stopped.", exact=True).count() == 1  # a video, never "the picture as far as it got"
+    assert page.get_by_text("picture as far as it got").count() == 0
     play(page, frames=made, fps=12)
     assert page.get_by_role("button", name="Download MP4").count() == 1
     assert page.locator("text=Traceback").count() == 0

@@ -75,7 +75,7 @@ def test_typed_filters_are_read_the_way_people_write_them():
     assert read_typed_filters("block8:12 block1:3", names) == [f("block8", 12), f("block1", 3)]  # block1 != block10
     assert read_typed_filters("inception 4a filter 7", get_spec("googlenet").layer_names()) == [f("inception4a", 7)]
     assert read_typed_filters("relu3_1:5", get_spec("vgg16").layer_names()) == [f("relu3_1", 5)]
-    for bad, says in (("blok8:12", "There is no layer"), ("block8", "no filter number"), ("99:1", "block 8 filter 12"),
+    for bad, says in (("blok8:12", "names no layer of this network"), ("block8", "no filter number"), ("99:1", "block 8 filter 12"),
                       ("block8:1.5", "whole number"), ("block8 1 2 3", "too many numbers"), ("  ", "type a layer")):
         with pytest.raises(ValueError, match=says):
             read_typed_filters(bad, names)

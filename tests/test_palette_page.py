@@ -67,7 +67,7 @@ def test_bad_filter_text_gives_a_plain_message():
     assert any("no filter number" in e.value and "block8 filter 12" in e.value for e in at.error)
     at = add(at, "blok 8 filter 12")
     [error] = at.error
-    assert "There is no layer in" in error.value and "block 8 filter 12" in error.value  # says what to type
+    assert "names no layer of this network" in error.value and "block 8 filter 12" in error.value  # says what to type
     assert "LAYER" not in error.value and "Error" not in error.value
     assert at.text_input[0].value == "blok 8 filter 12"  # kept in the box, to correct it
     assert entries(at) == []
@@ -317,6 +317,16 @@ def test_a_palette_file_with_a_thousand_filters_is_refused_in_one_sentence():
     assert [e.value for e in at.error] == ["Could not load **big.json**: That palette holds 1000 filters; "
                                            "a palette holds at most 32, so it was not read."]
     assert entries(at) == []
+
+
+def test_the_loaded_note_goes_with_the_next_action():
+    at = palette_page()
+    text = palette_json([PaletteFilter("block3", 4, 0.7)], "lite0")
+    at.file_uploader(key="palette:load:0").set_value(("sea.json", text.encode(), "application/json")).run()
+    assert any("Loaded **sea.json**" in s.value for s in at.success)
+    add(at, "block5:2")  # a later edit: the note no longer describes the palette shown
+    assert not any("Loaded" in s.value for s in at.success)
+    assert entries(at)[0] == ("block3", 4, 0.7) and len(entries(at)) == 2
 
 
 def test_a_palette_file_keeps_what_it_can_and_says_what_it_left_out():

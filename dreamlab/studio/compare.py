@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Optional
 
 import streamlit as st
 from PIL import Image
@@ -19,9 +20,11 @@ def png_data_url(image: Image.Image) -> str:
 
 
 def before_after(before: Image.Image, after: Image.Image, key: str,
-                 before_label: str = "Before", after_label: str = "After") -> None:
-    """Drag (or use the arrow keys) to compare two pictures; ``before`` is resized to ``after``."""
+                 before_label: str = "Before", after_label: str = "After", max_width: Optional[int] = None) -> None:
+    """Drag (or use the arrow keys) to compare two pictures; ``before`` is resized to ``after``.
+    ``max_width`` (px): at most that wide (a small picture at its own size); else the column's width."""
     if before.size != after.size:
         before = before.resize(after.size, Image.LANCZOS)
     _slider(key=key, data={"before": png_data_url(before), "after": png_data_url(after),
-                           "before_label": before_label, "after_label": after_label})
+                           "before_label": before_label, "after_label": after_label,
+                           "max_width": int(max_width) if max_width else None})

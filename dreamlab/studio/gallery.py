@@ -72,9 +72,10 @@ def one_layer(model: str) -> None:
                       c in dead, selected == (model, layer, c)) for c in channels]
         with grid_area:
             if live is None:
-                thumb_grid(layer, cells, THUMBS.size, key=f"gallery:grid:{model}", on_pick=partial(select, model, layer))
+                thumb_grid(layer, cells, THUMBS.size, key=f"gallery:grid:{model}",
+                           on_pick=partial(select, model, layer), rows_of=per_page)
             else:
-                thumb_grid(layer, cells, THUMBS.size)
+                thumb_grid(layer, cells, THUMBS.size, rows_of=per_page)
     draw_grid()
     if missing:
         live: dict = {}
@@ -83,7 +84,7 @@ def one_layer(model: str) -> None:
             live.update(preview_pieces(strip))
             draw_grid(live)
         with job_area:
-            paint_missing(GRID_KIND, model, [(layer, c) for c in missing], f"filters {channels[0]}–{channels[-1]}",
+            paint_missing(GRID_KIND, model, [(layer, c) for c in missing], _which(channels),
                           on_preview=grow)
     else:
         stop_painting_except(None)
@@ -91,6 +92,11 @@ def one_layer(model: str) -> None:
         if st.session_state.pop(SCROLL_TO_LARGE, False):
             scroll_here(f"gallery:scroll:{selected}")
         enlarged_filter(model, layer, selected[2])
+
+
+def _which(channels: list[int]) -> str:
+    """'filters 16–31', or 'filter 112' for a page of one (not 'filters 112–112')."""
+    return f"filter {channels[0]}" if len(channels) == 1 else f"filters {channels[0]}–{channels[-1]}"
 
 
 def compare_layers(model: str) -> None:

@@ -22,7 +22,7 @@ from dreamlab.studio import page_state, persist, session_store
 from dreamlab.studio.components import frontend
 from dreamlab.studio.photo_restore import forget_photo_values, restored_photo_values
 from dreamlab.settings.reader import read_link
-from dreamlab.studio.recipes import PAGES, SHARE_PARAM, filename, restorable
+from dreamlab.studio.recipes import MADE, PAGES, SHARE_PARAM, filename, made_stamp, restorable
 from dreamlab.studio.results import show_actions, show_native, show_picture
 from dreamlab.studio.visitor import visitor_id
 
@@ -95,6 +95,8 @@ def clear() -> None:
 def add(page: str, after: Image.Image, before: Optional[Image.Image], recipe: dict, stopped: bool = False,
         video: Optional[bytes] = None) -> Entry:
     """Keep a result; the oldest go once there are more than MAX_ENTRIES or MAX_BYTES."""
+    if not recipe.get(MADE):  # when it was made: its download's name is its own (the runner's results have it)
+        recipe = {**recipe, MADE: made_stamp()}
     entry = Entry(page, after, before, recipe, stopped, video)
     kept = entries()
     entry.folder = session_store.save(visitor_id(), entry.id, entry.made, page, after, before, recipe, stopped,

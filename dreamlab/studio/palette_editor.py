@@ -176,10 +176,12 @@ def save_or_load(model: str, mine: list[dict]) -> None:
     current = as_palette(mine)
     st.download_button("Save palette (JSON)", data=palette_json(current, model), file_name="dreamlab-palette.json",
                        mime="application/json", icon=":material/save:", disabled=not current, key="palette:save")
-    loaded_note = st.session_state.get("palette:loaded-note")  # stays until the next load
+    # Said once, in the run the load ends with: kept until the next load, it stayed on the page after
+    # later edits and pictures, when it no longer described the palette shown.
+    loaded_note = st.session_state.pop("palette:loaded-note", None)
     if loaded_note:
         st.success(loaded_note, icon=":material/check:")
-    refused = st.session_state.get("palette:load-refused")
+    refused = st.session_state.pop("palette:load-refused", None)
     if refused:
         st.error(refused, icon=":material/error:")
     # A fresh uploader after each load: no file lingers in it, so nothing piles up and a file is read once.

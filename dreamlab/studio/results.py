@@ -22,8 +22,11 @@ def show_result(before: Optional[Image.Image], after: Image.Image, recipe: dict,
 
 
 def show_picture(before: Optional[Image.Image], after: Image.Image, key: str) -> None:
+    """The picture, with a before/after slider when there is a before; either at its own size when it
+    is smaller than the column (see ``show_native``)."""
     if before is not None:
-        before_after(before, after, key=f"{key}:compare")
+        larger = _show_larger(after, key)
+        before_after(before, after, key=f"{key}:compare", max_width=None if larger else after.width)
     else:
         show_native(after, key)
 
@@ -34,13 +37,18 @@ NATIVE_BELOW = 700  # px: narrower than the page's column (centered layout), so 
 def show_native(picture: Image.Image, key: str) -> None:
     """A picture narrower than the column at its own size (stretched, a 256 px palette looks blurry),
     with a "Show larger" switch; wider ones fill the column (and shrink with it on a phone)."""
-    if picture.width >= NATIVE_BELOW:
-        st.image(picture, width="stretch")
-        return
-    larger = st.toggle("Show larger", key=f"{key}:larger",
-                       help=f"This picture is {picture.width} × {picture.height} px: shown at its own size, "
-                            "it stays sharp.")
+    larger = _show_larger(picture, key)
     st.image(picture, width="stretch" if larger else picture.width)
+
+
+def _show_larger(picture: Image.Image, key: str) -> bool:
+    """Whether to stretch ``picture`` to the column: yes when it is as wide as the column anyway, else
+    as the "Show larger" switch (drawn here) says."""
+    if picture.width >= NATIVE_BELOW:
+        return True
+    return st.toggle("Show larger", key=f"{key}:larger",
+                     help=f"This picture is {picture.width} × {picture.height} px: shown at its own size, "
+                          "it stays sharp.")
 
 
 def show_actions(after: Image.Image, recipe: dict, key: str, filename: Optional[str] = None) -> None:
@@ -90,5 +98,5 @@ def show_seamless(after: Image.Image, recipe: dict, key: str) -> None:
     st.image(tile_preview(small), caption="Seamless: 3\u00d73 copies side by side", width="stretch")
     full = after if max(after.size) <= 1366 else after.reduce(-(-max(after.size) // 1366))
     st.download_button("Download the 3\u00d73 preview", data=png_bytes(tile_preview(full), recipe),
-                       file_name="dreamlab-seamless-preview.png", mime="image/png", key=f"{key}:preview-download",
+                       file_name=result_filename(recipe).replace(".png", "-3x3-preview.png"), mime="image/png", key=f"{key}:preview-download",
                        icon=":material/grid_view:")

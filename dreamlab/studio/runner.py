@@ -24,6 +24,7 @@ from engine.progress import Progress
 
 from dreamlab.studio import history
 from dreamlab.studio import page_state, persist
+from dreamlab.studio.recipes import MADE, made_stamp
 from dreamlab.studio.components import frontend
 
 log = logging.getLogger(__name__)
@@ -204,14 +205,26 @@ def report_outcome(job: Job) -> Any:
     if job.state == DONE:
         return job.result
     if job.state == CANCELLED:
-        if job.result is not None:
-            st.warning("Stopped. Here is the picture as far as it got.")
-        else:
-            st.warning("Stopped before anything was painted.")
+        st.warning(stopped_words(job.kind, job.result))
         return job.result
     if job.state == FAILED:
         st.error(job.error or "Something went wrong.")
     return None
+
+
+VIDEO_KINDS = ("zoom", "video")  # Motion's jobs: what they make is a video, frame by frame
+
+
+def stopped_words(kind: str, result: Any) -> str:
+    """What a stopped job left, in words: a video of the frames made so far, the frame being dreamed,
+    a picture as far as it got, or nothing."""
+    if result is None:
+        return "Stopped before anything was painted."
+    if isinstance(result, dict) and result.get("mp4") is not None:
+        return "Stopped."  # the video's own line below says how many frames it has
+    if kind.split(":")[0] in VIDEO_KINDS:
+        return "Stopped before the first frame was finished. Here is that frame as far as it got."
+    return "Stopped. Here is the picture as far as it got."
 
 
 # A press is an event: ``run_button``'s on_click records it in session state before the rerun the
@@ -329,7 +342,7 @@ def _with_settings(kind: str, result: Any, made_with: dict) -> Any:
         return [_with_settings(kind, item, made_with) for item in result]
     if not isinstance(result, dict) or "recipe" not in result:
         return result
-    recipe = {**made_with.get("recipe", {}), **result.get("recipe", {})}
+    recipe = {**made_with.get("recipe", {}), **result.get("recipe", {}), MADE: made_stamp()}
     for name in ("page", "settings"):
         if name in made_with.get("recipe", {}):
             recipe[name] = made_with["recipe"][name]
@@ -344,7 +357,7 @@ def _with_settings(kind: str, result: Any, made_with: dict) -> Any:
 
 
 def _stopped_result(kind: str, picture, made_with: dict) -> dict:
-    recipe = {**made_with.get("recipe", {}), "stopped": True}
+    recipe = {**made_with.get("recipe", {}), "stopped": True, MADE: made_stamp()}
     page = page_of(kind)
     if page:
         history.add(page, picture, made_with.get("before"), recipe, stopped=True)

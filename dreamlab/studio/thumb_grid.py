@@ -1,5 +1,6 @@
 """A grid of filter thumbnails as one small component: as many columns as fit (several even on a
-phone), each picture at most its own pixel size (never blurred by upscaling), click to enlarge.
+phone) while every row of a full page is full, each picture at most its own pixel size (never blurred
+by upscaling), click to enlarge.
 
 Cells without a picture yet show a placeholder ("waiting"), or the live picture of a painting job
 with its progress; a new layer's grid replaces the old one at once (its cells carry the layer).
@@ -45,10 +46,11 @@ def _item(layer: str, cell: Cell) -> dict:
 
 
 def thumb_grid(layer: str, cells: list[Cell], cell_px: int, key: Optional[str] = None,
-               on_pick: Optional[Callable[[int], None]] = None) -> None:
+               on_pick: Optional[Callable[[int], None]] = None, rows_of: int = 0) -> None:
     """Draw the grid. With ``key`` and ``on_pick`` a click on a finished cell calls ``on_pick(channel)``
-    (before the next run); without, the grid is a picture only (the live one during painting)."""
-    data = {"layer": layer, "cell": cell_px, "clickable": on_pick is not None,
+    (before the next run); without, the grid is a picture only (the live one during painting).
+    ``rows_of``: a full page's cell count; the number of columns divides it, so no row is left short."""
+    data = {"layer": layer, "cell": cell_px, "clickable": on_pick is not None, "rows_of": rows_of,
             "items": [_item(layer, c) for c in cells]}
     if key is None or on_pick is None:
         _grid(data=data)

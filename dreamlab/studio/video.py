@@ -101,7 +101,9 @@ def show_estimate(model: str, layers: dict[str, float], size: tuple[int, int], w
 def show_animation(result: dict, name: str, key: str) -> None:
     """The video (plays in the page), and MP4 and GIF downloads."""
     if result["stopped"]:
-        st.info(f"Stopped after {result['frames']} frames: here is the video of them.")
+        frames = result["frames"]
+        st.info(f"Stopped after {frames} frame{'s' if frames != 1 else ''}: here is the video of "
+                f"{'them' if frames != 1 else 'it'}.")
     st.video(result["mp4"], format="video/mp4", loop=True)
     if result["recipe"].get("page"):  # the page, the preset and the seed in the name
         from dreamlab.studio.recipes import filename

@@ -43,12 +43,30 @@ def draw(state: PageState, field: str, where: Any = None, on_change: Optional[Ca
         return where.select_slider(title, options=choices, format_func=d.label, **common)
     if d.kind == "radio":
         captions = [d.captions.get(c, "") for c in choices] if d.captions else None
-        return where.radio(title, choices, format_func=d.label, horizontal=True, captions=captions, **common)
+        chosen = where.radio(title, choices, format_func=d.label, horizontal=True, captions=captions, **common)
+        if field == "preset" and hasattr(state.model, "matches_preset"):
+            _say_when_custom(state, where, d.label(chosen))
+        return chosen
     if d.kind == "segmented":
         # required: pressing the chosen segment keeps it (every segmented setting has a default)
         return where.segmented_control(title, choices, format_func=d.label, required=True, **common) \
             or state.get(field)
     return where.selectbox(title, choices, format_func=d.label, **common)
+
+
+def _say_when_custom(state: PageState, where: Any, preset: str) -> None:
+    """Under a preset changed in Advanced settings: the preset alone still looked chosen, while the
+    picture would be made (and named) "Custom". Says so, with a way back to the preset's settings."""
+    try:
+        custom = not state.values().matches_preset()
+    except Exception:  # values not valid yet: nothing to say (``ensure`` mends them)
+        return
+    if not custom:
+        return
+    with where.container(horizontal=True, vertical_alignment="center", key=f"{state.key('preset')}:custom"):
+        st.caption(f":material/tune: **Custom**: changed in Advanced settings, no longer {preset} as it comes.")
+        st.button(f"Back to {preset}", key=f"{state.key('preset')}:back", type="tertiary",
+                  icon=":material/undo:", on_click=state.apply_preset)
 
 
 def _number(d: Description, value: Any) -> Any:

@@ -44,8 +44,8 @@ def _read_item(item: str, patterns, layer_names: Sequence[str]) -> list[PaletteF
         bare = re.match(r"^\s*(?:layer\s*)?(\d+)\s*(?:[:/#\-]|\s)\s*(.*)$", item)
         if bare and f"block{bare.group(1)}" in layer_names:
             return [_filter_after(f"block{bare.group(1)}", bare.group(2), item)]
-        raise ValueError(f"There is no layer in \u201c{item}\u201d. Type the layer and then the filter number, "
-                         f"{TYPING_EXAMPLE}. The layers are {_layer_range(layer_names)}")
+        raise ValueError(f"\u201c{item}\u201d names no layer of this network. Type the layer and then the filter "
+                         f"number, {TYPING_EXAMPLE}. The layers are {_layer_range(layer_names)}")
     found = []
     for k, (match, name) in enumerate(starts):
         end = starts[k + 1][0].start() if k + 1 < len(starts) else len(item)

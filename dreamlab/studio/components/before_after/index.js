@@ -10,6 +10,7 @@ export default function(component) {
       '<div class="dl-handle"></div><span class="dl-label left"></span><span class="dl-label right"></span>';
     parentElement.appendChild(root);
   }
+  root.style.maxWidth = data.max_width ? `${data.max_width}px` : '';  // a small picture: its own size
   root.querySelector('.dl-after').src = data.after;
   root.querySelector('.dl-before').src = data.before;
   root.querySelector('.dl-label.left').textContent = data.before_label;

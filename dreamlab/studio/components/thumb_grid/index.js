@@ -7,6 +7,13 @@ export default function(component) {
     parentElement.appendChild(root);
   }
   root.style.setProperty('--cell-max', data.cell + 'px');
+  root.dlRows = data.rows_of || 0;
+  root.dlCell = data.cell;
+  fitColumns(root);
+  if (!root.dlObserver && window.ResizeObserver) {  // a turned phone, a sidebar opened: fit again
+    root.dlObserver = new ResizeObserver(() => fitColumns(root));
+    root.dlObserver.observe(root);
+  }
   root.dataset.layer = data.layer;
   root.replaceChildren(...data.items.map((item) => {
     const button = document.createElement('button');
@@ -38,4 +45,23 @@ export default function(component) {
     button.onclick = () => setTriggerValue('picked', item.channel);
     return button;
   }));
+}
+
+const GAP = 8;  // px, as the stylesheet's gap
+const MIN_COLUMNS = 4;  // however narrow the screen (a phone: about 86 px per cell)
+
+// As many columns as cells of their full size fit, but a number that divides a full page (rows_of):
+// 16 thumbnails in 5 columns left a row of one, in 4 they make four full rows.
+function fitColumns(root) {
+  const width = root.clientWidth;
+  if (!width) return;
+  const fit = Math.max(MIN_COLUMNS, Math.floor((width + GAP) / (root.dlCell + GAP)));
+  let columns = fit;
+  if (root.dlRows > 0) {
+    let divisor = fit;
+    while (divisor > MIN_COLUMNS && root.dlRows % divisor) divisor--;
+    if (root.dlRows % divisor === 0) columns = divisor;
+  }
+  root.style.setProperty('--columns', columns);
+  root.dataset.columns = columns;
 }
