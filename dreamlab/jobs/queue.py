@@ -169,7 +169,11 @@ class JobQueue:
             with self._lock:
                 self._running -= 1
                 self._lock.notify_all()
-            log.info("job %s (%s) ended: %s after %.1f s", job.id, job.kind, job.state, job.finished - job.started)
+            if job.started is None:  # stopped while a back end still held it waiting
+                log.info("job %s (%s) ended: %s before it started", job.id, job.kind, job.state)
+            else:
+                log.info("job %s (%s) ended: %s after %.1f s", job.id, job.kind, job.state,
+                         job.finished - job.started)
 
     def _admit(self, job: Job) -> None:
         """A new job has arrived (back ends that queue elsewhere record its place here, in order)."""

@@ -19,7 +19,13 @@ LossAndGradient = Callable[[torch.Tensor], tuple[float, torch.Tensor]]
 
 
 class LBFGS:
-    """Minimises a function of one flat tensor ``x``; ``step()`` is one loss evaluation."""
+    """Minimises a function of one flat tensor ``x``; ``step()`` is one loss evaluation.
+
+    A step reads the stored corrections four times (S g, Y^T alpha, Y r, S^T c): the products a
+    textbook update also takes (S y and Y s for the new pair) are derived from these, since
+    S y = S g_new - S g_old and Y s follows from Y r and the known inner products. On a
+    384 px style transfer the corrections are about 100 MB, so each pass saved is memory traffic
+    comparable to a quarter of the network's own step."""
 
     def __init__(self, x: torch.Tensor, loss_and_gradient: LossAndGradient, history: int = 50,
                  lr: float = 1.0):
@@ -33,6 +39,8 @@ class LBFGS:
         self.rho = np.zeros(size)
         self.rows: list[int] = []  # the rows in use, oldest correction first
         self.gradient = None
+        self.s_g = np.zeros(size)  # s_i . gradient, for the current gradient
+        self.y_direction = np.zeros(size)  # y_i . direction, for the last direction taken
         self.moves = 0
         self.direction = None
         self.step_size = 0.0
@@ -45,7 +53,7 @@ class LBFGS:
         loss, gradient = self.evaluate(self.x)
         gradient = gradient.detach().flatten()
         if self.gradient is not None:
-            self._remember(self.direction * self.step_size, gradient - self.gradient)
+            self._remember(self.direction * self.step_size, gradient - self.gradient, gradient)
         self.gradient = gradient
         return loss
 
@@ -59,10 +67,15 @@ class LBFGS:
         self.x = self.x + self.step_size * self.direction
         self.moves += 1
 
-    def _remember(self, s: torch.Tensor, y: torch.Tensor) -> None:
+    def _remember(self, s: torch.Tensor, y: torch.Tensor, gradient: torch.Tensor) -> None:
+        filled = self._filled()
+        s_g_old = self.s_g[:filled].copy()
+        self.s_g[:filled] = _numbers(self.s[:filled] @ gradient) if filled else 0.0
         ys = float(y @ s)
         if ys <= 1e-10:  # not a useful curvature pair
             return
+        s_y = self.s_g[:filled] - s_g_old  # s_i . y for the pairs kept so far
+        y_s = self.y_direction[:filled] * self.step_size  # y_i . s
         if len(self.rows) == self.s.shape[0]:
             row = self.rows.pop(0)
         else:
@@ -70,27 +83,35 @@ class LBFGS:
         self.s[row], self.y[row] = s, y
         self.rows.append(row)
         filled = self._filled()
-        self.sy[row, :filled] = _numbers(self.y[:filled] @ s)
-        self.sy[:filled, row] = _numbers(self.s[:filled] @ y)
+        s_y, y_s = np.resize(s_y, filled), np.resize(y_s, filled)  # a new row at the end, or one reused
+        s_y[row] = y_s[row] = ys
+        self.sy[row, :filled] = y_s
+        self.sy[:filled, row] = s_y
+        self.s_g[row] = float(s @ gradient)
         self.rho[row] = 1.0 / ys
         self.scale = ys / float(y @ y)
 
     def _inverse_hessian_times(self, g: torch.Tensor) -> torch.Tensor:
-        """The two-loop recursion, with every inner product taken from ``sy`` or one product."""
+        """The two-loop recursion, with every inner product taken from ``sy`` or one product.
+        Also keeps ``y_direction`` (y_i . the direction -H g) for the next ``_remember``."""
         rows = self.rows
         sy, rho = self.sy[np.ix_(rows, rows)], self.rho[rows]
         filled = self._filled()
-        s_g = _numbers(self.s[:filled] @ g)[rows]
+        s_g = self.s_g[rows]
         alpha = np.zeros(len(rows))
         for i in reversed(range(len(rows))):  # newest to oldest: s_i . q with q = g - sum alpha_j y_j
             alpha[i] = rho[i] * (s_g[i] - sy[i, i + 1:] @ alpha[i + 1:])
         q = g - self._combine(self.y, alpha)
         r = q * self.scale
-        y_r = _numbers(self.y[:filled] @ r)[rows]
+        y_r_full = _numbers(self.y[:filled] @ r)
+        y_r = y_r_full[rows]
         corrections = np.zeros(len(rows))
         for i in range(len(rows)):  # oldest to newest: y_i . r with r = r0 + sum (alpha_j - beta_j) s_j
             beta = rho[i] * (y_r[i] + sy[:i, i] @ corrections[:i])
             corrections[i] = alpha[i] - beta
+        full = np.zeros(filled)
+        full[rows] = corrections
+        self.y_direction[:filled] = -(y_r_full + self.sy[:filled, :filled].T @ full)  # y_i . (-(r + S^T c))
         return r + self._combine(self.s, corrections)
 
     def _filled(self) -> int:
