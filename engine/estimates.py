@@ -11,7 +11,8 @@ from typing import Optional, Sequence
 
 from engine.catalog import get_spec
 from engine.dreaming.settings import DreamSettings, octave_sizes
-from engine.images.shapes import finish_plan
+from engine.images.shapes import (FINISH_OVERLAP, FINISH_TILE, STYLE_FINISH_STEPS, finish_plan, style_work_side,
+                                  tile_count)
 from engine.motion.settings import VideoSettings, ZoomSettings
 from engine.timing import ModelCosts, StepCosts, finish_seconds, octave_seconds, step_seconds
 
@@ -80,6 +81,20 @@ def palette_seconds(settings, start_kind: str, size: tuple[int, int], palettes: 
                                                                      canvas="fourier")
 
 
+def palette_print_seconds(settings, size: tuple[int, int], palettes: Sequence[Sequence],
+                          costs: Optional[StepCosts] = None) -> Optional[float]:
+    """A palette print on a photo (``engine.dreaming.printing.print_palette``) of exactly ``size`` (W, H):
+    painted at the working size, then finished tile by tile with the last palette."""
+    from engine.dreaming.palette.data import as_palette
+    mc = _costs(settings.model, costs)
+    if mc is None:
+        return None
+    work, levels = finish_plan(size)
+    share = _share(mc, settings.model, sorted({f.layer for f in as_palette(palettes[-1])}))
+    return (palette_seconds(settings, "photo", work, palettes, costs) + finish_seconds(mc, levels, share)
+            + sum(PASTE_PER_MPX * w * h / 1e6 for w, h in levels))
+
+
 def style_seconds(settings, content_size: tuple[int, int], styles: int = 1,
                   costs: Optional[StepCosts] = None) -> Optional[float]:
     """A style transfer (``StyleSettings``) of a photo of ``content_size`` (W, H) with ``styles`` paintings."""
@@ -97,6 +112,34 @@ def style_seconds(settings, content_size: tuple[int, int], styles: int = 1,
     for (sh, sw), n in zip(sizes, steps):
         one = mc.gradient(sh * sw, share)
         total += n * STYLE_STEP * one + STYLE_SCALE_SETUP * (1 + styles * settings.brush ** 2) * one
+    return total
+
+
+MAX_STYLE_SIDE = 1600  # engine.style.transfer's: a painting is never enlarged beyond this (its Grams at print size)
+FORWARD = 0.4  # a forward pass alone, as a share of a gradient (forward + backward)
+
+
+def style_print_seconds(settings, size: tuple[int, int], styles: int = 1,
+                        costs: Optional[StepCosts] = None) -> Optional[float]:
+    """A style print or wallpaper (``engine.dreaming.printing.print_style``) of exactly ``size`` (W, H):
+    the transfer at the working size, the paintings' Grams at print size, then every tile's L-BFGS."""
+    from dataclasses import replace
+    mc = _costs(settings.model, costs)
+    if mc is None:
+        return None
+    work_size, levels = finish_plan(size, style_work_side(settings.size))
+    total = style_seconds(replace(settings, size=max(work_size)), work_size, styles, costs)
+    if not levels or settings.keep_colors:  # keeping the colours only enlarges the tiles
+        return total + sum(PASTE_PER_MPX * w * h / 1e6 for w, h in levels)
+    content, style = settings.layers()
+    share = _share(mc, settings.model, [*content, *style])
+    side = min(MAX_STYLE_SIDE, max(size) * settings.brush)
+    total += styles * FORWARD * mc.gradient(side * side * min(size) / max(size), share)
+    for w, h in levels:
+        tile_h = min(h, h / -(-h // FINISH_TILE) + 2 * FINISH_OVERLAP)
+        tile_w = min(w, w / -(-w // FINISH_TILE) + 2 * FINISH_OVERLAP)
+        one = mc.gradient(tile_h * tile_w, share)
+        total += tile_count((w, h)) * (STYLE_FINISH_STEPS * STYLE_STEP + FORWARD) * one + PASTE_PER_MPX * w * h / 1e6
     return total
 
 

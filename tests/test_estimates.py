@@ -91,3 +91,24 @@ def test_estimates_are_said_the_way_a_person_says_them():
     assert describe_seconds(200) == "about 3 min"
     assert describe_seconds(2 * 3600) == "about 2.0 h"
     assert not worth_saying(2.5) and worth_saying(4) and not worth_saying(None)
+
+
+def test_a_style_print_counts_its_transfer_its_tiles_and_nothing_when_colours_are_kept_only():
+    style = StyleSettings(size=384, steps=25, scales=3)
+    screen = estimates.style_seconds(style, (640, 427), 1, costs())
+    a4 = estimates.style_print_seconds(style, (3508, 2339), 1, costs())
+    poster = estimates.style_print_seconds(style, (4096, 2731), 1, costs())
+    assert screen < a4 < poster
+    # keeping the colours only enlarges the tiles: no L-BFGS on them
+    kept = estimates.style_print_seconds(StyleSettings(size=384, steps=25, scales=3, keep_colors=True),
+                                         (3508, 2339), 1, costs())
+    assert kept < a4 / 3
+    assert estimates.style_print_seconds(style, (3508, 2339), 1, StepCosts()) is None
+
+
+def test_a_palette_print_costs_more_than_the_painting_at_its_working_size():
+    palette = [PaletteFilter("block6", 12, 1.0)]
+    settings = PaletteSettings()
+    small = estimates.palette_seconds(settings, "photo", (1024, 683), [palette], costs())
+    printed = estimates.palette_print_seconds(settings, (2048, 1366), [palette], costs())
+    assert printed > small * 1.5
