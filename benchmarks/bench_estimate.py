@@ -1,9 +1,10 @@
 """Time estimates against the real jobs on this machine: dream, style, palette, print, zoom and clip.
 
-    .venv/bin/python -m benchmarks.bench_estimate [--recalibrate] [--only dream,zoom]
+    .venv/bin/python -m benchmarks.bench_estimate [--kept] [--only dream,zoom]
 
-Measures this machine's step costs first (``engine.calibrate``; kept in the user's cache, so
-only the first run pays), then runs each job once and prints a table: the estimate
+Measures this machine's step costs first (``engine.calibrate``, kept in the user's cache; ``--kept``
+uses the kept ones instead: costs measured at another load make every estimate wrong by that load's
+factor, which is the calibration's error, not the estimate's), then runs each job once and prints a table: the estimate
 (``engine.estimates``), the real time, their ratio, and whether it is within +-35%. It also prints the
 old Motion estimate of the zoom (one bare gradient timed at full size, times the "work") next to the
 real time, and what it left out (see ``engine.timing``'s docstring). Run it on a quiet machine: other
@@ -103,14 +104,14 @@ def old_zoom_estimate(net) -> tuple[float, float, float]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recalibrate", action="store_true")
+    parser.add_argument("--kept", action="store_true", help="use the kept step costs (default: measure them now)")
     parser.add_argument("--only", default="", help="comma-separated jobs (default: all)")
     parser.add_argument("--old-motion", action="store_true", help="also time the old Motion estimate's zoom")
     args = parser.parse_args(argv)
     wanted = {name for name in args.only.split(",") if name}
     load = os.getloadavg()[0]
     net = load_model("lite0")
-    calibration = timed(lambda: calibrated("lite0", net, refresh=args.recalibrate))
+    calibration = timed(lambda: calibrated("lite0", net, refresh=not args.kept))
     costs = StepCosts.load()
     rows, ok = [], True
     for name, size, estimate, run in jobs(net, costs):

@@ -7,6 +7,7 @@ fastest of two counts (a busy moment is noise, not cost). About 40 small passes:
 """
 from __future__ import annotations
 
+import os
 import time
 from typing import Optional
 
@@ -20,7 +21,7 @@ from engine.timing import ModelCosts, StepCosts
 
 # Square pictures measured (a step's tiles are at most 512 + overlap). 304 and 336 sit either side of
 # fast.CPU_REDUCED_MIN_PIXELS, where the network switches to bfloat16: the cost jumps there.
-SIDES = (96, 224, 304, 336, 448, 640)
+SIDES = (96, 224, 304, 336, 448, 512, 640)  # 512: a tile, where most of a big picture's work is
 DEPTH_SIDE = 256  # large enough that the layers' work, not the per-call cost, decides their shares
 DEPTH_POINTS = 5  # layers measured for the depth shares, evenly spread
 OWN_SIDE = 512
@@ -56,7 +57,7 @@ def measure(model: str = "lite0", net=None) -> ModelCosts:
                       update_per_mpx=_pixel_step(net) / (OWN_SIDE * OWN_SIDE / 1e6),
                       fourier_per_mpx=_fourier_step(net) / (OWN_SIDE * OWN_SIDE / 1e6),
                       encode_per_mpx=_encoding(),
-                      threads=torch.get_num_threads(), measured_at=time.time())
+                      threads=torch.get_num_threads(), measured_at=time.time(), load=load_per_core())
 
 
 def _rising(values: list[float]) -> list[float]:
@@ -92,10 +93,28 @@ def _encoding() -> float:
     return seconds / ENCODE_FRAMES / (ENCODE_SIZE[0] * ENCODE_SIZE[1] / 1e6)
 
 
+BUSY = 1.0  # load average per core above which a measurement counts the other work too
+
+
+def load_per_core() -> float:
+    try:
+        return os.getloadavg()[0] / max(1, os.cpu_count() or 1)
+    except OSError:  # no load average on this system
+        return 0.0
+
+
+def measured_when_busy(costs: ModelCosts) -> bool:
+    """True when ``costs`` were measured on a busy machine that is much quieter now: every estimate made
+    from them would be too long (kept costs measured at load 17 made a 5 s dream "about 15 s")."""
+    return costs.load > BUSY and load_per_core() < costs.load / 2
+
+
 def calibrated(model: str = "lite0", net=None, refresh: bool = False) -> ModelCosts:
-    """The kept costs for ``model``, measured (and kept) the first time they are asked for."""
+    """The kept costs for ``model``, measured (and kept) the first time they are asked for, and again
+    when they were measured on a busy machine that is quiet now."""
     costs = StepCosts.load()
-    if refresh or model not in costs.models or costs.models[model].threads != torch.get_num_threads():
+    if (refresh or model not in costs.models or costs.models[model].threads != torch.get_num_threads()
+            or measured_when_busy(costs.models[model])):
         costs.models[model] = measure(model, net)
         costs.save()
     return costs.models[model]

@@ -51,6 +51,7 @@ class ModelCosts:
     encode_per_mpx: float = 2.0  # an animation's MP4 + GIF (ffmpeg), seconds per megapixel of each frame
     threads: int = 0
     measured_at: float = 0.0
+    load: float = 0.0  # the load average per core while measured (a busy machine measures every cost higher)
 
     def gradient(self, pixels: float, layer_share: float = 1.0) -> float:
         """Seconds for one forward+backward of a picture of ``pixels`` (linear between the sizes
