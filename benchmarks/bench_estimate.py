@@ -62,7 +62,10 @@ def clip_frames(image: Image.Image, count: int) -> list[Image.Image]:
             for k in range(count)]
 
 
-def jobs(net, costs: StepCosts):
+SIX = ("dream", "style", "palette", "print", "zoom", "clip")
+
+
+def jobs(net, costs: StepCosts, wanted=frozenset(SIX)):
     cat, coffee = photo("cat", 640), photo("coffee", 512)
     dream = preset_settings("classic")
     yield "dream", f"{cat.width}x{cat.height}", estimates.dream_seconds(dream, cat.size, costs), \
@@ -88,6 +91,14 @@ def jobs(net, costs: StepCosts):
     yield "zoom", f"36 x {frame.width}x{frame.height}", estimates.zoom_seconds(zoom, frame.size, costs), \
         lambda: zoom_journey(frame, zoom, net)
 
+    if "style-print" in wanted:  # a style wallpaper (engine.dreaming.printing.sized_style): minutes, so asked for
+        from engine.dreaming.printing import print_style
+        from engine.images.shapes import style_work_side
+        fast = StyleSettings(size=384, steps=25, scales=3)
+        wall = (1920, 1080)
+        yield "style-print", f"{wall[0]}x{wall[1]}", estimates.style_print_seconds(fast, wall, 1, costs), \
+            lambda: print_style(coffee.resize(wall), [wave], fast, net, wall, work_side=style_work_side(fast.size))
+
     video = VideoSettings(layers={"block8": 1.0})
     frames = clip_frames(photo("coffee", 400), 12)
     yield "clip", f"12 x {frames[0].width}x{frames[0].height}", \
@@ -105,17 +116,18 @@ def old_zoom_estimate(net) -> tuple[float, float, float]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kept", action="store_true", help="use the kept step costs (default: measure them now)")
-    parser.add_argument("--only", default="", help="comma-separated jobs (default: all)")
+    parser.add_argument("--only", default="", help=f"comma-separated jobs (default: {', '.join(SIX)}; "
+                                                   "also style-print, a 1920x1080 style wallpaper)")
     parser.add_argument("--old-motion", action="store_true", help="also time the old Motion estimate's zoom")
     args = parser.parse_args(argv)
-    wanted = {name for name in args.only.split(",") if name}
+    wanted = {name for name in args.only.split(",") if name} or set(SIX)
     load = os.getloadavg()[0]
     net = load_model("lite0")
     calibration = timed(lambda: calibrated("lite0", net, refresh=not args.kept))
     costs = StepCosts.load()
     rows, ok = [], True
-    for name, size, estimate, run in jobs(net, costs):
-        if wanted and name not in wanted:
+    for name, size, estimate, run in jobs(net, costs, wanted):
+        if name not in wanted:
             continue
         actual = timed(run)
         ratio = estimate / actual if estimate else float("nan")

@@ -53,10 +53,11 @@ def measure(model: str = "lite0", net=None) -> ModelCosts:
     picks = sorted({round(k * (len(names) - 1) / (DEPTH_POINTS - 1)) for k in range(DEPTH_POINTS)})
     reach = _rising([gradient(DEPTH_SIDE, names[i]) for i in picks])
     depth = {names[i]: value / reach[-1] for i, value in zip(picks, reach)}
+    encode_start, encode_per_mpx = _encoding()
     return ModelCosts(pixels=[s * s for s in SIDES], seconds=seconds, depth=depth,
                       update_per_mpx=_pixel_step(net) / (OWN_SIDE * OWN_SIDE / 1e6),
                       fourier_per_mpx=_fourier_step(net) / (OWN_SIDE * OWN_SIDE / 1e6),
-                      encode_per_mpx=_encoding(),
+                      encode_start=encode_start, encode_per_mpx=encode_per_mpx,
                       threads=torch.get_num_threads(), measured_at=time.time(), load=load_per_core())
 
 
@@ -78,19 +79,24 @@ def _fourier_step(net) -> float:
     return _timed(lambda: canvas.update(canvas.render(), grad))
 
 
-ENCODE_FRAMES, ENCODE_SIZE = 8, (320, 213)
+ENCODE_FRAMES, ENCODE_SIZE = (4, 16), (320, 213)
 
 
-def _encoding() -> float:
-    """An animation's MP4 + GIF per megapixel of frame (ffmpeg); the default where ffmpeg is missing."""
+def _encoding() -> tuple[float, float]:
+    """An animation's MP4 + GIF (ffmpeg): (seconds per job, seconds per megapixel of frame), from two
+    lengths of clip. One length alone priced ffmpeg's start (twice, MP4 and GIF) as frames: 8 frames
+    made every frame of a 36-frame zoom look several times dearer than it is. The defaults where ffmpeg
+    is missing."""
     from PIL import Image
     from engine.motion.clips import gif_bytes, mp4_bytes
-    frames = [Image.effect_noise(ENCODE_SIZE, 40 + k).convert("RGB") for k in range(ENCODE_FRAMES)]
+    frames = [Image.effect_noise(ENCODE_SIZE, 40 + k).convert("RGB") for k in range(max(ENCODE_FRAMES))]
     try:
-        seconds = _timed(lambda: (mp4_bytes(frames, 12.0), gif_bytes(frames, 12.0)), repeats=1)
+        few, many = (_timed(lambda n=n: (mp4_bytes(frames[:n], 12.0), gif_bytes(frames[:n], 12.0)), repeats=2)
+                     for n in ENCODE_FRAMES)
     except Exception:  # no ffmpeg here: animations cannot be made either
-        return ModelCosts.encode_per_mpx
-    return seconds / ENCODE_FRAMES / (ENCODE_SIZE[0] * ENCODE_SIZE[1] / 1e6)
+        return ModelCosts.encode_start, ModelCosts.encode_per_mpx
+    per_frame = max(0.0, many - few) / (ENCODE_FRAMES[1] - ENCODE_FRAMES[0])
+    return max(0.0, few - per_frame * ENCODE_FRAMES[0]), per_frame / (ENCODE_SIZE[0] * ENCODE_SIZE[1] / 1e6)
 
 
 BUSY = 1.0  # load average per core above which a measurement counts the other work too

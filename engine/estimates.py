@@ -11,12 +11,15 @@ from typing import Optional, Sequence
 
 from engine.catalog import get_spec
 from engine.dreaming.settings import DreamSettings, octave_sizes
-from engine.images.shapes import (FINISH_OVERLAP, FINISH_TILE, STYLE_FINISH_STEPS, finish_plan, style_work_side,
-                                  tile_count)
+from engine.images.shapes import STYLE_FINISH_STEPS, finish_plan, style_work_side
 from engine.motion.settings import VideoSettings, ZoomSettings
-from engine.timing import ModelCosts, StepCosts, finish_seconds, octave_seconds, step_seconds
+from engine.timing import ModelCosts, StepCosts, finish_extents, finish_seconds, octave_seconds, step_seconds
 
-STYLE_STEP = 1.9  # a style step (content + Gram terms, L-BFGS) in gradients of its deepest layer
+# A style step (one L-BFGS loss evaluation: content + Gram + smoothing terms) in gradients of its deepest
+# layer. It was 1.9: the style estimate then ran about twice the dream's estimate / actual in every
+# bench_estimate run (1.75 vs 0.92, 2.48 vs 1.18, 0.76 vs 0.31): a loss evaluation is one forward and
+# backward pass, the Gram matrices and smoothing add little at these sizes.
+STYLE_STEP = 1.0
 STYLE_SCALE_SETUP = 2.0  # per scale: the style pictures' and the photo's targets, in gradients
 FRAME_PER_MPX = 0.35  # a frame of an animation besides its steps: warp, preview, PIL round trips (s / Mpx)
 FLOW_PER_MPX = 1.2  # a dreamed clip's optical flow and warp per frame (s / Mpx)
@@ -136,10 +139,10 @@ def style_print_seconds(settings, size: tuple[int, int], styles: int = 1,
     side = min(MAX_STYLE_SIDE, max(size) * settings.brush)
     total += styles * FORWARD * mc.gradient(side * side * min(size) / max(size), share)
     for w, h in levels:
-        tile_h = min(h, h / -(-h // FINISH_TILE) + 2 * FINISH_OVERLAP)
-        tile_w = min(w, w / -(-w // FINISH_TILE) + 2 * FINISH_OVERLAP)
-        one = mc.gradient(tile_h * tile_w, share)
-        total += tile_count((w, h)) * (STYLE_FINISH_STEPS * STYLE_STEP + FORWARD) * one + PASTE_PER_MPX * w * h / 1e6
+        for tile_h in finish_extents(h):
+            for tile_w in finish_extents(w):
+                total += (STYLE_FINISH_STEPS * STYLE_STEP + FORWARD) * mc.gradient(tile_h * tile_w, share)
+        total += PASTE_PER_MPX * w * h / 1e6
     return total
 
 
@@ -165,7 +168,7 @@ def zoom_seconds(settings: ZoomSettings, size: tuple[int, int], costs: Optional[
         return None
     w, h = size
     mpx = w * h / 1e6
-    total = JOB_START
+    total = JOB_START + mc.encode_start
     for frame in range(settings.frames):
         share = _share(mc, settings.model, settings.legs[settings.leg_of(frame)])
         if frame == 0:
@@ -189,4 +192,4 @@ def clip_seconds(settings: VideoSettings, frames: int, size: tuple[int, int],
     first = octave_seconds(mc, sizes, settings.steps, share, settings.tile)
     later = octave_seconds(mc, sizes, settings.steps, share, settings.tile, new_shapes=False)
     extras = (FRAME_PER_MPX + mc.encode_per_mpx + (FLOW_PER_MPX if settings.follow_motion else 0)) * w * h / 1e6
-    return JOB_START + first + (frames - 1) * later + frames * extras
+    return JOB_START + mc.encode_start + first + (frames - 1) * later + frames * extras

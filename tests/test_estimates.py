@@ -112,3 +112,13 @@ def test_a_palette_print_costs_more_than_the_painting_at_its_working_size():
     small = estimates.palette_seconds(settings, "photo", (1024, 683), [palette], costs())
     printed = estimates.palette_print_seconds(settings, (2048, 1366), [palette], costs())
     assert printed > small * 1.5
+
+
+def test_finishing_tiles_are_counted_as_the_print_cuts_them():
+    from engine.dreaming.printing import tile_boxes
+    from engine.images.shapes import FINISH_OVERLAP, FINISH_TILE
+    from engine.timing import finish_extents
+    for width, height in ((2048, 1362), (4096, 2731), (1179, 2556), (700, 300)):
+        boxes = tile_boxes(width, height, FINISH_TILE, FINISH_OVERLAP)
+        counted = [(h, w) for h in finish_extents(height) for w in finish_extents(width)]
+        assert sorted((len(rows), len(cols)) for rows, cols, _ in boxes) == sorted(counted)
