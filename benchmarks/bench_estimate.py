@@ -123,8 +123,11 @@ def main(argv=None) -> int:
     wanted = {name for name in args.only.split(",") if name} or set(SIX)
     load = os.getloadavg()[0]
     net = load_model("lite0")
-    calibration = timed(lambda: calibrated("lite0", net, refresh=not args.kept))
-    costs = StepCosts.load()
+    measured = {}
+    calibration = timed(lambda: measured.setdefault("lite0", calibrated("lite0", net, refresh=not args.kept)))
+    # the costs this run measured, not the cache file's: another process (a test, the app's worker) may
+    # write that file meanwhile, at another load
+    costs = StepCosts(measured)
     rows, ok = [], True
     for name, size, estimate, run in jobs(net, costs, wanted):
         if name not in wanted:
@@ -135,7 +138,10 @@ def main(argv=None) -> int:
         ok &= inside
         rows.append((name, size, estimate, actual, ratio, inside))
         print(f"  {name}: estimated {estimate:.1f} s ({describe_seconds(estimate)}), took {actual:.1f} s", flush=True)
-    print(f"\ncalibration {calibration:.1f} s (0 when kept from an earlier run); load average at start {load:.1f}, "
+    lite0 = costs.models["lite0"]
+    print("\nstep costs: " + ", ".join(f"{round(p ** 0.5)} px {s:.3f} s" for p, s in zip(lite0.pixels, lite0.seconds))
+          + f"; encoding {lite0.encode_start:.2f} s + {lite0.encode_per_mpx:.2f} s/Mpx")
+    print(f"calibration {calibration:.1f} s (0 when kept from an earlier run); load average at start {load:.1f}, "
           f"now {os.getloadavg()[0]:.1f}\n")
     print("| job | size | estimate (s) | actual (s) | estimate / actual | within +-35% |")
     print("|---|---|---|---|---|---|")

@@ -62,3 +62,18 @@ def test_a_square_wallpaper_is_cropped_around_the_centre_set():
     photo = result["before"]
     left, right = (fit_to_shape(photo, "square", centre=(x, 0.5)) for x in (0.1, 0.9))
     assert difference(result["after"], left) < difference(result["after"], right)
+
+
+def test_the_crop_frame_shows_for_a_cropped_wallpaper_only_and_a_reset_forgets_the_drag():
+    from tests.conftest import open_page
+    at = open_page("deep_dream.py")
+    frame = "The frame shows what the wallpaper keeps: drag it to choose."
+    assert frame not in captions(at)
+    at.selectbox(key="dream.shape").set_value("phone").run()
+    assert not at.exception and frame in captions(at)
+    at.session_state["dream.crop_centre"] = "0.3,0.5"
+    at.run()
+    at.button(key="dream:crop:reset").click().run()
+    assert at.session_state["dream.crop_centre"] == ""
+    at.radio(key="dream.fit").set_value("extend").run()
+    assert frame not in captions(at)  # extending keeps the whole photo: nothing to drag
