@@ -103,7 +103,7 @@ def print_palette(start: StartLike, palettes: Sequence, settings: PaletteSetting
         work_start = start
         work_settings = replace(settings, canvas=replace(schedule, size=work_size[0]))
     finish_schedule = _finish_schedule(settings, start)
-    progress = _Phases(on_progress, 0.5 if levels else 1.0)
+    progress = _Phases(on_progress, _palette_work_share(settings, start, work_size, size, palettes, levels))
     if resume is None:
         journey = palette_journey(work_start, palettes, work_settings, net, progress.work, cancel, region=region)
         picture = journey.image
@@ -130,8 +130,8 @@ def print_style(content: Image.Image, styles: Sequence[Image.Image], settings, n
     from engine.style.transfer import Targets, _style_loss, _styles_at, gram, stylize
     _check_size(size)
     work_size, levels = finish_plan(size, work_side)
-    progress = _Phases(on_progress, 0.5 if levels else 1.0)
     work_settings = replace(settings, size=max(work_size))
+    progress = _Phases(on_progress, _style_work_share(work_settings, settings, work_size, size, len(styles), levels))
     if resume is None:
         picture = stylize(content.convert("RGB").resize(work_size, Image.LANCZOS), styles, weights, work_settings,
                           net, on_progress=progress.work, cancel=cancel, region=region,
@@ -202,6 +202,33 @@ def _work_share(sizes, settings: DreamSettings, levels) -> float:
     work = sum(h * w for h, w in sizes) * settings.steps
     finishing = sum(w * h for w, h in levels) * FINISH_STEPS * 1.4  # overlaps and per-tile costs
     return work / (work + finishing)
+
+
+def _palette_work_share(settings: PaletteSettings, start: Start, work_size, size, palettes, levels) -> float:
+    """The share of a palette print spent painting at the working size (this machine's step costs;
+    half before they were measured, or for a start that is no photo)."""
+    if not levels:
+        return 1.0
+    if start.kind != "photo":
+        return 0.5
+    from engine.estimates import palette_print_seconds, palette_seconds
+    try:
+        work = palette_seconds(settings, "photo", work_size, palettes)
+        total = palette_print_seconds(settings, size, palettes)
+    except (ValueError, TypeError):  # palettes the estimate cannot read: the job itself says why
+        return 0.5
+    return 0.5 if not work or not total else min(0.95, max(0.05, work / total))
+
+
+def _style_work_share(work_settings, settings, work_size, size, styles: int, levels) -> float:
+    """The share of a style print spent transferring at the working size (this machine's step costs;
+    half before they were measured): the finish's many tiles usually take most of it."""
+    if not levels:
+        return 1.0
+    from engine.estimates import style_print_seconds, style_seconds
+    work = style_seconds(work_settings, work_size, styles)
+    total = style_print_seconds(settings, size, styles)
+    return 0.5 if not work or not total else min(0.95, max(0.05, work / total))
 
 
 class _Phases:
