@@ -193,3 +193,29 @@ def clip_seconds(settings: VideoSettings, frames: int, size: tuple[int, int],
     later = octave_seconds(mc, sizes, settings.steps, share, settings.tile, new_shapes=False)
     extras = (FRAME_PER_MPX + mc.encode_per_mpx + (FLOW_PER_MPX if settings.follow_motion else 0)) * w * h / 1e6
     return JOB_START + mc.encode_start + first + (frames - 1) * later + frames * extras
+
+
+def _part(part: Optional[float], whole: Optional[float]) -> Optional[float]:
+    return None if not part or not whole else min(0.95, max(0.05, part / whole))
+
+
+def style_work_share(settings, size: tuple[int, int], styles: int = 1,
+                     costs: Optional[StepCosts] = None) -> Optional[float]:
+    """The part of a style print's time spent transferring at the working size (its progress's
+    share), None before the costs are measured. The finish's many tiles usually take most of it."""
+    from dataclasses import replace
+    work_size, levels = finish_plan(size, style_work_side(settings.size))
+    if not levels:
+        return 1.0
+    return _part(style_seconds(replace(settings, size=max(work_size)), work_size, styles, costs),
+                 style_print_seconds(settings, size, styles, costs))
+
+
+def palette_work_share(settings, size: tuple[int, int], palettes: Sequence[Sequence],
+                       costs: Optional[StepCosts] = None) -> Optional[float]:
+    """The part of a palette print's time (a photo start) spent painting at the working size."""
+    work, levels = finish_plan(size)
+    if not levels:
+        return 1.0
+    return _part(palette_seconds(settings, "photo", work, palettes, costs),
+                 palette_print_seconds(settings, size, palettes, costs))

@@ -51,14 +51,18 @@ def style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image]
     """With a ``region``, ``styles`` paint its inside and ``outside_styles`` (or the photo) its outside.
     A print or wallpaper (``Style.print_side``, ``Style.wallpaper``) is finished tile by tile."""
     from engine.dreaming.printing import sized_style
+    from engine.estimates import style_work_share
+    from engine.images.shapes import result_size
     from engine.timing import countdown
     chosen = settings
     settings = style_settings(settings)
     net = load_model(settings.model)
-    result, recipe = sized_style(image, list(styles), settings, net, list(weights),
-                                 getattr(chosen, "print_side", 0) or None, getattr(chosen, "wallpaper", None),
+    side, shape = getattr(chosen, "print_side", 0) or None, getattr(chosen, "wallpaper", None)
+    size = result_size(image.size, side, shape)
+    result, recipe = sized_style(image, list(styles), settings, net, list(weights), side, shape,
                                  getattr(chosen, "fit", "crop"), getattr(chosen, "centre", None),
-                                 countdown(on_progress, estimate_s), cancel, region, list(outside_styles))
+                                 countdown(on_progress, estimate_s), cancel, region, list(outside_styles),
+                                 style_work_share(settings, size, len(styles)) if size else None)
     return {"before": image, "after": result, "recipe": {**recipe, **extra_recipe}}
 
 
@@ -112,8 +116,10 @@ def palette(on_progress, cancel, start, palettes: list, settings: PaletteSetting
     if isinstance(start, Image.Image) and side > PRINT_FROM:  # a print: painted small, finished tile by tile
         from engine.dreaming.printing import print_palette
         from engine.images.shapes import print_size
-        done = print_palette(start, palettes, settings, load_model(settings.model), print_size(start.size, side),
-                             on_progress, cancel, region=region)
+        from engine.estimates import palette_work_share
+        size = print_size(start.size, side)
+        done = print_palette(start, palettes, settings, load_model(settings.model), size, on_progress, cancel,
+                             region=region, work_share=palette_work_share(settings, size, palettes))
         return {"before": start, "after": done.image, "recipe": done.recipe, "gif": None}
     journey = len(palettes) > 1
     done = palette_journey(start, palettes, settings, load_model(settings.model), on_progress, cancel,

@@ -87,9 +87,11 @@ def print_dream(image: Image.Image, settings: DreamSettings, net, size: tuple[in
 def print_palette(start: StartLike, palettes: Sequence, settings: PaletteSettings, net, size: tuple[int, int],
                   on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
                   region: Optional[Region] = None, resume: Optional[Resume] = None,
-                  work_side: int = WORK_SIDE) -> Journey:
+                  work_side: int = WORK_SIDE, work_share: Optional[float] = None) -> Journey:
     """A palette painting of exactly ``size`` (a photo start) or ``size[0]`` square (noise, a colour
-    or a gradient), painted at the working size and finished tile by tile with the last palette."""
+    or a gradient), painted at the working size and finished tile by tile with the last palette.
+    ``work_share``: the part of the time the painting at the working size takes (the progress's; from
+    ``engine.estimates.palette_work_share``), half when not given."""
     start = as_start(start)
     if start.kind != "photo":
         size = (size[0], size[0])
@@ -103,7 +105,7 @@ def print_palette(start: StartLike, palettes: Sequence, settings: PaletteSetting
         work_start = start
         work_settings = replace(settings, canvas=replace(schedule, size=work_size[0]))
     finish_schedule = _finish_schedule(settings, start)
-    progress = _Phases(on_progress, _palette_work_share(settings, start, work_size, size, palettes, levels))
+    progress = _Phases(on_progress, (work_share or 0.5) if levels else 1.0)
     if resume is None:
         journey = palette_journey(work_start, palettes, work_settings, net, progress.work, cancel, region=region)
         picture = journey.image
@@ -121,17 +123,18 @@ def print_style(content: Image.Image, styles: Sequence[Image.Image], settings, n
                 weights: Optional[Sequence[float]] = None, on_progress: Optional[ProgressFn] = None,
                 cancel: Optional[threading.Event] = None, region: Optional[Region] = None,
                 resume: Optional[Resume] = None, work_side: int = WORK_SIDE,
-                outside_styles: Sequence[Image.Image] = ()) -> Image.Image:
+                outside_styles: Sequence[Image.Image] = (), work_share: Optional[float] = None) -> Image.Image:
     """A style transfer (``StyleSettings``) as a picture of exactly ``size`` (W, H): transferred at the
     working size, then each tile finished by a few L-BFGS steps that keep the enlarged transfer as
     its content and match the paintings' Gram matrices at full size (strokes as fine as the print).
     With ``keep_colors`` the tiles are only enlarged: the finish would match colour pixels to grey
-    strokes. A ``region`` limits the finish as it limited the transfer."""
+    strokes. A ``region`` limits the finish as it limited the transfer. ``work_share``: the part of the
+    time the transfer takes (the progress's; from ``engine.estimates.style_work_share``), half when not given."""
     from engine.style.transfer import Targets, _style_loss, _styles_at, gram, stylize
     _check_size(size)
     work_size, levels = finish_plan(size, work_side)
     work_settings = replace(settings, size=max(work_size))
-    progress = _Phases(on_progress, _style_work_share(work_settings, settings, work_size, size, len(styles), levels))
+    progress = _Phases(on_progress, (work_share or 0.5) if levels else 1.0)
     if resume is None:
         picture = stylize(content.convert("RGB").resize(work_size, Image.LANCZOS), styles, weights, work_settings,
                           net, on_progress=progress.work, cancel=cancel, region=region,
@@ -202,33 +205,6 @@ def _work_share(sizes, settings: DreamSettings, levels) -> float:
     work = sum(h * w for h, w in sizes) * settings.steps
     finishing = sum(w * h for w, h in levels) * FINISH_STEPS * 1.4  # overlaps and per-tile costs
     return work / (work + finishing)
-
-
-def _palette_work_share(settings: PaletteSettings, start: Start, work_size, size, palettes, levels) -> float:
-    """The share of a palette print spent painting at the working size (this machine's step costs;
-    half before they were measured, or for a start that is no photo)."""
-    if not levels:
-        return 1.0
-    if start.kind != "photo":
-        return 0.5
-    from engine.estimates import palette_print_seconds, palette_seconds
-    try:
-        work = palette_seconds(settings, "photo", work_size, palettes)
-        total = palette_print_seconds(settings, size, palettes)
-    except (ValueError, TypeError):  # palettes the estimate cannot read: the job itself says why
-        return 0.5
-    return 0.5 if not work or not total else min(0.95, max(0.05, work / total))
-
-
-def _style_work_share(work_settings, settings, work_size, size, styles: int, levels) -> float:
-    """The share of a style print spent transferring at the working size (this machine's step costs;
-    half before they were measured): the finish's many tiles usually take most of it."""
-    if not levels:
-        return 1.0
-    from engine.estimates import style_print_seconds, style_seconds
-    work = style_seconds(work_settings, work_size, styles)
-    total = style_print_seconds(settings, size, styles)
-    return 0.5 if not work or not total else min(0.95, max(0.05, work / total))
 
 
 class _Phases:
@@ -392,7 +368,8 @@ def sized_style(content: Image.Image, styles: Sequence[Image.Image], settings, n
                 weights: Optional[Sequence[float]] = None, long_side: Optional[int] = None,
                 shape: Optional[str] = None, fit: str = "crop", centre: Optional[tuple[float, float]] = None,
                 on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
-                region: Optional[Region] = None, outside_styles: Sequence[Image.Image] = ()) -> tuple[Image.Image, dict]:
+                region: Optional[Region] = None, outside_styles: Sequence[Image.Image] = (),
+                work_share: Optional[float] = None) -> tuple[Image.Image, dict]:
     """What the style job and the command line call: a transfer at ``settings.size``, a print of
     ``long_side`` px, or a wallpaper ``shape`` (the photo cropped around ``centre`` or its subject, or
     extended, by ``fit``). A print or wallpaper is transferred at about ``settings.size`` (the
@@ -410,7 +387,8 @@ def sized_style(content: Image.Image, styles: Sequence[Image.Image], settings, n
                           region=region, outside_styles=list(outside_styles))
         return picture, {**settings.recipe(), **region_recipe(region)}
     picture = print_style(content, styles, settings, net, size, weights, on_progress, cancel, region,
-                          work_side=style_work_side(settings.size), outside_styles=outside_styles)
+                          work_side=style_work_side(settings.size), outside_styles=outside_styles,
+                          work_share=work_share)
     return picture, {**settings.recipe(), **region_recipe(region), **print_recipe(size, style_work_side(settings.size)),
                      **framed}
 
