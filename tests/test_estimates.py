@@ -122,3 +122,10 @@ def test_finishing_tiles_are_counted_as_the_print_cuts_them():
         boxes = tile_boxes(width, height, FINISH_TILE, FINISH_OVERLAP)
         counted = [(h, w) for h in finish_extents(height) for w in finish_extents(width)]
         assert sorted((len(rows), len(cols)) for rows, cols, _ in boxes) == sorted(counted)
+
+
+def test_a_busy_moment_in_the_calibration_does_not_price_every_larger_size():
+    from engine.calibrate import _rising
+    # 512 px measured while the machine was busy (1.8 s): 640 px, measured at 0.9 s, bounds it
+    assert _rising([0.04, 0.13, 0.16, 0.5, 1.8, 0.9]) == [0.04, 0.13, 0.16, 0.5, 0.9, 0.9]
+    assert _rising([0.1, 0.2, 0.3]) == [0.1, 0.2, 0.3]
