@@ -1,5 +1,6 @@
 import streamlit as st
 
+from dreamlab.studio.crop import crop_picker
 from dreamlab.studio.dream_job import GUIDE, KIND, guide_picture, make_dream_job, say_size_and_time
 from dreamlab.studio.inputs import UPLOAD_TYPES, image_input
 from dreamlab.studio.page_state import DREAM
@@ -25,6 +26,7 @@ draw(DREAM, "preset", on_change=DREAM.apply_preset)
 draw(DREAM, "size")
 draw(DREAM, "shape")
 draw(DREAM, "fit", disabled=DREAM.get("shape") == "photo")
+crop_picker(DREAM, photo.image if photo else None)  # a wallpaper's frame, dragged over the photo
 draw(DREAM, "seamless")
 region_picker("dream:region", photo.image if photo else None, "The network dreams only there.")
 

@@ -4,7 +4,8 @@ from dreamlab.studio.journey import journey_stops
 from dreamlab.studio.page_state import PALETTE
 from dreamlab.studio.palette_advanced import advanced_controls
 from dreamlab.studio.palette_editor import palette_editor
-from dreamlab.studio.palette_job import KIND, REGION_KEY, VARIATIONS_KIND, make_palette_job, make_variations_job
+from dreamlab.studio.palette_job import (KIND, REGION_KEY, VARIATIONS_KIND, make_palette_job, make_variations_job,
+                                         say_time)
 from dreamlab.studio.palette_results import pick_variation, show_painting
 from dreamlab.studio.palette_start import start_picker
 from dreamlab.studio.region import region_picker
@@ -33,12 +34,13 @@ with st.expander("Advanced settings", key="palette:advanced:open", on_change="re
         advanced_controls()
 
 st.subheader("3. Paint")
+seconds = say_time(start)  # said before the press, as Deep Dream does
 run_col, var_col, count_col = st.columns([2, 2, 3], vertical_alignment="bottom")
 with run_col:
-    run_button("Paint", KIND, make_palette_job, estimate_s=6.0, icon=":material/palette:")
+    run_button("Paint", KIND, make_palette_job, estimate_s=seconds, icon=":material/palette:")
 with var_col:
     run_button("Variations", VARIATIONS_KIND, make_variations_job, type="secondary",
-               estimate_s=6.0 * PALETTE.get("variations"), icon=":material/view_column:",
+               estimate_s=seconds * PALETTE.get("variations"), icon=":material/view_column:",
                help="The same palette with several random seeds, side by side, to pick from.")
 with count_col:
     draw(PALETTE, "variations")

@@ -9,7 +9,8 @@ from dreamlab.studio.style_instant import (REFINE_KIND, instant_chosen, make_ref
                                            refinable, refine_estimate_s)
 from dreamlab.studio.style_job import KIND, REGION_KEY, make_style_job
 from dreamlab.studio.style_paintings import chosen_paintings, outside_painting, show_paintings
-from dreamlab.studio.style_settings import advanced_controls, estimate_s, leave_instant_if_missing, look_controls
+from dreamlab.studio.style_print import say_size_and_time, size_controls
+from dreamlab.studio.style_settings import advanced_controls, leave_instant_if_missing, look_controls
 from dreamlab.studio.style_state import RESULT
 
 STYLE.ensure()  # every setting has a valid value before its widget is drawn
@@ -25,7 +26,8 @@ region = region_picker(REGION_KEY, photo.image if photo else None,
                        "The paintings you pick below go inside it; outside, your photo or another painting.")
 
 st.subheader("Painting")
-show_paintings(chosen_paintings())
+paintings = chosen_paintings()
+show_paintings(paintings)
 if instant_chosen():
     network_style_picker()
 if region is not None:
@@ -33,11 +35,13 @@ if region is not None:
 
 st.subheader("Look")
 look_controls()
+size_controls(photo.image if photo else None)
 with st.expander("Advanced settings", key="style:advanced:open", on_change="rerun", icon=":material/tune:") as advanced:
     if advanced.open:  # drawn only while open: a closed expander's widgets never get what a quality sets
         advanced_controls()
 
-run_button("Paint", KIND, make_style_job, estimate_s=estimate_s(), icon=":material/brush:")
+# Said just above the button: the result's size (a print, a wallpaper) and the time it takes here.
+run_button("Paint", KIND, make_style_job, estimate_s=say_size_and_time(photo, len(paintings)), icon=":material/brush:")
 keep_result(KIND, RESULT, preview_caption="Painting in progress", stopped_caption="Where the painting had got to")
 shown, refine_slot = st.container(), st.empty()  # the result, then Refine under it
 if refinable(st.session_state.get(RESULT)):  # pressed before its job is followed below, so one press runs it

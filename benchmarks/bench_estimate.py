@@ -1,9 +1,10 @@
 """Time estimates against the real jobs on this machine: dream, style, palette, print, zoom and clip.
 
-    .venv/bin/python -m benchmarks.bench_estimate [--recalibrate] [--only dream,zoom]
+    .venv/bin/python -m benchmarks.bench_estimate [--kept] [--only dream,zoom]
 
-Measures this machine's step costs first (``engine.calibrate``; kept in the user's cache, so
-only the first run pays), then runs each job once and prints a table: the estimate
+Measures this machine's step costs first (``engine.calibrate``, kept in the user's cache; ``--kept``
+uses the kept ones instead: costs measured at another load make every estimate wrong by that load's
+factor, which is the calibration's error, not the estimate's), then runs each job once and prints a table: the estimate
 (``engine.estimates``), the real time, their ratio, and whether it is within +-35%. It also prints the
 old Motion estimate of the zoom (one bare gradient timed at full size, times the "work") next to the
 real time, and what it left out (see ``engine.timing``'s docstring). Run it on a quiet machine: other
@@ -61,7 +62,10 @@ def clip_frames(image: Image.Image, count: int) -> list[Image.Image]:
             for k in range(count)]
 
 
-def jobs(net, costs: StepCosts):
+SIX = ("dream", "style", "palette", "print", "zoom", "clip")
+
+
+def jobs(net, costs: StepCosts, wanted=frozenset(SIX)):
     cat, coffee = photo("cat", 640), photo("coffee", 512)
     dream = preset_settings("classic")
     yield "dream", f"{cat.width}x{cat.height}", estimates.dream_seconds(dream, cat.size, costs), \
@@ -87,6 +91,14 @@ def jobs(net, costs: StepCosts):
     yield "zoom", f"36 x {frame.width}x{frame.height}", estimates.zoom_seconds(zoom, frame.size, costs), \
         lambda: zoom_journey(frame, zoom, net)
 
+    if "style-print" in wanted:  # a style wallpaper (engine.dreaming.printing.sized_style): minutes, so asked for
+        from engine.dreaming.printing import print_style
+        from engine.images.shapes import style_work_side
+        fast = StyleSettings(size=384, steps=25, scales=3)
+        wall = (1920, 1080)
+        yield "style-print", f"{wall[0]}x{wall[1]}", estimates.style_print_seconds(fast, wall, 1, costs), \
+            lambda: print_style(coffee.resize(wall), [wave], fast, net, wall, work_side=style_work_side(fast.size))
+
     video = VideoSettings(layers={"block8": 1.0})
     frames = clip_frames(photo("coffee", 400), 12)
     yield "clip", f"12 x {frames[0].width}x{frames[0].height}", \
@@ -103,18 +115,22 @@ def old_zoom_estimate(net) -> tuple[float, float, float]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recalibrate", action="store_true")
-    parser.add_argument("--only", default="", help="comma-separated jobs (default: all)")
+    parser.add_argument("--kept", action="store_true", help="use the kept step costs (default: measure them now)")
+    parser.add_argument("--only", default="", help=f"comma-separated jobs (default: {', '.join(SIX)}; "
+                                                   "also style-print, a 1920x1080 style wallpaper)")
     parser.add_argument("--old-motion", action="store_true", help="also time the old Motion estimate's zoom")
     args = parser.parse_args(argv)
-    wanted = {name for name in args.only.split(",") if name}
+    wanted = {name for name in args.only.split(",") if name} or set(SIX)
     load = os.getloadavg()[0]
     net = load_model("lite0")
-    calibration = timed(lambda: calibrated("lite0", net, refresh=args.recalibrate))
-    costs = StepCosts.load()
+    measured = {}
+    calibration = timed(lambda: measured.setdefault("lite0", calibrated("lite0", net, refresh=not args.kept)))
+    # the costs this run measured, not the cache file's: another process (a test, the app's worker) may
+    # write that file meanwhile, at another load
+    costs = StepCosts(measured)
     rows, ok = [], True
-    for name, size, estimate, run in jobs(net, costs):
-        if wanted and name not in wanted:
+    for name, size, estimate, run in jobs(net, costs, wanted):
+        if name not in wanted:
             continue
         actual = timed(run)
         ratio = estimate / actual if estimate else float("nan")
@@ -122,7 +138,10 @@ def main(argv=None) -> int:
         ok &= inside
         rows.append((name, size, estimate, actual, ratio, inside))
         print(f"  {name}: estimated {estimate:.1f} s ({describe_seconds(estimate)}), took {actual:.1f} s", flush=True)
-    print(f"\ncalibration {calibration:.1f} s (0 when kept from an earlier run); load average at start {load:.1f}, "
+    lite0 = costs.models["lite0"]
+    print("\nstep costs: " + ", ".join(f"{round(p ** 0.5)} px {s:.3f} s" for p, s in zip(lite0.pixels, lite0.seconds))
+          + f"; encoding {lite0.encode_start:.2f} s + {lite0.encode_per_mpx:.2f} s/Mpx")
+    print(f"calibration {calibration:.1f} s (0 when kept from an earlier run); load average at start {load:.1f}, "
           f"now {os.getloadavg()[0]:.1f}\n")
     print("| job | size | estimate (s) | actual (s) | estimate / actual | within +-35% |")
     print("|---|---|---|---|---|---|")

@@ -11,11 +11,15 @@ from typing import Optional, Sequence
 
 from engine.catalog import get_spec
 from engine.dreaming.settings import DreamSettings, octave_sizes
-from engine.images.shapes import finish_plan
+from engine.images.shapes import STYLE_FINISH_STEPS, finish_plan, style_work_side
 from engine.motion.settings import VideoSettings, ZoomSettings
-from engine.timing import ModelCosts, StepCosts, finish_seconds, octave_seconds, step_seconds
+from engine.timing import ModelCosts, StepCosts, finish_extents, finish_seconds, octave_seconds, step_seconds
 
-STYLE_STEP = 1.9  # a style step (content + Gram terms, L-BFGS) in gradients of its deepest layer
+# A style step (one L-BFGS loss evaluation: content + Gram + smoothing terms) in gradients of its deepest
+# layer. It was 1.9: the style estimate then ran about twice the dream's estimate / actual in every
+# bench_estimate run (1.75 vs 0.92, 2.48 vs 1.18, 0.76 vs 0.31): a loss evaluation is one forward and
+# backward pass, the Gram matrices and smoothing add little at these sizes.
+STYLE_STEP = 1.0
 STYLE_SCALE_SETUP = 2.0  # per scale: the style pictures' and the photo's targets, in gradients
 FRAME_PER_MPX = 0.35  # a frame of an animation besides its steps: warp, preview, PIL round trips (s / Mpx)
 FLOW_PER_MPX = 1.2  # a dreamed clip's optical flow and warp per frame (s / Mpx)
@@ -80,6 +84,20 @@ def palette_seconds(settings, start_kind: str, size: tuple[int, int], palettes: 
                                                                      canvas="fourier")
 
 
+def palette_print_seconds(settings, size: tuple[int, int], palettes: Sequence[Sequence],
+                          costs: Optional[StepCosts] = None) -> Optional[float]:
+    """A palette print on a photo (``engine.dreaming.printing.print_palette``) of exactly ``size`` (W, H):
+    painted at the working size, then finished tile by tile with the last palette."""
+    from engine.dreaming.palette.data import as_palette
+    mc = _costs(settings.model, costs)
+    if mc is None:
+        return None
+    work, levels = finish_plan(size)
+    share = _share(mc, settings.model, sorted({f.layer for f in as_palette(palettes[-1])}))
+    return (palette_seconds(settings, "photo", work, palettes, costs) + finish_seconds(mc, levels, share)
+            + sum(PASTE_PER_MPX * w * h / 1e6 for w, h in levels))
+
+
 def style_seconds(settings, content_size: tuple[int, int], styles: int = 1,
                   costs: Optional[StepCosts] = None) -> Optional[float]:
     """A style transfer (``StyleSettings``) of a photo of ``content_size`` (W, H) with ``styles`` paintings."""
@@ -97,6 +115,34 @@ def style_seconds(settings, content_size: tuple[int, int], styles: int = 1,
     for (sh, sw), n in zip(sizes, steps):
         one = mc.gradient(sh * sw, share)
         total += n * STYLE_STEP * one + STYLE_SCALE_SETUP * (1 + styles * settings.brush ** 2) * one
+    return total
+
+
+MAX_STYLE_SIDE = 1600  # engine.style.transfer's: a painting is never enlarged beyond this (its Grams at print size)
+FORWARD = 0.4  # a forward pass alone, as a share of a gradient (forward + backward)
+
+
+def style_print_seconds(settings, size: tuple[int, int], styles: int = 1,
+                        costs: Optional[StepCosts] = None) -> Optional[float]:
+    """A style print or wallpaper (``engine.dreaming.printing.print_style``) of exactly ``size`` (W, H):
+    the transfer at the working size, the paintings' Grams at print size, then every tile's L-BFGS."""
+    from dataclasses import replace
+    mc = _costs(settings.model, costs)
+    if mc is None:
+        return None
+    work_size, levels = finish_plan(size, style_work_side(settings.size))
+    total = style_seconds(replace(settings, size=max(work_size)), work_size, styles, costs)
+    if not levels or settings.keep_colors:  # keeping the colours only enlarges the tiles
+        return total + sum(PASTE_PER_MPX * w * h / 1e6 for w, h in levels)
+    content, style = settings.layers()
+    share = _share(mc, settings.model, [*content, *style])
+    side = min(MAX_STYLE_SIDE, max(size) * settings.brush)
+    total += styles * FORWARD * mc.gradient(side * side * min(size) / max(size), share)
+    for w, h in levels:
+        for tile_h in finish_extents(h):
+            for tile_w in finish_extents(w):
+                total += (STYLE_FINISH_STEPS * STYLE_STEP + FORWARD) * mc.gradient(tile_h * tile_w, share)
+        total += PASTE_PER_MPX * w * h / 1e6
     return total
 
 
@@ -122,7 +168,7 @@ def zoom_seconds(settings: ZoomSettings, size: tuple[int, int], costs: Optional[
         return None
     w, h = size
     mpx = w * h / 1e6
-    total = JOB_START
+    total = JOB_START + mc.encode_start
     for frame in range(settings.frames):
         share = _share(mc, settings.model, settings.legs[settings.leg_of(frame)])
         if frame == 0:
@@ -146,4 +192,30 @@ def clip_seconds(settings: VideoSettings, frames: int, size: tuple[int, int],
     first = octave_seconds(mc, sizes, settings.steps, share, settings.tile)
     later = octave_seconds(mc, sizes, settings.steps, share, settings.tile, new_shapes=False)
     extras = (FRAME_PER_MPX + mc.encode_per_mpx + (FLOW_PER_MPX if settings.follow_motion else 0)) * w * h / 1e6
-    return JOB_START + first + (frames - 1) * later + frames * extras
+    return JOB_START + mc.encode_start + first + (frames - 1) * later + frames * extras
+
+
+def _part(part: Optional[float], whole: Optional[float]) -> Optional[float]:
+    return None if not part or not whole else min(0.95, max(0.05, part / whole))
+
+
+def style_work_share(settings, size: tuple[int, int], styles: int = 1,
+                     costs: Optional[StepCosts] = None) -> Optional[float]:
+    """The part of a style print's time spent transferring at the working size (its progress's
+    share), None before the costs are measured. The finish's many tiles usually take most of it."""
+    from dataclasses import replace
+    work_size, levels = finish_plan(size, style_work_side(settings.size))
+    if not levels:
+        return 1.0
+    return _part(style_seconds(replace(settings, size=max(work_size)), work_size, styles, costs),
+                 style_print_seconds(settings, size, styles, costs))
+
+
+def palette_work_share(settings, size: tuple[int, int], palettes: Sequence[Sequence],
+                       costs: Optional[StepCosts] = None) -> Optional[float]:
+    """The part of a palette print's time (a photo start) spent painting at the working size."""
+    work, levels = finish_plan(size)
+    if not levels:
+        return 1.0
+    return _part(palette_seconds(settings, "photo", work, palettes, costs),
+                 palette_print_seconds(settings, size, palettes, costs))

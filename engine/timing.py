@@ -50,9 +50,11 @@ class ModelCosts:
     depth: dict[str, float]  # layer -> its gradient's cost as a share of the deepest layer's
     update_per_mpx: float  # a pixel step's own work (smoothing, update), seconds per megapixel
     fourier_per_mpx: float  # a Fourier canvas's render + Adam step, seconds per megapixel
-    encode_per_mpx: float = 2.0  # an animation's MP4 + GIF (ffmpeg), seconds per megapixel of each frame
+    encode_per_mpx: float = 2.0  # an animation's MP4 + GIF (ffmpeg), seconds per megapixel of each frame ...
+    encode_start: float = 0.3  # ... plus this once per animation (ffmpeg's start, twice)
     threads: int = 0
     measured_at: float = 0.0
+    load: float = 0.0  # the load average per core while measured (a busy machine measures every cost higher)
 
     def gradient(self, pixels: float, layer_share: float = 1.0) -> float:
         """Seconds for one forward+backward of a picture of ``pixels`` (linear between the sizes
@@ -145,16 +147,31 @@ def octave_seconds(costs: ModelCosts, sizes: Sequence[tuple[int, int]], steps: i
     return total
 
 
-def finish_seconds(costs: ModelCosts, levels: Sequence[tuple[int, int]], share: float) -> float:
-    """A print's finish: every tile of every size (W, H), a few steps each, on its core plus overlap."""
-    from engine.images.shapes import FINISH_OVERLAP, FINISH_STEPS, FINISH_TILE
+def finish_seconds(costs: ModelCosts, levels: Sequence[tuple[int, int]], share: float,
+                   steps: Optional[int] = None) -> float:
+    """A print's finish: every tile of every size (W, H), ``steps`` ascent steps each (the print's), on its
+    core plus the overlap it reaches into its neighbours; each tile shape's first gradient dearer."""
+    from engine.images.shapes import FINISH_STEPS
+    steps = FINISH_STEPS if steps is None else steps
     total = 0.0
     for w, h in levels:
-        rows, cols = -(-h // FINISH_TILE), -(-w // FINISH_TILE)
-        tile_h = min(h, h / rows + 2 * FINISH_OVERLAP)
-        tile_w = min(w, w / cols + 2 * FINISH_OVERLAP)
-        total += rows * cols * FINISH_STEPS * step_seconds(costs, round(tile_h), round(tile_w), share, None)
+        shapes = set()
+        for tile_h in finish_extents(h):
+            for tile_w in finish_extents(w):
+                total += steps * step_seconds(costs, tile_h, tile_w, share, None)
+                shapes.add((tile_h, tile_w))
+        total += sum(FIRST_CALL * costs.gradient(th * tw, share) for th, tw in shapes)
     return total
+
+
+def finish_extents(length: int) -> list[int]:
+    """The finishing tiles' extents along one side (as ``engine.dreaming.printing.tile_boxes`` cuts it):
+    each core, plus the overlap on every side that has a neighbour."""
+    from engine.images.shapes import FINISH_OVERLAP, FINISH_TILE
+    count = -(-length // FINISH_TILE)
+    edges = [round(k * length / count) for k in range(count + 1)]
+    return [min(length, b - a + (FINISH_OVERLAP if a > 0 else 0) + (FINISH_OVERLAP if b < length else 0))
+            for a, b in zip(edges, edges[1:])]
 
 
 # --- the live countdown ---------------------------------------------------------------------

@@ -49,8 +49,12 @@ def test_no_layers_chosen_says_so():
 
 def test_every_setting_of_the_model_has_its_widget():
     """The page draws its widgets from the settings model: each field under one key, dream.<field>."""
-    from dreamlab.settings import Dream
+    from dreamlab.settings import Dream, descriptions
     at = dream_page()
     keys = {w.key for kind in ("slider", "select_slider", "radio", "selectbox", "number_input", "toggle",
                                "multiselect") for w in at.get(kind)}
-    assert {f"dream.{name}" for name in Dream.model_fields} <= keys
+    # the crop's centre is the frame dragged over the photo (a component, shown for a cropped wallpaper:
+    # tests/test_crop.py and tests/test_crop_browser.py)
+    dragged = {name for name, d in descriptions(Dream).items() if d.kind == "crop"}
+    assert dragged == {"crop_centre"}
+    assert {f"dream.{name}" for name in Dream.model_fields if name not in dragged} <= keys

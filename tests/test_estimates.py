@@ -91,3 +91,41 @@ def test_estimates_are_said_the_way_a_person_says_them():
     assert describe_seconds(200) == "about 3 min"
     assert describe_seconds(2 * 3600) == "about 2.0 h"
     assert not worth_saying(2.5) and worth_saying(4) and not worth_saying(None)
+
+
+def test_a_style_print_counts_its_transfer_its_tiles_and_nothing_when_colours_are_kept_only():
+    style = StyleSettings(size=384, steps=25, scales=3)
+    screen = estimates.style_seconds(style, (640, 427), 1, costs())
+    a4 = estimates.style_print_seconds(style, (3508, 2339), 1, costs())
+    poster = estimates.style_print_seconds(style, (4096, 2731), 1, costs())
+    assert screen < a4 < poster
+    # keeping the colours only enlarges the tiles: no L-BFGS on them
+    kept = estimates.style_print_seconds(StyleSettings(size=384, steps=25, scales=3, keep_colors=True),
+                                         (3508, 2339), 1, costs())
+    assert kept < a4 / 3
+    assert estimates.style_print_seconds(style, (3508, 2339), 1, StepCosts()) is None
+
+
+def test_a_palette_print_costs_more_than_the_painting_at_its_working_size():
+    palette = [PaletteFilter("block6", 12, 1.0)]
+    settings = PaletteSettings()
+    small = estimates.palette_seconds(settings, "photo", (1024, 683), [palette], costs())
+    printed = estimates.palette_print_seconds(settings, (2048, 1366), [palette], costs())
+    assert printed > small * 1.5
+
+
+def test_finishing_tiles_are_counted_as_the_print_cuts_them():
+    from engine.dreaming.printing import tile_boxes
+    from engine.images.shapes import FINISH_OVERLAP, FINISH_TILE
+    from engine.timing import finish_extents
+    for width, height in ((2048, 1362), (4096, 2731), (1179, 2556), (700, 300)):
+        boxes = tile_boxes(width, height, FINISH_TILE, FINISH_OVERLAP)
+        counted = [(h, w) for h in finish_extents(height) for w in finish_extents(width)]
+        assert sorted((len(rows), len(cols)) for rows, cols, _ in boxes) == sorted(counted)
+
+
+def test_a_busy_moment_in_the_calibration_does_not_price_every_larger_size():
+    from engine.calibrate import _rising
+    # 512 px measured while the machine was busy (1.8 s): 640 px, measured at 0.9 s, bounds it
+    assert _rising([0.04, 0.13, 0.16, 0.5, 1.8, 0.9]) == [0.04, 0.13, 0.16, 0.5, 0.9, 0.9]
+    assert _rising([0.1, 0.2, 0.3]) == [0.1, 0.2, 0.3]

@@ -40,3 +40,25 @@ def test_dream_shape_gives_the_wallpapers_pixels(tmp_path):
     assert done.returncode == 0, done.stderr
     assert Image.open(out).size == (1920, 1080)
     assert read_recipe(out)["shape"] == "desktop-hd"
+
+
+def test_style_shape_gives_the_wallpapers_pixels_cropped_where_asked(tmp_path):
+    photo = tmp_path / "in.png"
+    gradient_picture(160, 96).save(photo)
+    out = tmp_path / "out.png"
+    done = run("style", str(photo), "swirling_night", str(out), "--quality", "fast", "--shape", "phone",
+               "--crop-centre", "0.2,0.5", "--keep-colors", "--size", "64", "--steps", "1", "--scales", "1",
+               timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert Image.open(out).size == (1179, 2556)
+    recipe = read_recipe(out)
+    assert recipe["shape"] == "phone" and recipe["crop_centre"] == [0.2, 0.5] and png_dpi(out.read_bytes()) == 300
+
+
+def test_style_refuses_a_crop_centre_outside_the_photo_in_one_line(tmp_path):
+    photo = tmp_path / "in.png"
+    gradient_picture(128, 96).save(photo)
+    done = run("style", str(photo), "swirling_night", str(tmp_path / "out.png"), "--shape", "phone",
+               "--crop-centre", "1.5,0.5")
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "crop" in done.stderr

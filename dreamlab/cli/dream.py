@@ -26,7 +26,7 @@ def cmd_dream(args) -> None:
         print_estimate(settings, size or image.size, net, printed=size is not None and size != image.size)
         return
     result, recipe = sized_dream(image, settings, net, chosen.side or None, chosen.wallpaper, chosen.fit, guide,
-                                 progress_bar(), None, region)
+                                 progress_bar(), None, region, chosen.centre)
     if args.guide:
         recipe["guide"] = args.guide
     save_png(result, args.out, recipe)

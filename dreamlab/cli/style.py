@@ -49,7 +49,10 @@ def _paintings(args) -> tuple[list[str], list[float] | None]:
 def cmd_style(args) -> None:
     if args.quality == "instant":
         return cmd_instant(args)
-    from engine.style.transfer import stylize
+    from dataclasses import replace
+
+    from engine.dreaming.printing import sized_style
+    from engine.images.shapes import result_size, size_refusal
 
     from dreamlab.cli.common import model_for, progress_bar
     from dreamlab.jobs.convert import style_settings
@@ -58,13 +61,20 @@ def cmd_style(args) -> None:
     # its size, steps and scales, unless given too (Style.defaults_for); the command's default is
     # Balanced (the model's, Instant, is the page's first look and has its own path above)
     values["quality"] = args.quality or "balanced"
-    settings = style_settings(build(Style, values, UserError))
+    chosen = build(Style, values, UserError)
+    settings = style_settings(chosen)
+    if chosen.print_side:  # --size above 1600 px: a print, painted at the quality's size, finished in tiles
+        settings = replace(settings, size=QUALITIES[values["quality"]][0])
     content = open_image(args.content)
+    size = result_size(content.size, chosen.print_side or None, chosen.wallpaper)
+    refusal = size_refusal(*size) if size else None
+    if refusal:
+        raise UserError(refusal)
     styles = [open_image(_style_file(p)) for p in style_paths]
     net = model_for(settings.model, [*settings.layers()[0], *settings.layers()[1]])
-    result = stylize(content, styles, weights, settings, net, on_progress=progress_bar())
-    recipe = {**settings.recipe(), "content": args.content, "styles": style_paths}
-    save_png(result, args.out, recipe)
+    result, recipe = sized_style(content, styles, settings, net, weights, chosen.print_side or None,
+                                 chosen.wallpaper, chosen.fit, chosen.centre, progress_bar())
+    save_png(result, args.out, {**recipe, "content": args.content, "styles": style_paths})
     print(args.out)
 
 
@@ -85,6 +95,9 @@ def cmd_instant(args) -> None:
     ignored = [f"--{name}" for name in ("steps", "scales", "brush", "smoothing") if getattr(args, name) is not None]
     if ignored:
         raise UserError(f"{', '.join(ignored)} do not apply to --quality instant (it takes no steps)")
+    if args.shape not in (None, "photo") or (args.size or 0) > 2048:
+        raise UserError("wallpapers and prints need another --quality (fast, balanced or best): instant paints up "
+                        "to 2048 px")
     style_paths, weights = _paintings(args)
     checked = build(Style, given(Style, args), UserError)  # the same ranges as every other quality
     settings = InstantSettings(size=args.size or QUALITIES["balanced"][0], keep_colors=checked.keep_colors,

@@ -23,7 +23,6 @@ from engine.dreaming.palette.gif import journey_gif
 from engine.dreaming.palette.journey import palette_journey, palette_variations
 from engine.dreaming.palette.settings import PaletteSettings
 from engine.style.settings import StyleSettings
-from engine.style.transfer import stylize
 from engine.motion.clips import gif_bytes, mp4_bytes
 
 PRINT_FROM = 1600  # picture sizes above this are prints (dreamlab.settings' print sizes: 3508, 4096 px)
@@ -40,7 +39,7 @@ def dream(on_progress, cancel, image: Image.Image, settings,
     net = load_model(settings.model)
     result, recipe = sized_dream(image, settings, net, getattr(chosen, "print_side", 0) or None,
                                  getattr(chosen, "wallpaper", None), getattr(chosen, "fit", "crop"), guide,
-                                 countdown(on_progress, estimate_s), cancel, region)
+                                 countdown(on_progress, estimate_s), cancel, region, getattr(chosen, "centre", None))
     recipe = {**recipe, "guide": guide is not None}
     return {"before": image, "after": result, "recipe": recipe,
             "seen_before": classify(image, net), "seen_after": classify(result, net)}
@@ -48,13 +47,23 @@ def dream(on_progress, cancel, image: Image.Image, settings,
 
 def style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
           settings, extra_recipe: dict, region: Optional[Region] = None,
-          outside_styles: Sequence[Image.Image] = ()) -> dict:
-    """With a ``region``, ``styles`` paint its inside and ``outside_styles`` (or the photo) its outside."""
+          outside_styles: Sequence[Image.Image] = (), estimate_s: Optional[float] = None) -> dict:
+    """With a ``region``, ``styles`` paint its inside and ``outside_styles`` (or the photo) its outside.
+    A print or wallpaper (``Style.print_side``, ``Style.wallpaper``) is finished tile by tile."""
+    from engine.dreaming.printing import sized_style
+    from engine.estimates import style_work_share
+    from engine.images.shapes import result_size
+    from engine.timing import countdown
+    chosen = settings
     settings = style_settings(settings)
     net = load_model(settings.model)
-    result = stylize(image, list(styles), list(weights), settings, net, on_progress=on_progress, cancel=cancel,
-                     region=region, outside_styles=list(outside_styles))
-    return {"before": image, "after": result, "recipe": {**settings.recipe(), **extra_recipe, **region_recipe(region)}}
+    side, shape = getattr(chosen, "print_side", 0) or None, getattr(chosen, "wallpaper", None)
+    size = result_size(image.size, side, shape)
+    result, recipe = sized_style(image, list(styles), settings, net, list(weights), side, shape,
+                                 getattr(chosen, "fit", "crop"), getattr(chosen, "centre", None),
+                                 countdown(on_progress, estimate_s), cancel, region, list(outside_styles),
+                                 style_work_share(settings, size, len(styles)) if size else None)
+    return {"before": image, "after": result, "recipe": {**recipe, **extra_recipe}}
 
 
 def instant_style(on_progress, cancel, image: Image.Image, styles: Sequence[Image.Image], weights: Sequence[float],
@@ -98,15 +107,19 @@ def _before(start) -> Optional[Image.Image]:
 
 
 def palette(on_progress, cancel, start, palettes: list, settings: PaletteSettings,
-            region: Optional[Region] = None) -> dict:
+            region: Optional[Region] = None, estimate_s: Optional[float] = None) -> dict:
+    from engine.timing import countdown
+    on_progress = countdown(on_progress, estimate_s)
     chosen = settings
     settings = palette_settings(settings)
     side = getattr(chosen, "pixels", 0)
     if isinstance(start, Image.Image) and side > PRINT_FROM:  # a print: painted small, finished tile by tile
         from engine.dreaming.printing import print_palette
         from engine.images.shapes import print_size
-        done = print_palette(start, palettes, settings, load_model(settings.model), print_size(start.size, side),
-                             on_progress, cancel, region=region)
+        from engine.estimates import palette_work_share
+        size = print_size(start.size, side)
+        done = print_palette(start, palettes, settings, load_model(settings.model), size, on_progress, cancel,
+                             region=region, work_share=palette_work_share(settings, size, palettes))
         return {"before": start, "after": done.image, "recipe": done.recipe, "gif": None}
     journey = len(palettes) > 1
     done = palette_journey(start, palettes, settings, load_model(settings.model), on_progress, cancel,

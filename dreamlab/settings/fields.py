@@ -16,8 +16,9 @@ from annotated_types import Ge, Gt, Le, Lt, MaxLen
 from pydantic import BaseModel, Field
 
 # The widget a field is drawn as (``dreamlab.studio.widgets``): "slider", "select_slider", "radio",
-# "select", "number", "toggle", "segmented", "layers" (a multiselect of layer names, with weights or not).
-KINDS = ("slider", "select_slider", "radio", "select", "number", "toggle", "segmented", "layers", "color")
+# "select", "number", "toggle", "segmented", "layers" (a multiselect of layer names, with weights or not),
+# "crop" (a frame dragged over the photo: ``dreamlab.studio.crop``, never ``widgets.draw``).
+KINDS = ("slider", "select_slider", "radio", "select", "number", "toggle", "segmented", "layers", "color", "crop")
 
 
 def setting(default: Any, title: str, description: str = "", *, kind: str, ge: Optional[float] = None,

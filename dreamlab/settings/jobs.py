@@ -12,7 +12,7 @@ from typing import ClassVar, Literal, Optional
 from pydantic import model_validator
 
 from engine.catalog import PRESETS
-from engine.images.shapes import FITS, MAX_PRINT_SIDE, PRINT_LABELS, PRINT_SIZES, SHAPES
+from engine.images.shapes import MAX_PRINT_SIDE, PRINT_LABELS, PRINT_SIZES
 
 from dreamlab.settings import parts
 from dreamlab.settings.fields import setting
@@ -22,7 +22,6 @@ CUSTOM = "Custom"  # the label of a recipe whose knobs no longer match its prese
 DREAM_SIZES = {"Small (fast)": 512, "Medium": 800, "Large": 1024, "Full size (slow)": 1600,
                PRINT_LABELS["a4"]: PRINT_SIZES["a4"], PRINT_LABELS["poster"]: PRINT_SIZES["poster"]}
 PRINT_FROM = 1601  # picture sizes above this are prints: made by engine.dreaming.printing, may exceed the photo
-SHAPE_CHOICES = ("photo", *SHAPES)  # "photo": the photo's own proportions
 ZOOM_SIZES = {"Small (fast)": 384, "Medium": 512, "Large (slow)": 768}
 VIDEO_SIZES = {"Small (fast)": 256, "Medium": 384, "Large (slow)": 512}
 RATES = {"6 per second (fast)": 6.0, "12 per second": 12.0, "As the clip (smoothest)": None}
@@ -73,7 +72,7 @@ def _same(a, b) -> bool:
     return a == b
 
 
-class Dream(Seeded, Texture, OctaveSchedule, Network, Preset):
+class Dream(Seeded, Texture, OctaveSchedule, Network, Preset, parts.Framing):
     """Deep Dream a photo."""
     size: Literal[tuple(DREAM_SIZES)] = parts.picture_size(  # type: ignore[valid-type]
         DREAM_SIZES, "Medium", "Bigger pictures take longer: Medium dreams in a few seconds.")
@@ -85,13 +84,6 @@ class Dream(Seeded, Texture, OctaveSchedule, Network, Preset):
     side: int = setting(0, "Longest side (px)", f"The result's longest side in pixels, up to {MAX_PRINT_SIDE}; it may be "
                         "larger than the photo (a print, finished tile by tile, its PNG at 300 dpi). 0 = the "
                         "picture size.", kind="number", ge=0, le=MAX_PRINT_SIDE, flag="size", unit="px")
-    shape: Literal[SHAPE_CHOICES] = setting(  # type: ignore[valid-type]
-        "photo", "Shape", "A wallpaper's exact pixels: the photo is cropped around its subject (or extended), "
-        "never stretched.", kind="select",
-        labels={"photo": "The photo's own shape", **{n: s.label for n, s in SHAPES.items()}})
-    fit: Literal[FITS] = setting(  # type: ignore[valid-type]
-        "crop", "Fit to the shape", "Crop: the part of the photo around its subject. Extend: the whole photo, "
-        "with a blurred copy of it around.", kind="radio", labels={"crop": "Crop", "extend": "Extend"})
     seamless: bool = setting(False, "Seamless tile", "The result tiles without a seam, like wallpaper or fabric: "
                              "the photo's opposite edges are cross-faded, then dreamt as a torus.", kind="toggle")
 
@@ -108,10 +100,6 @@ class Dream(Seeded, Texture, OctaveSchedule, Network, Preset):
     def print_side(self) -> int:
         """The longest side of a print (0: no print): ``side`` when given, else a print picture size."""
         return self.side or (self.pixels if self.pixels >= PRINT_FROM else 0)
-
-    @property
-    def wallpaper(self) -> Optional[str]:
-        return None if self.shape == "photo" else self.shape
 
 
 class Zoom(Seeded, Network, Preset):

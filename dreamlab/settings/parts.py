@@ -7,11 +7,13 @@ with the same factory, so title and help text still come from here.
 """
 from __future__ import annotations
 
-from typing import Literal, Optional
+import re
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 from engine.catalog import DEFAULT_MODEL, DEFAULT_PRESET, MODELS, PRESETS, get_spec
+from engine.images.shapes import FITS, SHAPES
 
 from dreamlab.settings.fields import setting
 
@@ -92,6 +94,54 @@ def picture_size(sizes: dict[str, int], default: str, help_text: str = ""):
     return setting(default, "Picture size", help_text, kind="select_slider", pixels=sizes, cli=False)
 
 
+SHAPE_CHOICES = ("photo", *SHAPES)  # "photo": the photo's own proportions
+
+
+def shape():
+    return setting("photo", "Shape", "A wallpaper's exact pixels: the photo is cropped around its subject (or "
+                   "extended), never stretched.", kind="select",
+                   labels={"photo": "The photo's own shape", **{n: s.label for n, s in SHAPES.items()}})
+
+
+def fit():
+    return setting("crop", "Fit to the shape", "Crop: the part of the photo around its subject. Extend: the whole "
+                   "photo, with a blurred copy of it around.", kind="radio", labels={"crop": "Crop", "extend": "Extend"})
+
+
+# "x,y": fractions of the photo's width and height, at most 3 decimals; "" = around the subject found
+CENTRE_PATTERN = r"^(|(0(\.[0-9]{1,3})?|1(\.0{1,3})?),(0(\.[0-9]{1,3})?|1(\.0{1,3})?))$"
+
+
+def _centre_text(value: str) -> str:
+    if len(value) > 20 or re.fullmatch(CENTRE_PATTERN, value) is None:
+        raise ValueError(f"the crop's centre must be two numbers from 0 to 1 as x,y (e.g. 0.5,0.3), got '{value[:20]}'")
+    return value
+
+
+CentreText = Annotated[str, AfterValidator(_centre_text)]
+
+
+def crop_centre():
+    return setting("", "Crop centre", "Where the crop's middle lies, as x,y fractions of the photo (0,0 top left; "
+                   "e.g. 0.5,0.3). Empty: around the subject found in the photo. Dragging the frame sets it.",
+                   kind="crop", pattern=CENTRE_PATTERN, cli_help="X,Y from 0 to 1 (default: around the photo's subject)")
+
+
+def centre_of(text: str) -> Optional[tuple[float, float]]:
+    """A ``crop_centre`` as (x, y), or None for the subject's."""
+    if not text:
+        return None
+    x, y = text.split(",")
+    return float(x), float(y)
+
+
+def centre_text(x: float, y: float) -> str:
+    """(x, y) as a ``crop_centre``: clamped to 0..1, 3 decimals."""
+    def clamp(v: float) -> str:
+        return f"{min(1.0, max(0.0, float(v))):.3f}".rstrip("0").rstrip(".") or "0"
+    return f"{clamp(x)},{clamp(y)}"
+
+
 # --- parts ---------------------------------------------------------------------------------------
 
 class Network(Part):
@@ -134,3 +184,20 @@ class RegionEdge(Part):
     """The region's soft edge (the painted mask itself stays in the page: it is no setting)."""
     feather: Literal[tuple(FEATHERS)] = setting("Soft", "Soft edge", "How gently the change fades out at the "  # type: ignore[valid-type]
                                                 "region's border.", kind="select_slider", cli=False)
+
+
+class Framing(Part):
+    """A wallpaper's shape, how the photo is fitted to it, and where a crop is centred (the pages'
+    frame dragged over the photo). Declared once for every job that makes wallpapers."""
+    shape: Literal[SHAPE_CHOICES] = shape()  # type: ignore[valid-type]
+    fit: Literal[FITS] = fit()  # type: ignore[valid-type]
+    crop_centre: CentreText = crop_centre()
+
+    @property
+    def wallpaper(self) -> Optional[str]:
+        return None if self.shape == "photo" else self.shape
+
+    @property
+    def centre(self) -> Optional[tuple[float, float]]:
+        """Where the crop's middle lies (x, y fractions), or None: around the photo's subject."""
+        return centre_of(self.crop_centre) if self.fit == "crop" else None

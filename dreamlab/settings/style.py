@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from engine.catalog import MODELS, QUALITIES, STYLE_LAYERS
+from engine.images.shapes import PRINT_LABELS, PRINT_SIZES
 
 from dreamlab.settings import parts
 from dreamlab.settings.fields import setting
@@ -24,6 +25,8 @@ GATYS_STRENGTH = 0.5
 QUALITY_CHOICES = (INSTANT, *QUALITIES)
 QUALITY_CAPTIONS = {INSTANT: "about a second", **{q: f"{side} px" for q, (side, _, _) in QUALITIES.items()}}
 BRUSHES = {"Fine": 0.6, "Medium": 1.0, "Large": 1.5, "Huge": 2.2}
+PRINT_FROM = 1601  # a --size above the page's widest (1600 px, the dream's "Full size") is made as a print
+PRINTS = ("screen", *PRINT_SIZES)  # "screen": the size in Advanced settings; else a print's long side
 
 
 class Share(parts.Part):
@@ -31,7 +34,7 @@ class Share(parts.Part):
     share: int = setting(50, "How much of it", "This painting's share of the blend.", kind="slider", ge=0, le=100)
 
 
-class Style(parts.Seeded):
+class Style(parts.Seeded, parts.Framing):
     """Paint a photo in the manner of one or more paintings."""
     painting_source: Literal["Built-in", "Upload"] = setting(  # type: ignore[valid-type]
         "Built-in", "Paintings", kind="segmented", cli=False)
@@ -46,6 +49,10 @@ class Style(parts.Seeded):
         INSTANT, "Quality", "Instant: a quick network paints in about a second (then Refine it). Fast, "
         "Balanced or Best: a size and a number of steps, slower and more finished.", kind="radio",
         labels=QUALITY_LABELS, captions=QUALITY_CAPTIONS, cli=False)
+    print_size: Literal[PRINTS] = setting(  # type: ignore[valid-type]
+        "screen", "Print size", "A print: painted at the quality's size, then finished tile by tile at full "
+        "size (strokes as fine as the print), its PNG at 300 dpi. Takes minutes.", kind="select", cli=False,
+        labels={"screen": "For the screen (the quality's size)", **PRINT_LABELS})
     model: parts.ModelName = parts.network()  # type: ignore[valid-type]
     size: int = setting(QUALITIES["balanced"][0], "Size (longest side, px)", "The result's longest side.",
                         kind="number", ge=32, le=4096, ui=(64, 2048), step=32, unit="px", verb="paints at")
@@ -73,6 +80,14 @@ class Style(parts.Seeded):
         for name in [*self.content_layers, *self.style_layers]:
             spec.layer(name)
         return self
+
+    @property
+    def print_side(self) -> int:
+        """A print's longest side (0: no print). The command line asks for one with ``--size`` above
+        the largest quality's size (``PRINT_FROM``); the page with ``print_size``."""
+        if self.print_size in PRINT_SIZES:
+            return PRINT_SIZES[self.print_size]
+        return self.size if self.size >= PRINT_FROM else 0
 
     @classmethod
     def defaults_for(cls, given: dict) -> dict:

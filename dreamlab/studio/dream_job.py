@@ -9,6 +9,7 @@ from engine.images.pictures import ImageError, load_image
 from engine.images.shapes import result_size, size_refusal
 from engine.timing import describe_seconds, worth_saying
 from dreamlab.jobs.spec import JobSpec
+from dreamlab.studio.crop import take_dragged_centre
 from dreamlab.studio.inputs import current_photo, missing_photo_message, shrink_to
 from dreamlab.studio.models import model_ready
 from dreamlab.studio.page_state import DREAM
@@ -35,6 +36,7 @@ def guide_picture(show_error: bool = False):
 def make_dream_job():
     """The job from this session's state alone (the page's settings, photo, region and guide), so a
     press can build it in a callback, before the page runs again."""
+    take_dragged_centre(DREAM)  # a press right after a drag: the frame's last place counts
     dream = DREAM.values()
     photo = current_photo("dream")
     if photo is None:

@@ -8,9 +8,13 @@ from typing import Optional
 
 import streamlit as st
 
+from engine import estimates
 from engine.catalog import get_spec
 from engine.dreaming.palette.data import as_palette, check_palette
+from engine.images.shapes import print_size
+from engine.timing import describe_seconds, worth_saying
 
+from dreamlab.jobs.convert import palette_settings
 from dreamlab.jobs.spec import JobSpec
 from dreamlab.settings.palette import Palette
 from dreamlab.studio.inputs import current_photo
@@ -24,6 +28,8 @@ from dreamlab.studio.state import palette
 
 KIND, VARIATIONS_KIND = "palette", "palette-variations"
 REGION_KEY = "palette:region"
+PRINT_FROM = 1601  # photo sizes above this are prints (dreamlab.jobs.tasks.palette)
+GUESS_SECONDS = 6.0  # before a worker has measured this machine
 WHERE = {"Photo": "on a photo", "Noise": "on noise", "Colour": "on a colour", "Gradient": "on a gradient"}
 
 
@@ -84,7 +90,7 @@ def make_palette_job() -> Optional[JobSpec]:
     picture, palettes, settings, start = made
     describe(KIND, picture, palettes, start)
     return JobSpec("palette", {"start": picture, "palettes": palettes, "settings": settings,
-                               "region": _region(start)})
+                               "region": _region(start), "estimate_s": job_seconds(settings, start, palettes)})
 
 
 def make_variations_job() -> Optional[JobSpec]:
@@ -96,3 +102,34 @@ def make_variations_job() -> Optional[JobSpec]:
     numbers = [settings.seed + i for i in range(settings.variations)]
     return JobSpec("variations", {"start": picture, "palettes": palettes, "settings": settings, "numbers": numbers,
                                   "region": _region(start)})
+
+
+def job_seconds(chosen: Palette, start: StartChoice, palettes: list) -> Optional[float]:
+    """This machine's estimate for one painting (None until a worker has measured its step costs, or
+    with no photo or palette yet)."""
+    picture = start.paint_on()
+    if picture is None or not palettes or not all(palettes):
+        return None
+    settings = palette_settings(chosen)
+    try:
+        if not start.is_photo:
+            return estimates.palette_seconds(settings, "canvas", (chosen.pixels, chosen.pixels), palettes)
+        if chosen.pixels >= PRINT_FROM:
+            return estimates.palette_print_seconds(settings, print_size(picture.size, chosen.pixels), palettes)
+        return estimates.palette_seconds(settings, "photo", picture.size, palettes)
+    except ValueError:  # a filter this network lacks: the press says so
+        return None
+
+
+def say_time(start: StartChoice) -> float:
+    """Just above the buttons: how long one painting takes here (as Deep Dream says it); its seconds."""
+    chosen = PALETTE.values()
+    seconds = job_seconds(chosen, start, _palettes(chosen))
+    picture = start.paint_on()
+    if start.is_photo and picture is not None and chosen.pixels >= PRINT_FROM:
+        w, h = print_size(picture.size, chosen.pixels)
+        st.caption(f"The result will be {w}\u00d7{h} px, a PNG at 300 dpi; it is finished tile by tile"
+                   + (f", {describe_seconds(seconds)} here." if seconds else "."))
+    elif worth_saying(seconds):
+        st.caption(f"This painting takes {describe_seconds(seconds)} here.")
+    return seconds or GUESS_SECONDS

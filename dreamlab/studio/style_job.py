@@ -20,7 +20,9 @@ from dreamlab.studio.runner import describe_job
 from dreamlab.studio.style_paintings import (KEPT_KEY, OUTSIDE_KEY, blend_weights,
                                              builtin_style, title)
 from dreamlab.settings.style import INSTANT
+from dreamlab.studio.crop import take_dragged_centre
 from dreamlab.studio.style_instant import instant_ok, keep_inputs
+from dreamlab.studio.style_print import job_seconds, refusal, target_size
 from dreamlab.studio.style_state import chosen_builtins, network_styles
 
 KIND = "style"
@@ -60,7 +62,13 @@ def outside_painting(region) -> tuple[str, Optional[Image.Image]]:
     return name, builtin_style(name)
 
 
+def _size_label(style: Style, photo) -> str:
+    size = target_size(style, photo)
+    return f"{size[0]}x{size[1]} px" if size else f"{style.size} px"
+
+
 def make_style_job() -> Optional[JobSpec]:
+    take_dragged_centre(STYLE)  # a press right after a drag: the frame's last place counts
     style = STYLE.values()
     photo = current_photo("style")
     paintings = paintings_now(style)
@@ -71,6 +79,10 @@ def make_style_job() -> Optional[JobSpec]:
         st.warning(problem)
         return None
     instant = style.quality == INSTANT
+    refused = refusal(style, photo.image)
+    if refused:
+        st.warning(refused)
+        return None
     if not instant and not model_ready(style.model):
         return None
     region = current_region(REGION_KEY)
@@ -80,13 +92,13 @@ def make_style_job() -> Optional[JobSpec]:
     extra_recipe = {"styles": network or styles, "quality": style.quality,
                     **({"network_styles": network} if network else {}), **({"outside": outside_name} if region else {})}
     describe_job(KIND, before=photo.image, recipe={
-        "kind": "style", "seed": style.seed, **extra_recipe, "size_label": f"{style.size} px",
+        "kind": "style", "seed": style.seed, **extra_recipe, "size_label": _size_label(style, photo.image),
         "label": " + ".join(network or [title(name) for name in names])})
     params = {"image": photo.image, "styles": [picture for _, picture in paintings], "weights": weights,
               "settings": style, "extra_recipe": extra_recipe, "region": region,
               "outside_styles": [outside] if outside is not None else []}
     if not instant:
-        return JobSpec("style", params)
+        return JobSpec("style", {**params, "estimate_s": job_seconds(style, photo.image, len(paintings))})
     keep_inputs(params)
     extra_recipe["style_weights"] = [1.0] * len(network) if network else weights
     return JobSpec("instant_style", {**params, "builtin": {n: 1.0 for n in network} if network else None})

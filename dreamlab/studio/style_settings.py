@@ -67,9 +67,3 @@ def advanced_controls() -> None:
     draw(STYLE, "style_layers")
     draw(STYLE, "seed")
 
-
-def estimate_s() -> float:
-    style = STYLE.values()
-    if style.quality == INSTANT:
-        return 1.0 * (style.size / 512) ** 2
-    return 12.0 * (style.size / 512) ** 2 * style.steps / 40

@@ -33,8 +33,8 @@ from engine.dreaming.palette.starts import Start, StartLike, as_start
 from engine.dreaming.settings import DreamSettings, OctaveSchedule, octave_sizes
 from engine.images.region import Region, region_recipe
 from engine.images.seamless import make_tileable
-from engine.images.shapes import (FINISH_OVERLAP, FINISH_STEPS, FINISH_TILE, WORK_SIDE, finish_plan, print_recipe,
-                                  size_refusal)
+from engine.images.shapes import (FINISH_OVERLAP, FINISH_STEPS, FINISH_TILE, STYLE_FINISH_STEPS, WORK_SIDE,
+                                  finish_plan, print_recipe, size_refusal, style_work_side)
 from engine.images.tensors import region_mask, resize, to_tensor
 from engine.progress import STAGE_ENDS, Cancelled, Progress, ProgressFn, Reporter
 
@@ -87,9 +87,11 @@ def print_dream(image: Image.Image, settings: DreamSettings, net, size: tuple[in
 def print_palette(start: StartLike, palettes: Sequence, settings: PaletteSettings, net, size: tuple[int, int],
                   on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
                   region: Optional[Region] = None, resume: Optional[Resume] = None,
-                  work_side: int = WORK_SIDE) -> Journey:
+                  work_side: int = WORK_SIDE, work_share: Optional[float] = None) -> Journey:
     """A palette painting of exactly ``size`` (a photo start) or ``size[0]`` square (noise, a colour
-    or a gradient), painted at the working size and finished tile by tile with the last palette."""
+    or a gradient), painted at the working size and finished tile by tile with the last palette.
+    ``work_share``: the part of the time the painting at the working size takes (the progress's; from
+    ``engine.estimates.palette_work_share``), half when not given."""
     start = as_start(start)
     if start.kind != "photo":
         size = (size[0], size[0])
@@ -103,7 +105,7 @@ def print_palette(start: StartLike, palettes: Sequence, settings: PaletteSetting
         work_start = start
         work_settings = replace(settings, canvas=replace(schedule, size=work_size[0]))
     finish_schedule = _finish_schedule(settings, start)
-    progress = _Phases(on_progress, 0.5 if levels else 1.0)
+    progress = _Phases(on_progress, (work_share or 0.5) if levels else 1.0)
     if resume is None:
         journey = palette_journey(work_start, palettes, work_settings, net, progress.work, cancel, region=region)
         picture = journey.image
@@ -120,20 +122,23 @@ def print_palette(start: StartLike, palettes: Sequence, settings: PaletteSetting
 def print_style(content: Image.Image, styles: Sequence[Image.Image], settings, net, size: tuple[int, int],
                 weights: Optional[Sequence[float]] = None, on_progress: Optional[ProgressFn] = None,
                 cancel: Optional[threading.Event] = None, region: Optional[Region] = None,
-                resume: Optional[Resume] = None, work_side: int = WORK_SIDE) -> Image.Image:
+                resume: Optional[Resume] = None, work_side: int = WORK_SIDE,
+                outside_styles: Sequence[Image.Image] = (), work_share: Optional[float] = None) -> Image.Image:
     """A style transfer (``StyleSettings``) as a picture of exactly ``size`` (W, H): transferred at the
     working size, then each tile finished by a few L-BFGS steps that keep the enlarged transfer as
     its content and match the paintings' Gram matrices at full size (strokes as fine as the print).
     With ``keep_colors`` the tiles are only enlarged: the finish would match colour pixels to grey
-    strokes. A ``region`` limits the finish as it limited the transfer."""
+    strokes. A ``region`` limits the finish as it limited the transfer. ``work_share``: the part of the
+    time the transfer takes (the progress's; from ``engine.estimates.style_work_share``), half when not given."""
     from engine.style.transfer import Targets, _style_loss, _styles_at, gram, stylize
     _check_size(size)
     work_size, levels = finish_plan(size, work_side)
-    progress = _Phases(on_progress, 0.5 if levels else 1.0)
     work_settings = replace(settings, size=max(work_size))
+    progress = _Phases(on_progress, (work_share or 0.5) if levels else 1.0)
     if resume is None:
         picture = stylize(content.convert("RGB").resize(work_size, Image.LANCZOS), styles, weights, work_settings,
-                          net, on_progress=progress.work, cancel=cancel, region=region)
+                          net, on_progress=progress.work, cancel=cancel, region=region,
+                          outside_styles=list(outside_styles))
     else:
         picture = resume.picture
     loss = _style_loss(settings, net)
@@ -160,8 +165,6 @@ def print_style(content: Image.Image, styles: Sequence[Image.Image], settings, n
     schedule = OctaveSchedule(seed=settings.seed)
     return finish(picture, levels, None, schedule, net, progress.finish, cancel, region, resume, improve)
 
-
-STYLE_FINISH_STEPS = 8  # loss evaluations per tile
 
 
 def _lbfgs(pixels: torch.Tensor, loss_fn, steps: int) -> torch.Tensor:
@@ -342,16 +345,18 @@ def _preview(array: np.ndarray) -> Image.Image:
 def sized_dream(image: Image.Image, settings: DreamSettings, net, long_side: Optional[int] = None,
                 shape: Optional[str] = None, fit: str = "crop", guide: Optional[Image.Image] = None,
                 on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
-                region: Optional[Region] = None) -> tuple[Image.Image, dict]:
+                region: Optional[Region] = None, centre: Optional[tuple[float, float]] = None) -> tuple[Image.Image, dict]:
     """What the job and the command line call: a dream at the photo's size, at ``long_side`` px (a
-    print), or as a wallpaper ``shape`` (cropped or extended by ``fit``); returns it and its recipe."""
+    print), or as a wallpaper ``shape`` (cropped around ``centre`` or the photo's subject, or extended,
+    by ``fit``); returns it and its recipe."""
     from engine.dreaming.dream import deep_dream
     from engine.images.shapes import fit_to_shape, needs_print, result_size
     size = result_size(image.size, long_side, shape)
     if shape:
-        image = fit_to_shape(image, shape, fit)
+        image = fit_to_shape(image, shape, fit, centre)
         region = None  # a region was drawn on the photo, not on the wallpaper's frame
-    framed = {"shape": shape, "fit": fit} if shape else {}
+    framed = {"shape": shape, "fit": fit, **({"crop_centre": list(centre)} if centre and fit == "crop" else {})} \
+        if shape else {}
     if size is None or (not needs_print(size, image.size) and size == image.size):
         picture = deep_dream(image, settings, net, guide, on_progress, cancel, region)
         return picture, {**settings.recipe(), **region_recipe(region), **framed}
@@ -359,10 +364,39 @@ def sized_dream(image: Image.Image, settings: DreamSettings, net, long_side: Opt
     return picture, {**dream_recipe(settings, size, region), **framed}
 
 
+def sized_style(content: Image.Image, styles: Sequence[Image.Image], settings, net,
+                weights: Optional[Sequence[float]] = None, long_side: Optional[int] = None,
+                shape: Optional[str] = None, fit: str = "crop", centre: Optional[tuple[float, float]] = None,
+                on_progress: Optional[ProgressFn] = None, cancel: Optional[threading.Event] = None,
+                region: Optional[Region] = None, outside_styles: Sequence[Image.Image] = (),
+                work_share: Optional[float] = None) -> tuple[Image.Image, dict]:
+    """What the style job and the command line call: a transfer at ``settings.size``, a print of
+    ``long_side`` px, or a wallpaper ``shape`` (the photo cropped around ``centre`` or its subject, or
+    extended, by ``fit``). A print or wallpaper is transferred at about ``settings.size`` (the
+    quality's size: its strokes) and finished tile by tile; returns the picture and its recipe."""
+    from engine.images.shapes import fit_to_shape, result_size
+    from engine.style.transfer import stylize
+    size = result_size(content.size, long_side, shape)
+    framed = {}
+    if shape:
+        content = fit_to_shape(content, shape, fit, centre)
+        region, outside_styles = None, ()  # a region was drawn on the photo, not on the wallpaper's frame
+        framed = {"shape": shape, "fit": fit, **({"crop_centre": list(centre)} if centre and fit == "crop" else {})}
+    if size is None:
+        picture = stylize(content, list(styles), weights, settings, net, on_progress=on_progress, cancel=cancel,
+                          region=region, outside_styles=list(outside_styles))
+        return picture, {**settings.recipe(), **region_recipe(region)}
+    picture = print_style(content, styles, settings, net, size, weights, on_progress, cancel, region,
+                          work_side=style_work_side(settings.size), outside_styles=outside_styles,
+                          work_share=work_share)
+    return picture, {**settings.recipe(), **region_recipe(region), **print_recipe(size, style_work_side(settings.size)),
+                     **framed}
+
+
 def dream_recipe(settings: DreamSettings, size: tuple[int, int], region: Optional[Region] = None) -> dict:
     """A print's recipe: the dream's, its size, and the 300 dpi its PNG states."""
     return {**settings.recipe(), **region_recipe(region), **print_recipe(size)}
 
 
-__all__ = ["Resume", "sized_dream", "print_dream", "print_palette", "print_style", "finish", "enlarge", "finish_tile", "tile_boxes",
+__all__ = ["Resume", "sized_dream", "sized_style", "print_dream", "print_palette", "print_style", "finish", "enlarge", "finish_tile", "tile_boxes",
            "dream_recipe", "WORK_SIDE"]

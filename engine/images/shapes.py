@@ -160,6 +160,13 @@ WORK_SIDE = 1024  # a print is dreamt at about this size first ...
 FINISH_STEPS = 3  # ... then finished at each doubled size, tile by tile, with this many steps per tile
 FINISH_TILE = 512  # a tile's core, px
 FINISH_OVERLAP = 48  # px each tile reaches into its neighbours, cross-faded so no seam shows
+STYLE_FINISH_STEPS = 8  # a style print's tile: L-BFGS loss evaluations
+STYLE_WORK_MIN = 256  # a style print is transferred at its quality's size, at least this
+
+
+def style_work_side(style_size: int) -> int:
+    """A style print's working size: the quality's own (its strokes, its time)."""
+    return max(STYLE_WORK_MIN, int(style_size))
 
 
 def finish_plan(size: tuple[int, int], work_side: int = WORK_SIDE) -> tuple[tuple[int, int], list[tuple[int, int]]]:
