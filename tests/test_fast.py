@@ -147,3 +147,39 @@ def test_float16_gradients_are_scaled_and_scaled_back(nets, photo, monkeypatch):
         assert fast.grad_scale(prepared) > 1
         scaled = _gradient(prepared, layer_energy("block3"), x, generator, None)
     torch.testing.assert_close(scaled, plain)
+
+
+def unfused_bf16_lite0():
+    """Lite0 prepared as ``fast.prepare`` does, but with each convolution and ReLU6 kept apart."""
+    net = build_model("lite0")
+    fast.fold_batchnorm(net)
+    fast.pad_inside_convolutions(net)
+    net.autocast_dtype, net.channels_last = torch.bfloat16, True
+    return net.to(memory_format=torch.channels_last)
+
+
+@pytest.mark.skipif(not fast.cpu_has_native_bf16(), reason="the fused path runs where the CPU has bfloat16")
+def test_fused_convolution_and_relu6_take_the_same_gradient(nets, photo):
+    _, prepared = nets
+    assert sum(isinstance(m, fast.ConvReLU6) for m in prepared.modules()) == 31  # 15 expansions, 16 depthwise
+    assert sum(m.float_grad for m in prepared.modules() if isinstance(m, fast.ConvReLU6)) == 4  # strided depthwise
+    apart = unfused_bf16_lite0()
+    grads = []
+    for net in (prepared, apart):
+        x = to_tensor(photo).requires_grad_(True)
+        (g,) = torch.autograd.grad(net(x, ["block10"])["block10"].pow(2).mean(), x)
+        grads.append(g.flatten())
+    assert float(torch.nn.functional.cosine_similarity(*grads, dim=0)) > 0.995
+
+
+@pytest.mark.skipif(not fast.cpu_has_native_bf16(), reason="the fused path runs where the CPU has bfloat16")
+def test_fused_convolutions_pad_circularly_in_a_seamless_job(nets, photo):
+    """A seamless job pads by wrapping around: the fused modules fall back to the convolution and
+    ReLU6 apart, so they see the torus too (the activations of a rolled picture are rolled)."""
+    _, prepared = nets
+    x = to_tensor(photo)
+    with torch.no_grad(), fast.circular_padding(prepared):
+        acts = prepared(x, ["block3"])["block3"]
+        rolled = prepared(x.roll(32, dims=3), ["block3"])["block3"]
+    step = x.shape[3] // acts.shape[3]
+    torch.testing.assert_close(rolled, acts.roll(32 // step, dims=3), atol=0.05, rtol=0.05)

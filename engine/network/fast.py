@@ -5,9 +5,8 @@
 * batch norm folded into the convolution before it (exact up to rounding; one op less per layer,
   forward and backward), and stride-1 "same" padding done by the convolution itself instead of a
   copy of the activations (exact);
-* on the CPU, the backward pass of strided depthwise convolutions in float32
-  (``DepthwiseFloatBackward``): oneDNN has no fast bfloat16 kernel for it, and in bfloat16 those
-  4 convolutions took more time than the rest of Lite0's backward pass;
+* on the CPU with bfloat16, each convolution and the ReLU6 after it in one oneDNN call, and the
+  backward pass of strided depthwise convolutions in float32 (``ConvReLU6``);
 * channels-last memory layout on the CPU and CUDA (oneDNN and cuDNN run convolutions about twice
   as fast that way; Apple's MPS keeps the default layout);
 * reduced precision where the hardware computes it natively: bfloat16 on CPUs with AVX-512 BF16 or
@@ -192,55 +191,80 @@ def _padding_inside(conv: nn.Conv2d) -> nn.Conv2d:
     return plain.train(conv.training)
 
 
-class _DepthwiseGradInFloat(torch.autograd.Function):
-    """A depthwise convolution computed in the input's precision, its input gradient in float32."""
+def _bf16_autocast_on_cpu() -> bool:
+    return torch.is_autocast_enabled("cpu") and torch.get_autocast_dtype("cpu") == torch.bfloat16
+
+
+class _ConvReLU6(torch.autograd.Function):
+    """relu6(conv(x)) in one oneDNN call (the clamp written into the convolution's output, not a
+    second pass over a large activation); backward: the gradient masked where 0 < y < 6, then the
+    convolution's input gradient, in float32 when ``float_grad`` (see ``ConvReLU6``)."""
 
     @staticmethod
-    def forward(ctx, x, weight, stride, groups):
-        ctx.save_for_backward(weight)
-        ctx.input_shape, ctx.stride, ctx.groups, ctx.dtype = x.shape, stride, groups, x.dtype
-        return F.conv2d(x, weight.to(x.dtype), None, stride, 0, 1, groups)
+    def forward(ctx, x, weight, bias, stride, padding, groups, float_grad):
+        w = weight.to(x.dtype)
+        b = None if bias is None else bias.to(x.dtype)
+        y = torch.ops.mkldnn._convolution_pointwise(x, w, b, padding, stride, [1, 1], groups, "hardtanh",
+                                                    [0.0, 6.0], "")
+        ctx.save_for_backward(x, y, weight)
+        ctx.stride, ctx.padding, ctx.groups, ctx.float_grad = stride, padding, groups, float_grad
+        return y
 
     @staticmethod
     def backward(ctx, grad):
-        (weight,) = ctx.saved_tensors
-        grad = grad.float().contiguous(memory_format=torch.channels_last)
-        grad_input = torch.nn.grad.conv2d_input(ctx.input_shape, weight.float(), grad, ctx.stride, 0, 1, ctx.groups)
-        return grad_input.to(ctx.dtype), None, None, None
+        x, y, weight = ctx.saved_tensors
+        grad = torch.ops.aten.hardtanh_backward(grad, y, 0.0, 6.0)
+        if ctx.float_grad:
+            grad = grad.float().contiguous(memory_format=torch.channels_last)
+            like, weight = torch.empty_like(x, dtype=torch.float32), weight.float()
+        else:
+            like, weight = x, weight.to(x.dtype)
+        grad_x = torch.ops.aten.convolution_backward(grad, like, weight, None, ctx.stride, ctx.padding, [1, 1],
+                                                     False, [0, 0], ctx.groups, [True, False, False])[0]
+        return grad_x.to(x.dtype), None, None, None, None, None, None
 
 
-class DepthwiseFloatBackward(nn.Module):
-    """A strided depthwise convolution (padded TensorFlow style by its ``static_padding``) whose
-    backward pass runs in float32 while bfloat16 autocast is on; without autocast it is the
-    convolution itself. Measured at 768x1024 (one thread): 195 ms for the largest one's bfloat16
-    backward, 32 ms in float32; Lite0's forward+backward to block10 0.58 s -> 0.47 s, and 57 ->
-    38 ms at 240x320 (``benchmarks/bench_precision.py``)."""
+class ConvReLU6(nn.Module):
+    """A convolution and the ReLU6 after it as one module (``fuse_relu6`` puts it in place).
+
+    Under bfloat16 autocast on the CPU both run as one oneDNN call (``_ConvReLU6``); strided
+    depthwise convolutions also take their input gradient in float32, where oneDNN has no fast
+    bfloat16 kernel (in bfloat16 those 4 convolutions took more time than the rest of Lite0's
+    backward). Elsewhere (float32, CUDA, MPS, a seamless job's circular padding) it is the
+    convolution followed by ReLU6, exactly as before. Measured in ``benchmarks/bench_precision.py``."""
 
     def __init__(self, conv: nn.Conv2d):
         super().__init__()
         self.conv = conv
+        self.float_grad = conv.groups > 1 and tuple(conv.stride) != (1, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         conv = self.conv
-        if not (torch.is_autocast_enabled("cpu") and torch.get_autocast_dtype("cpu") == torch.bfloat16):
-            return conv(x)
-        x = conv.static_padding(x)
+        if not (_bf16_autocast_on_cpu() and conv.padding_mode == "zeros" and not isinstance(conv.padding, str)):
+            return F.relu6(conv(x))
+        padding = getattr(conv, "static_padding", None)
+        if padding is not None:
+            x = padding(x)
         with torch.autocast("cpu", enabled=False):
-            y = _DepthwiseGradInFloat.apply(x.to(torch.bfloat16), conv.weight, conv.stride, conv.groups)
-            return y if conv.bias is None else y + conv.bias.to(y.dtype).view(1, -1, 1, 1)
+            return _ConvReLU6.apply(x.to(torch.bfloat16), conv.weight, conv.bias, list(conv.stride),
+                                    list(conv.padding), conv.groups, self.float_grad)
 
 
-def float_backward_for_strided_depthwise(model: nn.Module) -> int:
-    """Wrap every strided, TensorFlow-padded depthwise convolution in ``DepthwiseFloatBackward``."""
-    changed = 0
+def fuse_relu6(model: nn.Module) -> int:
+    """Put ``ConvReLU6`` in place of each convolution that a ReLU6 follows in an EfficientNet-Lite
+    block: its expansion and depthwise convolutions (the block's one ReLU6 module then does
+    nothing). The stem and head stay as they are: the Filter Gallery's ``LeakyNet`` reads their
+    activation before the ReLU6, and they are a small part of the work. Returns how many."""
+    fused = 0
     for module in list(model.modules()):
-        for name, child in list(module.named_children()):
-            if (type(child).__name__ == "Conv2dStaticSamePadding" and child.groups > 1
-                    and child.groups == child.in_channels and tuple(child.stride) != (1, 1)
-                    and tuple(child.padding) == (0, 0) and tuple(child.dilation) == (1, 1)):
-                setattr(module, name, DepthwiseFloatBackward(child))
-                changed += 1
-    return changed
+        if type(module).__name__ == "MBConvBlock" and not module.has_se and isinstance(module._swish, nn.ReLU6):
+            names = ["_depthwise_conv"] + (["_expand_conv"] if module._block_args.expand_ratio != 1 else [])
+            if all(isinstance(module._bn0 if n == "_expand_conv" else module._bn1, nn.Identity) for n in names):
+                for name in names:
+                    setattr(module, name, ConvReLU6(getattr(module, name)))
+                    fused += 1
+                module._swish = nn.Identity()
+    return fused
 
 
 def prepare(net) -> None:
@@ -251,7 +275,7 @@ def prepare(net) -> None:
         p.requires_grad_(False)
     net.autocast_dtype = reduced_dtype(net.device)
     if net.device.type == "cpu" and net.autocast_dtype == torch.bfloat16:
-        float_backward_for_strided_depthwise(net)
+        fuse_relu6(net)
     net.channels_last = wants_channels_last(net.device)
     if net.channels_last:
         net.to(memory_format=torch.channels_last)
