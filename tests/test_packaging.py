@@ -338,7 +338,7 @@ def test_wheel_holds_the_packages_and_the_pictures_but_not_the_pages_or_tests(in
     top_level = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
     assert top_level == {"engine", "dreamlab"}, top_level
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "dreamlab = dreamlab.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "dreamlab = dreamlab.cli.launch:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_dreamlab_command_runs_from_outside_the_repository(installed_wheel, tmp_path):

@@ -1,5 +1,5 @@
 import sys
 
-from dreamlab.cli.main import main
+from dreamlab.cli.launch import main
 
 sys.exit(main())

@@ -18,6 +18,8 @@ import sys
 import threading
 from typing import Callable, Optional
 
+from engine.allocation import worker_environment
+
 from dreamlab.jobs.queue import JobQueue
 
 # Asked in a separate interpreter, so the app's process does not load torch (and CUDA) to count GPUs.
@@ -74,6 +76,9 @@ def backend_name() -> str:
 
 
 def make_queue() -> JobQueue:
+    # Processes started from here on (workers, the live mirror's) keep freed memory for reuse:
+    # engine.allocation says why. The app's own process was started before, and is unchanged.
+    worker_environment()
     return BACKENDS[backend_name()]()
 
 
