@@ -20,6 +20,11 @@ from pathlib import Path
 
 from PIL import Image
 
+from engine.allocation import restart_with_tunables
+
+if __name__ == "__main__":
+    restart_with_tunables()  # measured as the app's worker processes run (engine/allocation.py)
+
 from engine import estimates
 from engine.catalog import builtin_style_path
 from engine.dreaming.palette.data import PaletteFilter
