@@ -44,6 +44,8 @@ def patch(module, attribute: str, name: str) -> None:
 
 
 def main(argv: list[str]) -> None:
+    from engine.allocation import restart_with_tunables
+    restart_with_tunables()  # as the ``dreamlab`` command does before anything large is imported
     start = time.perf_counter()
     with phase("import (torch, engine, command line)"):
         import torch
