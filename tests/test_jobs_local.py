@@ -162,3 +162,29 @@ def test_a_worker_outlives_the_thread_that_started_it():
         assert job.state == DONE and job.result == "finished later"
     finally:
         queue.close()
+
+
+def test_a_worker_says_in_the_log_once_it_is_warm(capfd):
+    """Benchmarks (benchmarks/bench_press.py) wait for this line before the first press."""
+    from dreamlab.jobs.local import WARM_LINE
+    queue = ProcessQueue(1)
+    try:
+        job = finish(queue.submit("alice", "dream", fake("stepping", steps=1, label="first")))
+        assert job.state == DONE
+    finally:
+        queue.close()
+    lines = [line for line in capfd.readouterr().err.splitlines() if WARM_LINE in line]
+    assert len(lines) == 1 and "dreamlab-worker-0" in lines[0]
+
+
+def test_warming_up_runs_a_dream_through_the_deepest_layer_and_a_filter(lite0, monkeypatch):
+    """So that no preset's first press pays for preparing the kernels of the layers it reaches."""
+    from dreamlab.jobs import tasks
+    dreams, pictures = [], []
+    monkeypatch.setattr(tasks, "dream", lambda progress, cancel, photo, settings: dreams.append((photo, settings)))
+    monkeypatch.setattr(tasks.filters, "visualize_filters", lambda net, layer, *args, **kw: pictures.append(layer))
+    tasks.warm_kernels(lite0)
+    (photo, settings), = dreams
+    assert photo.size == tasks.WARM_PICTURE
+    assert list(settings.layers) == [lite0.stage_names[-2]] and settings.model == "lite0"
+    assert pictures == [lite0.stage_names[-1]]

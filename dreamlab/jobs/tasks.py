@@ -191,7 +191,7 @@ def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
     return True
 
 
-WARM_PICTURE = (256, 192)  # small, yet over the size from which the network runs in bfloat16
+WARM_PICTURE = (800, 600)  # a Medium dream's size: its octaves, tiles and buffers
 
 
 def warm_kernels(net, cancel=None) -> None:
@@ -206,7 +206,7 @@ def warm_kernels(net, cancel=None) -> None:
     except KeyError:  # a model the presets do not cover: it is warmed by its first job
         return
     # Through the deepest layer a dream can use, so every preset's layers are warm.
-    dream(None, cancel, photo, replace(settings, layers={net.stage_names[-2]: 1.0}, octaves=2, steps=2))
+    dream(None, cancel, photo, replace(settings, layers={net.stage_names[-2]: 1.0}, steps=1))
     filters.visualize_filters(net, net.stage_names[-1], [0], FilterSettings(size=64, steps=2), cancel=cancel)
 
 
