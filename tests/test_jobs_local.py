@@ -177,14 +177,15 @@ def test_a_worker_says_in_the_log_once_it_is_warm(capfd):
     assert len(lines) == 1 and "dreamlab-worker-0" in lines[0]
 
 
-def test_warming_up_runs_a_dream_through_the_deepest_layer_and_a_filter(lite0, monkeypatch):
-    """So that no preset's first press pays for preparing the kernels of the layers it reaches."""
+def test_warming_up_runs_the_dream_page_s_first_dream_and_a_filter(lite0, monkeypatch):
+    """So that the first press pays neither for preparing kernels nor for importing its settings."""
     from dreamlab.jobs import tasks
+    from dreamlab.settings.jobs import Dream
     dreams, pictures = [], []
     monkeypatch.setattr(tasks, "dream", lambda progress, cancel, photo, settings: dreams.append((photo, settings)))
     monkeypatch.setattr(tasks.filters, "visualize_filters", lambda net, layer, *args, **kw: pictures.append(layer))
     tasks.warm_kernels(lite0)
     (photo, settings), = dreams
     assert photo.size == tasks.WARM_PICTURE
-    assert list(settings.layers) == [lite0.stage_names[-2]] and settings.model == "lite0"
+    assert settings.steps == 1 and settings.model_copy(update={"steps": Dream().steps}) == Dream()
     assert pictures == [lite0.stage_names[-1]]

@@ -5,7 +5,6 @@ Every task is ``task(on_progress, cancel, **params)`` and returns plain, picklab
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Optional, Sequence
 
 from PIL import Image
@@ -191,22 +190,19 @@ def warm_up(on_progress, cancel, model: str = "lite0") -> bool:
     return True
 
 
-WARM_PICTURE = (800, 600)  # a Medium dream's size: its octaves, tiles and buffers
+WARM_PICTURE = (800, 600)  # a Medium dream of a 4:3 photo: its octaves, tiles and buffers
 
 
 def warm_kernels(net, cancel=None) -> None:
-    """One small dream (with its "what the network sees") and a few steps of filter pictures. The
-    first call of each path prepares its kernels (oneDNN's, bfloat16's, the FFT's): measured, the
-    first Medium dream after a start took 8.4 s and the next ones 4.7 s; after this 2.7 s warm-up, 4.5 s.
-    Later calibrations skip measuring (their costs are kept), so without this the first press paid."""
-    from engine.dreaming.presets import DEFAULT_PRESET, preset_settings
-    photo = Image.radial_gradient("L").resize(WARM_PICTURE).convert("RGB")  # any picture will do
-    try:
-        settings = preset_settings(DEFAULT_PRESET, net.spec.name)
-    except KeyError:  # a model the presets do not cover: it is warmed by its first job
-        return
-    # Through the deepest layer a dream can use, so every preset's layers are warm.
-    dream(None, cancel, photo, replace(settings, layers={net.stage_names[-2]: 1.0}, steps=1))
+    """A one-step dream with the Deep Dream page's own first settings, and a few steps of a filter
+    picture. The first call of each path prepares its kernels and buffers, and the first dream job
+    imports the page's settings (0.4 s): measured, the first Medium dream after a start took 8.4 s
+    and the next ones 4.7 s. Calibration does not do it: after the first start it only reads its costs."""
+    from dreamlab.settings.jobs import Dream  # what every dream job's settings unpickle into
+    first = Dream()
+    if first.model == net.spec.name:
+        photo = Image.radial_gradient("L").resize(WARM_PICTURE).convert("RGB")  # any picture will do
+        dream(None, cancel, photo, first.model_copy(update={"steps": 1}))
     filters.visualize_filters(net, net.stage_names[-1], [0], FilterSettings(size=64, steps=2), cancel=cancel)
 
 
