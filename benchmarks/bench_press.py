@@ -49,7 +49,7 @@ PER_PAGE = 16  # the gallery's default page
 # {name: function returning the <img> or null}) starts a new measurement.
 WATCHER = """
 () => {
-  const b = window.__bench = {press: null, seen: {}, wanted: {}, pressSelector: null};
+  const b = window.__bench = {press: null, seen: {}, size: {}, wanted: {}, pressSelector: null};
   const loaded = img => img && img.complete && img.naturalWidth > 0;
   // DreamLab's components (the before/after slider, the thumbnail grid) live in shadow roots.
   window.__deepAll = selector => {
@@ -59,7 +59,7 @@ WATCHER = """
     }
     return found;
   };
-  b.arm = (pressSelector, wanted) => { b.press = null; b.seen = {}; b.pressSelector = pressSelector;
+  b.arm = (pressSelector, wanted) => { b.press = null; b.seen = {}; b.size = {}; b.pressSelector = pressSelector;
                                        b.wanted = wanted; };
   document.addEventListener('click', e => {
     if (b.pressSelector && b.press === null && e.target.closest(b.pressSelector)) b.press = performance.now();
@@ -67,7 +67,9 @@ WATCHER = """
   const frame = () => {
     if (b.press !== null) {
       for (const [name, find] of Object.entries(b.wanted)) {
-        if (!(name in b.seen) && loaded(find())) b.seen[name] = performance.now();
+        if (name in b.seen) continue;
+        const img = find();
+        if (loaded(img)) { b.seen[name] = performance.now(); b.size[name] = [img.naturalWidth, img.naturalHeight]; }
       }
     }
     requestAnimationFrame(frame);
@@ -192,6 +194,9 @@ def dream_run(browser, url: str, photo: Path, size: str, shots: Path | None) -> 
         if shots:
             page.screenshot(path=str(shots / f"press-{size.lower()}-first-preview.png"))
         result = seconds_until(page, "result")
+        sizes = page.evaluate("() => window.__bench.size")  # the pictures timed, as the browser decoded them
+        print(f"  {size}: first preview {'x'.join(map(str, sizes.get('preview', ['none'])))} px, "
+              f"result {'x'.join(map(str, sizes['result']))} px", flush=True)
         if shots:
             page.locator(".dl-compare").scroll_into_view_if_needed()
             page.screenshot(path=str(shots / f"press-{size.lower()}-result.png"))
