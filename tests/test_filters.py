@@ -135,7 +135,13 @@ def test_progress_previews_and_cancel(lite0):
     assert seen[2].preview.size == (64, 32) and seen[5].preview.size == (32, 32)  # each batch as a strip
     assert seen[2].preview.info["channels"] == [0, 1] and seen[5].preview.info["channels"] == [2]
     visualize_filters(lite0, "block0", [4, 5], FilterSettings(size=32, steps=8), on_progress=seen.append)
-    assert [p.step for p in seen[6:] if p.preview is not None] == [4, 8]  # thumbnails grow visibly
+    # thumbnails grow visibly, and the first batch shows itself after two steps (a gallery's first
+    # thumbnails within a second of choosing a layer); later batches only every four
+    assert [p.step for p in seen[6:] if p.preview is not None] == [2, 4, 8]
+    later = []
+    visualize_filters(lite0, "block0", [4, 5, 6], FilterSettings(size=32, steps=8), batch_size=2,
+                      on_progress=later.append)
+    assert [(p.stage_index, p.step) for p in later if p.preview is not None] == [(0, 2), (0, 4), (0, 8), (1, 4), (1, 8)]
 
     cancel = threading.Event()
 

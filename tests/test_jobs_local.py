@@ -162,3 +162,30 @@ def test_a_worker_outlives_the_thread_that_started_it():
         assert job.state == DONE and job.result == "finished later"
     finally:
         queue.close()
+
+
+def test_a_worker_says_in_the_log_once_it_is_warm(capfd):
+    """Benchmarks (benchmarks/bench_press.py) wait for this line before the first press."""
+    from dreamlab.jobs.local import WARM_LINE
+    queue = ProcessQueue(1)
+    try:
+        job = finish(queue.submit("alice", "dream", fake("stepping", steps=1, label="first")))
+        assert job.state == DONE
+    finally:
+        queue.close()
+    lines = [line for line in capfd.readouterr().err.splitlines() if WARM_LINE in line]
+    assert len(lines) == 1 and "dreamlab-worker-0" in lines[0]
+
+
+def test_warming_up_runs_the_dream_page_s_first_dream_and_a_filter(lite0, monkeypatch):
+    """So that the first press pays neither for preparing kernels nor for importing its settings."""
+    from dreamlab.jobs import tasks
+    from dreamlab.settings.jobs import Dream
+    dreams, pictures = [], []
+    monkeypatch.setattr(tasks, "dream", lambda progress, cancel, photo, settings: dreams.append((photo, settings)))
+    monkeypatch.setattr(tasks.filters, "visualize_filters", lambda net, layer, *args, **kw: pictures.append(layer))
+    tasks.warm_kernels(lite0)
+    (photo, settings), = dreams
+    assert photo.size == tasks.WARM_PICTURE
+    assert settings.steps == 1 and settings.model_copy(update={"steps": Dream().steps}) == Dream()
+    assert pictures == [lite0.stage_names[-1]]

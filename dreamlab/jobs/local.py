@@ -29,6 +29,7 @@ from dreamlab.jobs.shared import HUNG_AFTER_S, NICENESS, WORKER_DIED, WRAP_UP_S,
 from dreamlab.jobs.spec import OUT_OF_MEMORY, JobFailed, JobSpec, load_tasks, plain_error
 
 log = logging.getLogger(__name__)
+WARM_LINE = "DreamLab worker warm:"  # printed once a worker has loaded torch, its model and kernels
 
 
 # --- inside a worker process --------------------------------------------------------------------
@@ -63,6 +64,7 @@ def worker_main(conn, cancel, device: Optional[str], memory_mb: Optional[int], n
         os.nice(niceness)
     if device:
         os.environ["DREAMLAB_DEVICE"] = device
+    started = time.monotonic()
     load_tasks()  # torch and the engine, mapped before the memory cap applies
     _limit_memory(memory_mb)
     if warm_model:
@@ -70,6 +72,9 @@ def worker_main(conn, cancel, device: Optional[str], memory_mb: Optional[int], n
             JobSpec("warm_up", {"model": warm_model}).run(None, cancel)
         except Exception:  # the first real job will report it plainly
             traceback.print_exc()
+    # One line in the server's log: when a press no longer pays for starting (benchmarks wait for it).
+    print(f"{WARM_LINE} {mp.current_process().name} after {time.monotonic() - started:.1f} s",
+          file=sys.stderr, flush=True)
     while True:
         try:
             message = conn.recv()

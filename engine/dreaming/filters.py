@@ -382,7 +382,7 @@ def visualize_filters(net: FeatureNet, layer: str, channels: Sequence[int],
     return pictures
 
 
-GRID_PREVIEWS = Previews(every=4)  # thumbnails grow visibly within seconds
+GRID_PREVIEWS = Previews(every=4, first_look=2)  # thumbnails grow visibly within seconds, the first within a second
 
 
 def _strip(canvas: FourierCanvas, channels: Sequence[int]) -> Image.Image:
