@@ -183,7 +183,9 @@ def test_frames_go_through_a_live_worker_and_come_back_dreamed(frame):
             shown = stream.submit(frame)
             time.sleep(0.05)
         assert stream.latest is not None, stream.error
-        assert shown.shape == (64, 192, 3)  # the camera beside the dream
+        assert shown.shape == (64, 96, 3)  # the dream alone: the browser shows the camera beside it
+        stream.side_by_side = True  # the sample clip: composed here
+        assert stream.submit(frame).shape == (64, 192, 3)
         assert mean_change(stream.latest.frame, frame) > 3
         assert stream.latest.camera is not None and stream.latest.latency_s > 0
         stream.use(worker, {"mode": "palette", "params": {"filters": []}, "settings": SMALL})

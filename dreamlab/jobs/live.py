@@ -236,7 +236,7 @@ class LiveStream:
         self.on_streaming = on_streaming
         self.config: Optional[dict] = None
         self.worker: Optional[LiveWorker] = None
-        self.side_by_side = True
+        self.side_by_side = False  # the camera composed beside the dream here (the sample clip only)
         self.error: Optional[str] = None
         self.latest: Optional[Dreamed] = None
         self.recorded: collections.deque[Dreamed] = collections.deque()
@@ -279,17 +279,21 @@ class LiveStream:
         return self.shown(frame)
 
     def shown(self, camera: np.ndarray) -> np.ndarray:
+        """The newest dream (the camera itself until the first one). With a camera the browser shows
+        the camera beside it from its own stream; only the sample clip, played here, is composed
+        beside its dream here (``side_by_side``)."""
         latest = self.latest
         dream = latest.frame if latest is not None else None
         if dream is None:
-            dream = _fit(camera, *self._size(camera))
+            dream = _fit(camera, *self.frame_size(camera.shape[1], camera.shape[0]))
         if not self.side_by_side:
             return dream
         return np.concatenate([_fit(camera, dream.shape[1], dream.shape[0]), dream], axis=1)
 
-    def _size(self, camera: np.ndarray) -> tuple[int, int]:
+    def frame_size(self, width: int = 320, height: int = 240) -> tuple[int, int]:
+        """(width, height) the mirror dreams at now (the given size before any settings)."""
         settings = (self.config or {}).get("settings") or {}
-        return settings.get("width", camera.shape[1]), settings.get("height", camera.shape[0])
+        return int(settings.get("width", width)), int(settings.get("height", height))
 
     # -- the worker's answers (its reader thread) --
     def receive(self, message) -> None:

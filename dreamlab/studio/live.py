@@ -56,12 +56,19 @@ PLAIN_ERRORS = {
     "default": f"The camera could not be started. Reload the page and try again, or switch on “{SAMPLE_SWITCH}”.",
 }
 _camera_words = st.components.v2.component("dreamlab_camera_words", **frontend("camera_words"))
+_camera_beside = st.components.v2.component("dreamlab_camera_beside", **frontend("camera_beside"))
 
 
 def camera_words() -> None:
     """Puts plain words where the mirror would show the browser's error name (this page's document
     reaches into the mirror's frame: both come from this server)."""
     _camera_words(key="live:camera-words", data=PLAIN_ERRORS)
+
+
+def camera_beside(show: bool) -> None:
+    """The camera beside the dream, played by the browser from its own camera stream: the server
+    sends back the dream alone (a double-width picture coded on the server cost more than the dream)."""
+    _camera_beside(key="live:camera-beside", data={"beside": bool(show)})
 
 
 def session_id() -> str:
@@ -191,7 +198,11 @@ def mirror(current: live.LiveStream, use_sample: bool):
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     def dreamed(frame: "av.VideoFrame") -> "av.VideoFrame":
-        return av.VideoFrame.from_ndarray(current.submit(frame.to_ndarray(format="rgb24")), format="rgb24")
+        # Scaled to the dream's size while converting (libswscale, well under a millisecond): the
+        # worker then gets a quarter of the pixels of a 640x480 camera and resizes nothing.
+        width, height = current.frame_size()
+        camera = frame.to_ndarray(format="rgb24", width=width, height=height)
+        return av.VideoFrame.from_ndarray(current.submit(camera), format="rgb24")
 
     common = dict(video_frame_callback=dreamed, rtc_configuration={"iceServers": ice_servers()},
                   translations=TRANSLATIONS, video_html_attrs={"autoPlay": True, "muted": True, "style": {"width": "100%"}})
