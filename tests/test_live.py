@@ -83,6 +83,37 @@ def test_warm_start_deepens_the_dream_and_without_it_the_dream_stays_shallow(lit
     assert max(alone_changes) < 1.5 * min(alone_changes)  # each frame alone: no build-up
 
 
+def textured(height: int, width: int, seed: int = 0):
+    import torch
+    generator = torch.Generator().manual_seed(seed)
+    smooth = torch.nn.functional.avg_pool2d(torch.rand(1, 3, height, width, generator=generator), 5, 1, 2)
+    return (smooth - smooth.min()) / (smooth.max() - smooth.min())  # a picture's contrast, 0..1
+
+
+@pytest.mark.parametrize("dy, dx", [(0, 0), (4, -8), (-6, 10), (0, 12)])
+def test_the_camera_pan_between_two_frames_is_found(dy, dx):
+    from engine.motion.live import frame_shift
+    scene = textured(280, 380)
+    before = scene[..., 20:260, 30:350]
+    after = scene[..., 20 - dy:260 - dy, 30 - dx:350 - dx]  # the scene moved by (dy, dx) on screen
+    assert frame_shift(before, after) == (dy, dx)
+
+
+def test_the_carried_dream_moves_with_the_pan_and_is_dropped_where_the_scene_changed():
+    import torch
+    from engine.motion.live import follow_scene
+    scene, detail = textured(240, 340), textured(240, 320, seed=1) - 0.5
+    before, after = scene[..., :, 20:340], scene[..., :, 12:332].clone()  # the camera panned: content moved 8 px right
+    after[..., 100:160, 200:260] = textured(60, 60, seed=2)  # and something new appeared here
+    carried = follow_scene(detail, before, after)
+    moved = detail[..., :, :-8]  # the old detail, 8 px further right
+    inside = (slice(None), slice(None), slice(10, 90), slice(40, 180))  # away from the change and the edges
+    assert torch.allclose(carried[..., :, 8:][inside], moved[inside], atol=0.05 * float(moved.abs().max()))
+    assert float(carried[..., :, :8].abs().max()) == 0.0  # what came into view has no old dream
+    assert float(carried[..., 110:150, 210:250].abs().mean()) < 0.2 * float(detail.abs().mean())  # mostly dropped
+    assert torch.equal(follow_scene(detail, None, after), torch.zeros_like(after))
+
+
 def test_the_probe_rows_pass_through_untouched(lite0, one_torch_thread, frame):
     from engine.motion.live import LiveDreamer, LiveSettings
     marked = draw_counter(frame, 1234)
