@@ -196,6 +196,27 @@ def test_the_frame_counter_reads_back_also_scaled_and_blurred(size):
 
 # --- the server side: torch-free, and the worker end to end ----------------------------------
 
+def test_the_live_worker_takes_every_core_until_a_job_runs(monkeypatch):
+    from dreamlab.jobs import live
+    monkeypatch.delenv("DREAMLAB_LIVE_THREADS", raising=False)
+    monkeypatch.setattr(live.os, "cpu_count", lambda: 2)
+    assert (live.live_threads(0), live.live_threads(1)) == (2, 1)
+    monkeypatch.setenv("DREAMLAB_LIVE_THREADS", "3")
+    assert (live.live_threads(0), live.live_threads(1)) == (3, 3)
+    monkeypatch.delenv("DREAMLAB_LIVE_THREADS")
+
+    worker, posted, running = live.LiveWorker.__new__(live.LiveWorker), [], [0]
+    worker.threads, worker._post = 2, posted.append  # (no process: only what the sender thread tells it)
+    monkeypatch.setattr(live, "jobs_running", lambda: running[0])
+    worker._share_the_cores()
+    running[0] = 1
+    worker._share_the_cores()
+    worker._share_the_cores()
+    running[0] = 0
+    worker._share_the_cores()
+    assert posted == [("threads", 1), ("threads", 2)]  # told once per change, before the next frame
+
+
 def test_the_server_side_of_the_mirror_does_not_import_torch():
     code = ("import sys, dreamlab.jobs.live, dreamlab.studio.live, dreamlab.studio.live_sample; "
             "sys.exit('torch' in sys.modules)")

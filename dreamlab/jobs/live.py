@@ -8,10 +8,11 @@ one); a sender thread passes the newest to the worker through a pipe as soon as 
 answered the frame before (one frame in flight), so what could not be kept up with is dropped and
 latency stays at one frame's work, never a backlog.
 
-Sharing the cores (measured in benchmarks/bench_live.py): a live worker runs
-``DREAMLAB_LIVE_THREADS`` torch threads (default: half the cores, at least one) at the job workers'
-priority (nice 10), so on a 2-core machine a job keeps one core to itself while the mirror runs and
-the server (WebRTC video coding) stays ahead of both. ``DREAMLAB_MAX_LIVE`` (default 1) caps the
+Sharing the cores (measured in benchmarks/bench_live.py): a live worker runs at the job workers'
+priority (nice 10), so the server (WebRTC video coding) stays ahead of both. Its torch threads follow
+the job queue (``live_threads``): every core while no job runs, half of them (at least one) while
+one does, so a job keeps the other half; the sender thread tells the worker before the next frame
+when that changes. ``DREAMLAB_LIVE_THREADS`` fixes the number instead. ``DREAMLAB_MAX_LIVE`` (default 1) caps the
 streams at once; the next visitors wait in line (``Seats``).
 """
 from __future__ import annotations
@@ -45,11 +46,21 @@ def max_live() -> int:
         return 1
 
 
-def live_threads() -> int:
+def live_threads(jobs_running: int = 0) -> int:
+    """Torch threads for a live worker: ``DREAMLAB_LIVE_THREADS`` if set; else every core while no job
+    runs and half of them (at least one) while ``jobs_running`` > 0."""
     try:
         return max(1, int(os.environ["DREAMLAB_LIVE_THREADS"]))
     except (KeyError, ValueError):
-        return max(1, (os.cpu_count() or 2) // 2)
+        cores = os.cpu_count() or 2
+        return max(1, cores // 2) if jobs_running else cores
+
+
+def jobs_running() -> int:
+    """Jobs running now in this server's job queue (0 when it has none yet: none was ever started)."""
+    from dreamlab.jobs import service
+    queue = service._QUEUE
+    return queue.running_count() if queue is not None else 0
 
 
 # --- who is at the mirror -----------------------------------------------------------------------
@@ -130,7 +141,7 @@ class LiveWorker:
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=live_worker_main, name=f"dreamlab-live-{index}", daemon=True,
-                                   args=(child, live_threads(), NICENESS))
+                                   args=(child, live_threads(jobs_running()), NICENESS))
         with _plain_main():
             self.process.start()
         child.close()
@@ -138,6 +149,7 @@ class LiveWorker:
         self.credit = threading.Event()  # set: the worker is free for the next frame
         self.credit.set()
         self.ready = threading.Event()
+        self.threads = live_threads(jobs_running())  # what the worker runs with now
         self.warm_s: Optional[float] = None
         self.listener: Optional["LiveStream"] = None
         self._send_lock = threading.Lock()
@@ -167,8 +179,16 @@ class LiveWorker:
             self.credit.wait(timeout=CREDIT_TIMEOUT_S)
             message = self.outgoing.take(timeout=1.0)
             if message is not None:
+                self._share_the_cores()
                 self.credit.clear()
                 self._post(message)
+
+    def _share_the_cores(self) -> None:
+        """Tell the worker its thread count when a job started or ended since the last frame."""
+        wanted = live_threads(jobs_running())
+        if wanted != self.threads:
+            self.threads = wanted
+            self._post(("threads", wanted))
 
     def _read(self) -> None:
         while True:
