@@ -246,6 +246,7 @@ class Dreamed:
     camera: Optional[np.ndarray]
     latency_s: Optional[float]  # from the camera frame reaching the server to its dream coming back
     at: float = field(default_factory=time.monotonic)
+    dream_s: Optional[float] = None  # of which the worker dreamed (the rest: the pipe, waiting for the worker)
 
 
 class LiveStream:
@@ -320,11 +321,11 @@ class LiveStream:
         if message[0] == "error":
             self.error = message[1]
             return
-        _, number, frame, _seconds, _dropped = message
+        _, number, frame, seconds, _dropped = message
         with self._lock:
             camera, arrived = self._recent.get(number, (None, None))
         now = time.monotonic()
-        dreamed = Dreamed(number, frame, camera, None if arrived is None else now - arrived, now)
+        dreamed = Dreamed(number, frame, camera, None if arrived is None else now - arrived, now, seconds)
         self.latest = dreamed
         self.recorded.append(dreamed)
         while self.recorded and now - self.recorded[0].at > RECORD_SECONDS:

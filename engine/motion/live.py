@@ -116,6 +116,7 @@ class LiveDreamer:
         self.previous: Optional[torch.Tensor] = None  # the last frame, to see how the scene moved since
         self._made: Any = None  # the mode's objective or frame function, built on the first frame
         self.frames = 0
+        self.timings: dict[str, float] = {}  # the last frame's stages, in ms (benchmarks/bench_live.py)
 
     def reset(self) -> None:
         """Forget the dream so far (the next frame starts from itself)."""
@@ -124,29 +125,49 @@ class LiveDreamer:
 
     def dream(self, frame: np.ndarray) -> np.ndarray:
         """The dream of ``frame`` (any size; the result has the settings' size), uint8 (H, W, 3)."""
-        s = self.settings
+        s, clock = self.settings, _Stopwatch()
         base = frame_tensor(frame, s.width, s.height, self.net.device)
+        clock.lap("to tensor")
         if self._made is None:
             self._made = self.mode.build(self.net, self.params, base)
         if not self.mode.ascends:
             dreamed = self._made(base)
+            clock.lap("frame mode")
         else:
-            dreamed = self._ascend(base)
+            dreamed = self._ascend(base, clock)
         if s.keep_rows > 0:
             dreamed[..., -s.keep_rows:, :] = base[..., -s.keep_rows:, :]
         self.frames += 1
-        return frame_array(dreamed)
+        picture = frame_array(dreamed)
+        clock.lap("to uint8")
+        self.timings = clock.laps
+        return picture
 
-    def _ascend(self, base: torch.Tensor) -> torch.Tensor:
+    def _ascend(self, base: torch.Tensor, clock: "_Stopwatch") -> torch.Tensor:
         s = self.settings
         start = base
         if self.detail is not None:
             detail = follow_scene(self.detail, self.previous, base) if s.follow else self.detail
             start = (base + s.carry * detail).clamp_(0, 1)
+        clock.lap("warm start")
         canvas = PixelCanvas(start, s.step_size, smoothness=s.smoothness)
         ascend(canvas, self.net, self._made, steps=s.steps, generator=self.generator, jitter=s.jitter)
+        clock.lap("ascent")
         self.detail, self.previous = canvas.pixels - base, base
         return canvas.pixels
+
+
+class _Stopwatch:
+    """Milliseconds per named stage (CPU tensors: every op has finished when it returns)."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + (now - self._last) * 1000
+        self._last = now
 
 
 # --- the carried dream follows the scene ----------------------------------------------------------
