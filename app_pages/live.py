@@ -27,7 +27,7 @@ current.use(worker, config)
 with shown:
     ctx = mirror_ui.mirror(current, use_sample)
     mirror_ui.camera_words()
-    mirror_ui.camera_beside(beside and not use_sample)
+    mirror_ui.mirror_video(beside and not use_sample)
     if not ctx.state.playing:
         current.stop()
     mirror_ui.status(current, worker)

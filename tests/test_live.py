@@ -196,17 +196,20 @@ def test_the_frame_counter_reads_back_also_scaled_and_blurred(size):
 
 # --- the server side: torch-free, and the worker end to end ----------------------------------
 
-def test_the_live_worker_takes_every_core_until_a_job_runs(monkeypatch):
+def test_the_live_worker_leaves_the_server_a_core_and_a_job_half(monkeypatch):
     from dreamlab.jobs import live
     monkeypatch.delenv("DREAMLAB_LIVE_THREADS", raising=False)
+    monkeypatch.setattr(live.os, "cpu_count", lambda: 8)
+    assert (live.live_threads(0), live.live_threads(1)) == (7, 4)
     monkeypatch.setattr(live.os, "cpu_count", lambda: 2)
-    assert (live.live_threads(0), live.live_threads(1)) == (2, 1)
+    assert (live.live_threads(0), live.live_threads(1)) == (1, 1)
     monkeypatch.setenv("DREAMLAB_LIVE_THREADS", "3")
     assert (live.live_threads(0), live.live_threads(1)) == (3, 3)
     monkeypatch.delenv("DREAMLAB_LIVE_THREADS")
 
     worker, posted, running = live.LiveWorker.__new__(live.LiveWorker), [], [0]
-    worker.threads, worker._post = 2, posted.append  # (no process: only what the sender thread tells it)
+    monkeypatch.setattr(live.os, "cpu_count", lambda: 4)
+    worker.threads, worker._post = 3, posted.append  # (no process: only what the sender thread tells it)
     monkeypatch.setattr(live, "jobs_running", lambda: running[0])
     worker._share_the_cores()
     running[0] = 1
@@ -214,7 +217,7 @@ def test_the_live_worker_takes_every_core_until_a_job_runs(monkeypatch):
     worker._share_the_cores()
     running[0] = 0
     worker._share_the_cores()
-    assert posted == [("threads", 1), ("threads", 2)]  # told once per change, before the next frame
+    assert posted == [("threads", 2), ("threads", 3)]  # told once per change, before the next frame
 
 
 def test_the_server_side_of_the_mirror_does_not_import_torch():

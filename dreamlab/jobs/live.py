@@ -10,8 +10,10 @@ latency stays at one frame's work, never a backlog.
 
 Sharing the cores (measured in benchmarks/bench_live.py): a live worker runs at the job workers'
 priority (nice 10), so the server (WebRTC video coding) stays ahead of both. Its torch threads follow
-the job queue (``live_threads``): every core while no job runs, half of them (at least one) while
-one does, so a job keeps the other half; the sender thread tells the worker before the next frame
+the job queue (``live_threads``): every core but one while no job runs (the one left is the
+server's: its video coding on time is what keeps the delay short; on a loaded 2-core machine a
+second torch thread halved the frame rate and doubled the delay), half of them while one does, so a
+job keeps the other half; at least one. The sender thread tells the worker before the next frame
 when that changes. ``DREAMLAB_LIVE_THREADS`` fixes the number instead. ``DREAMLAB_MAX_LIVE`` (default 1) caps the
 streams at once; the next visitors wait in line (``Seats``).
 """
@@ -47,13 +49,13 @@ def max_live() -> int:
 
 
 def live_threads(jobs_running: int = 0) -> int:
-    """Torch threads for a live worker: ``DREAMLAB_LIVE_THREADS`` if set; else every core while no job
-    runs and half of them (at least one) while ``jobs_running`` > 0."""
+    """Torch threads for a live worker: ``DREAMLAB_LIVE_THREADS`` if set; else every core but one (the
+    server's) while no job runs and half of them while ``jobs_running`` > 0; at least one."""
     try:
         return max(1, int(os.environ["DREAMLAB_LIVE_THREADS"]))
     except (KeyError, ValueError):
         cores = os.cpu_count() or 2
-        return max(1, cores // 2) if jobs_running else cores
+        return max(1, cores // 2 if jobs_running else cores - 1)
 
 
 def jobs_running() -> int:

@@ -56,7 +56,7 @@ PLAIN_ERRORS = {
     "default": f"The camera could not be started. Reload the page and try again, or switch on “{SAMPLE_SWITCH}”.",
 }
 _camera_words = st.components.v2.component("dreamlab_camera_words", **frontend("camera_words"))
-_camera_beside = st.components.v2.component("dreamlab_camera_beside", **frontend("camera_beside"))
+_mirror_video = st.components.v2.component("dreamlab_mirror_video", **frontend("mirror_video"))
 
 
 def camera_words() -> None:
@@ -65,10 +65,11 @@ def camera_words() -> None:
     _camera_words(key="live:camera-words", data=PLAIN_ERRORS)
 
 
-def camera_beside(show: bool) -> None:
-    """The camera beside the dream, played by the browser from its own camera stream: the server
-    sends back the dream alone (a double-width picture coded on the server cost more than the dream)."""
-    _camera_beside(key="live:camera-beside", data={"beside": bool(show)})
+def mirror_video(beside: bool) -> None:
+    """The mirror's video with no extra delay in the browser and, with ``beside``, the camera beside the
+    dream, played by the browser from its own stream: the server sends back the dream alone (a
+    double-width picture coded on the server cost more than the dream)."""
+    _mirror_video(key="live:mirror-video", data={"beside": bool(beside)})
 
 
 def session_id() -> str:

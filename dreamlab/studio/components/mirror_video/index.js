@@ -1,5 +1,7 @@
 export default function(component) {
-  // The camera beside the dream, shown by the browser from its own camera stream.
+  // The mirror's video in the browser. (1) No extra delay: the browser's jitter buffer is asked to
+  // hold no frames beyond what the network needs (jitterBufferTarget / playoutDelayHint 0 on the
+  // mirror's receivers). (2) The camera beside the dream, shown by the browser from its own stream.
   // The server sends back only the dream (coding a double-width picture on the server cost more time
   // than the dream itself), so this page keeps the stream the mirror asks the camera for and plays it
   // in a second <video> to the left of the mirror's, both half the width. The mirror's frame comes from
@@ -19,11 +21,29 @@ export default function(component) {
     devices.__dlKept = true;
   };
 
+  const noExtraDelay = (view) => {
+    const Connection = view.RTCPeerConnection;
+    if (!Connection || Connection.prototype.__dlNoDelay) return;
+    const setRemote = Connection.prototype.setRemoteDescription;
+    Connection.prototype.setRemoteDescription = async function(...args) {
+      const done = await setRemote.apply(this, args);
+      for (const receiver of this.getReceivers()) {
+        try {
+          if ("jitterBufferTarget" in receiver) receiver.jitterBufferTarget = 0;
+          if ("playoutDelayHint" in receiver) receiver.playoutDelayHint = 0;
+        } catch (e) { /* an older browser: its own buffering */ }
+      }
+      return done;
+    };
+    Connection.prototype.__dlNoDelay = true;
+  };
+
   const place = (frame) => {
     let doc = null, view = null;
     try { doc = frame.contentDocument; view = frame.contentWindow; } catch (e) { return; }
     if (!doc || !view) return;
     keepTheStream(view);
+    noExtraDelay(view);
     const mirror = doc.querySelector(`video:not(.${CLASS})`);
     let camera = doc.querySelector(`video.${CLASS}`);
     const stream = view.__dlCamera;
