@@ -21,6 +21,7 @@ palette), a *frame* mode gives a function frame -> picture that replaces the asc
 """
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -183,7 +184,7 @@ def frame_shift(before: torch.Tensor, after: torch.Tensor) -> tuple[int, int]:
     (0, 0) when there is no clear single shift."""
     grey_before, grey_after = (F.avg_pool2d(p.mean(1, keepdim=True), 2) for p in (before, after))
     height, width = grey_before.shape[-2:]
-    window = torch.outer(torch.hann_window(height, periodic=False), torch.hann_window(width, periodic=False))
+    window = _hann(height, width).to(grey_before.device)
     spectra = [torch.fft.rfft2((g[0, 0] - g.mean()) * window) for g in (grey_before, grey_after)]
     cross = spectra[1] * spectra[0].conj()
     correlation = torch.fft.irfft2(cross / (cross.abs() + 1e-9), s=(height, width))
@@ -195,6 +196,12 @@ def frame_shift(before: torch.Tensor, after: torch.Tensor) -> tuple[int, int]:
     if abs(dy) > MAX_SHIFT * height or abs(dx) > MAX_SHIFT * width:
         return 0, 0
     return 2 * dy, 2 * dx
+
+
+@functools.lru_cache(maxsize=4)
+def _hann(height: int, width: int) -> torch.Tensor:
+    """A 2-D Hann window: the frame's edges fade out, so they do not read as a shift of their own."""
+    return torch.outer(torch.hann_window(height, periodic=False), torch.hann_window(width, periodic=False))
 
 
 def shifted(pixels: torch.Tensor, dy: int, dx: int) -> tuple[torch.Tensor, torch.Tensor]:
