@@ -234,9 +234,10 @@ def follow_scene(detail: torch.Tensor, before: Optional[torch.Tensor], after: to
 
 def warm_up(net, sizes=tuple(SIZES.values()), layer: Optional[str] = None) -> float:
     """Run two steps at each size once, so the first camera frames do not wait for the convolution
-    library's preparations; returns the seconds it took."""
+    library's preparations; through the network's top layer by default, so every stage any layer
+    runs is prepared. Returns the seconds it took."""
     started = time.perf_counter()
-    layer = layer or net.spec.layers[len(net.spec.layers) // 2].name
+    layer = layer or net.spec.layers[-1].name
     for width, height in sizes:
         dreamer = LiveDreamer(net, LiveSettings(width=width, height=height, steps=1), "dream", {"layers": {layer: 1.0}})
         frame = np.random.default_rng(0).integers(0, 256, (height, width, 3), dtype=np.uint8)
