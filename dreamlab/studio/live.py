@@ -23,7 +23,11 @@ from dreamlab.studio.components import frontend
 
 PAGE, PREFIX = "live", "live:"
 SIZES = {"Small · 320×240 (smoothest)": (320, 240), "Medium · 480×360": (480, 360)}
-FRAME_RATE = 15  # the camera is asked for at most this many frames per second: more would only be dropped
+# The camera is asked for at most this many frames per second. Not for more dreams (the worker takes
+# the newest frame when free), but for less delay: several waits on the way are a frame period each
+# (the server's WebRTC receiver holds a frame until the next one starts, the newest frame's age when
+# the worker takes it, the next frame that carries the dream out), about half as long at 30 as at 15.
+FRAME_RATE = 30
 MAX_PALETTE_BYTES = 100_000
 INSTANT_MODE = "Instant style"  # engine.style.instant.register_live_mode, in the live worker
 SAMPLE_PALETTE = [{"layer": "block6", "channel": 20, "weight": 1.0}, {"layer": "block9", "channel": 7, "weight": 1.0}]
