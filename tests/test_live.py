@@ -104,7 +104,7 @@ def test_the_carried_dream_moves_with_the_pan_and_is_dropped_where_the_scene_cha
     from engine.motion.live import follow_scene
     scene, detail = textured(240, 340), textured(240, 320, seed=1) - 0.5
     before, after = scene[..., :, 20:340], scene[..., :, 12:332].clone()  # the camera panned: content moved 8 px right
-    after[..., 100:160, 200:260] = textured(60, 60, seed=2)  # and something new appeared here
+    after[..., 100:160, 200:260] = 0.2 * textured(60, 60, seed=2)  # and something new (dark) appeared here
     carried = follow_scene(detail, before, after)
     moved = detail[..., :, :-8]  # the old detail, 8 px further right
     inside = (slice(None), slice(None), slice(10, 90), slice(40, 180))  # away from the change and the edges

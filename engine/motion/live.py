@@ -174,7 +174,9 @@ class _Stopwatch:
 # --- the carried dream follows the scene ----------------------------------------------------------
 
 MAX_SHIFT = 0.25  # larger shifts than this share of the frame are not a pan (a cut, a new scene)
-CHANGED = 0.12  # a change this large (0..1, per pixel, after the pan) drops the old detail there entirely
+# A change (0..1, per pixel, after the pan) below UNCHANGED keeps the old detail whole (a camera's noise,
+# a slow zoom, a flicker of light); from there to CHANGED it fades, above CHANGED it is dropped.
+UNCHANGED, CHANGED = 0.03, 0.15
 MIN_PEAK = 0.04  # a phase-correlation peak weaker than this is no clear shift (treated as none)
 
 
@@ -228,7 +230,7 @@ def follow_scene(detail: torch.Tensor, before: Optional[torch.Tensor], after: to
     moved_before, _ = shifted(before, dy, dx)
     change = F.avg_pool2d((after - moved_before).abs().mean(1, keepdim=True), 4, ceil_mode=True)  # regions, not pixel noise
     change = F.interpolate(change, size=after.shape[-2:], mode="bilinear", align_corners=False)
-    keep = (1.0 - change / CHANGED).clamp_(0.0, 1.0) * known
+    keep = (1.0 - (change - UNCHANGED) / (CHANGED - UNCHANGED)).clamp_(0.0, 1.0) * known
     return moved_detail * keep
 
 
