@@ -4,8 +4,9 @@
                                               [--skip-browser] [--skip-stages] [--skip-flicker] [--skip-jobs]
 
 * browser: frames per second and camera-to-screen latency in headless Chromium whose fake camera
-  plays a clip made here (the sample cat photo, slowly panned, 30 frames per second as the app asks
-  a camera for; BENCH_LIVE_FPS=15 for a slower camera) with a frame
+  plays a clip made here (the sample cat photo, slowly panned, 30 frames per second like a webcam; the
+  page asks for 30 at 320x240 and 15 at 480x360, and Chromium drops to that; BENCH_LIVE_FPS=15 for a
+  slower camera) with a frame
   counter in its bottom rows; a fresh app server keeps those rows undreamed (DREAMLAB_LIVE_PROBE=1).
   In the page, the camera's own stream and the mirror's video are both read back frame by frame
   (requestVideoFrameCallback): latency = when a counter value is shown in the dream - when the
