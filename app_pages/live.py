@@ -18,7 +18,8 @@ if ahead:
 shown = st.container()
 use_sample = st.toggle(mirror_ui.SAMPLE_SWITCH, **kept("live:sample"),
                        help="No camera, or just trying it out: the mirror dreams a short clip of the sample cat photo.")
-current.side_by_side = st.toggle("Show the camera beside the dream", value=True, **kept("live:beside"))
+beside = st.toggle("Show the camera beside the dream", value=True, **kept("live:beside"))
+current.side_by_side = beside and use_sample  # the clip plays on the server; a camera is shown by the browser
 config, recipe = mirror_ui.live_config()
 
 worker = live.worker(live.seats().index(mirror_ui.session_id()) or 0)
@@ -26,6 +27,7 @@ current.use(worker, config)
 with shown:
     ctx = mirror_ui.mirror(current, use_sample)
     mirror_ui.camera_words()
+    mirror_ui.mirror_video(beside and not use_sample)
     if not ctx.state.playing:
         current.stop()
     mirror_ui.status(current, worker)

@@ -83,6 +83,37 @@ def test_warm_start_deepens_the_dream_and_without_it_the_dream_stays_shallow(lit
     assert max(alone_changes) < 1.5 * min(alone_changes)  # each frame alone: no build-up
 
 
+def textured(height: int, width: int, seed: int = 0):
+    import torch
+    generator = torch.Generator().manual_seed(seed)
+    smooth = torch.nn.functional.avg_pool2d(torch.rand(1, 3, height, width, generator=generator), 5, 1, 2)
+    return (smooth - smooth.min()) / (smooth.max() - smooth.min())  # a picture's contrast, 0..1
+
+
+@pytest.mark.parametrize("dy, dx", [(0, 0), (4, -8), (-6, 10), (0, 12)])
+def test_the_camera_pan_between_two_frames_is_found(dy, dx):
+    from engine.motion.live import frame_shift
+    scene = textured(280, 380)
+    before = scene[..., 20:260, 30:350]
+    after = scene[..., 20 - dy:260 - dy, 30 - dx:350 - dx]  # the scene moved by (dy, dx) on screen
+    assert frame_shift(before, after) == (dy, dx)
+
+
+def test_the_carried_dream_moves_with_the_pan_and_is_dropped_where_the_scene_changed():
+    import torch
+    from engine.motion.live import follow_scene
+    scene, detail = textured(240, 340), textured(240, 320, seed=1) - 0.5
+    before, after = scene[..., :, 20:340], scene[..., :, 12:332].clone()  # the camera panned: content moved 8 px right
+    after[..., 100:160, 200:260] = 0.2 * textured(60, 60, seed=2)  # and something new (dark) appeared here
+    carried = follow_scene(detail, before, after)
+    moved = detail[..., :, :-8]  # the old detail, 8 px further right
+    inside = (slice(None), slice(None), slice(10, 90), slice(40, 180))  # away from the change and the edges
+    assert torch.allclose(carried[..., :, 8:][inside], moved[inside], atol=0.05 * float(moved.abs().max()))
+    assert float(carried[..., :, :8].abs().max()) == 0.0  # what came into view has no old dream
+    assert float(carried[..., 110:150, 210:250].abs().mean()) < 0.2 * float(detail.abs().mean())  # mostly dropped
+    assert torch.equal(follow_scene(detail, None, after), torch.zeros_like(after))
+
+
 def test_the_probe_rows_pass_through_untouched(lite0, one_torch_thread, frame):
     from engine.motion.live import LiveDreamer, LiveSettings
     marked = draw_counter(frame, 1234)
@@ -165,6 +196,30 @@ def test_the_frame_counter_reads_back_also_scaled_and_blurred(size):
 
 # --- the server side: torch-free, and the worker end to end ----------------------------------
 
+def test_the_live_worker_leaves_the_server_a_core_and_a_job_half(monkeypatch):
+    from dreamlab.jobs import live
+    monkeypatch.delenv("DREAMLAB_LIVE_THREADS", raising=False)
+    monkeypatch.setattr(live.os, "cpu_count", lambda: 8)
+    assert (live.live_threads(0), live.live_threads(1)) == (7, 4)
+    monkeypatch.setattr(live.os, "cpu_count", lambda: 2)
+    assert (live.live_threads(0), live.live_threads(1)) == (1, 1)
+    monkeypatch.setenv("DREAMLAB_LIVE_THREADS", "3")
+    assert (live.live_threads(0), live.live_threads(1)) == (3, 3)
+    monkeypatch.delenv("DREAMLAB_LIVE_THREADS")
+
+    worker, posted, running = live.LiveWorker.__new__(live.LiveWorker), [], [0]
+    monkeypatch.setattr(live.os, "cpu_count", lambda: 4)
+    worker.threads, worker._post = 3, posted.append  # (no process: only what the sender thread tells it)
+    monkeypatch.setattr(live, "jobs_running", lambda: running[0])
+    worker._share_the_cores()
+    running[0] = 1
+    worker._share_the_cores()
+    worker._share_the_cores()
+    running[0] = 0
+    worker._share_the_cores()
+    assert posted == [("threads", 2), ("threads", 3)]  # told once per change, before the next frame
+
+
 def test_the_server_side_of_the_mirror_does_not_import_torch():
     code = ("import sys, dreamlab.jobs.live, dreamlab.studio.live, dreamlab.studio.live_sample; "
             "sys.exit('torch' in sys.modules)")
@@ -183,7 +238,9 @@ def test_frames_go_through_a_live_worker_and_come_back_dreamed(frame):
             shown = stream.submit(frame)
             time.sleep(0.05)
         assert stream.latest is not None, stream.error
-        assert shown.shape == (64, 192, 3)  # the camera beside the dream
+        assert shown.shape == (64, 96, 3)  # the dream alone: the browser shows the camera beside it
+        stream.side_by_side = True  # the sample clip: composed here
+        assert stream.submit(frame).shape == (64, 192, 3)
         assert mean_change(stream.latest.frame, frame) > 3
         assert stream.latest.camera is not None and stream.latest.latency_s > 0
         stream.use(worker, {"mode": "palette", "params": {"filters": []}, "settings": SMALL})

@@ -62,12 +62,29 @@ def mirror_frame(page):
     return page.frame_locator("iframe[title*='streamlit_webrtc']").first
 
 
+def shot(locator) -> Image.Image:
+    return Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
+
+
 def halves(page) -> tuple[np.ndarray, np.ndarray]:
-    """The shown video's left (camera) and right (dream) halves."""
-    shot = Image.open(io.BytesIO(mirror_frame(page).locator("video").screenshot())).convert("RGB")
-    array = np.asarray(shot)
+    """The shown video's left (camera) and right (dream) halves (the sample clip: composed by the server)."""
+    array = np.asarray(shot(mirror_frame(page).locator("video")))
     width = array.shape[1] // 2
     return array[:, :width], array[:, width: 2 * width]
+
+
+def camera_and_dream(page) -> tuple[np.ndarray, np.ndarray]:
+    """The camera, played by the browser from its own stream, and the dream the server sent back,
+    as shown side by side (the camera scaled to the dream's size on screen, should they differ)."""
+    frame = mirror_frame(page)
+    camera_video = frame.locator("video.dreamlab-camera")
+    expect(camera_video).to_be_visible(timeout=30_000)
+    dream = shot(frame.locator("video:not(.dreamlab-camera)"))  # first: the camera's frame is then no older
+    camera = shot(camera_video).resize(dream.size, Image.BILINEAR)
+    camera_box = camera_video.bounding_box()
+    dream_box = frame.locator("video:not(.dreamlab-camera)").bounding_box()
+    assert camera_box["x"] + camera_box["width"] <= dream_box["x"] + 1  # beside it, on its left
+    return np.asarray(camera), np.asarray(dream)
 
 
 def test_the_mirror_dreams_the_camera_keeps_a_snapshot_and_records(live_app, camera_browser):
@@ -76,7 +93,7 @@ def test_the_mirror_dreams_the_camera_keeps_a_snapshot_and_records(live_app, cam
         mirror_frame(page).get_by_role("button", name="Start the mirror").click()
         expect(page.get_by_text("dreamed frames per second")).to_be_visible(timeout=180_000)
         page.wait_for_timeout(4000)  # a few frames deeper
-        camera, dream = halves(page)
+        camera, dream = camera_and_dream(page)
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / "live-mirror.png"), full_page=True)
         rows = counter_rows(camera.shape[0])

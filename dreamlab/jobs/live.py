@@ -8,10 +8,13 @@ one); a sender thread passes the newest to the worker through a pipe as soon as 
 answered the frame before (one frame in flight), so what could not be kept up with is dropped and
 latency stays at one frame's work, never a backlog.
 
-Sharing the cores (measured in benchmarks/bench_live.py): a live worker runs
-``DREAMLAB_LIVE_THREADS`` torch threads (default: half the cores, at least one) at the job workers'
-priority (nice 10), so on a 2-core machine a job keeps one core to itself while the mirror runs and
-the server (WebRTC video coding) stays ahead of both. ``DREAMLAB_MAX_LIVE`` (default 1) caps the
+Sharing the cores (measured in benchmarks/bench_live.py): a live worker runs at the job workers'
+priority (nice 10), so the server (WebRTC video coding) stays ahead of both. Its torch threads follow
+the job queue (``live_threads``): every core but one while no job runs (the one left is the
+server's: its video coding on time is what keeps the delay short; on a loaded 2-core machine a
+second torch thread halved the frame rate and doubled the delay), half of them while one does, so a
+job keeps the other half; at least one. The sender thread tells the worker before the next frame
+when that changes. ``DREAMLAB_LIVE_THREADS`` fixes the number instead. ``DREAMLAB_MAX_LIVE`` (default 1) caps the
 streams at once; the next visitors wait in line (``Seats``).
 """
 from __future__ import annotations
@@ -45,11 +48,21 @@ def max_live() -> int:
         return 1
 
 
-def live_threads() -> int:
+def live_threads(jobs_running: int = 0) -> int:
+    """Torch threads for a live worker: ``DREAMLAB_LIVE_THREADS`` if set; else every core but one (the
+    server's) while no job runs and half of them while ``jobs_running`` > 0; at least one."""
     try:
         return max(1, int(os.environ["DREAMLAB_LIVE_THREADS"]))
     except (KeyError, ValueError):
-        return max(1, (os.cpu_count() or 2) // 2)
+        cores = os.cpu_count() or 2
+        return max(1, cores // 2 if jobs_running else cores - 1)
+
+
+def jobs_running() -> int:
+    """Jobs running now in this server's job queue (0 when it has none yet: none was ever started)."""
+    from dreamlab.jobs import service
+    queue = service._QUEUE
+    return queue.running_count() if queue is not None else 0
 
 
 # --- who is at the mirror -----------------------------------------------------------------------
@@ -130,7 +143,7 @@ class LiveWorker:
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=live_worker_main, name=f"dreamlab-live-{index}", daemon=True,
-                                   args=(child, live_threads(), NICENESS))
+                                   args=(child, live_threads(jobs_running()), NICENESS))
         with _plain_main():
             self.process.start()
         child.close()
@@ -138,6 +151,7 @@ class LiveWorker:
         self.credit = threading.Event()  # set: the worker is free for the next frame
         self.credit.set()
         self.ready = threading.Event()
+        self.threads = live_threads(jobs_running())  # what the worker runs with now
         self.warm_s: Optional[float] = None
         self.listener: Optional["LiveStream"] = None
         self._send_lock = threading.Lock()
@@ -167,8 +181,16 @@ class LiveWorker:
             self.credit.wait(timeout=CREDIT_TIMEOUT_S)
             message = self.outgoing.take(timeout=1.0)
             if message is not None:
+                self._share_the_cores()
                 self.credit.clear()
                 self._post(message)
+
+    def _share_the_cores(self) -> None:
+        """Tell the worker its thread count when a job started or ended since the last frame."""
+        wanted = live_threads(jobs_running())
+        if wanted != self.threads:
+            self.threads = wanted
+            self._post(("threads", wanted))
 
     def _read(self) -> None:
         while True:
@@ -226,6 +248,7 @@ class Dreamed:
     camera: Optional[np.ndarray]
     latency_s: Optional[float]  # from the camera frame reaching the server to its dream coming back
     at: float = field(default_factory=time.monotonic)
+    dream_s: Optional[float] = None  # of which the worker dreamed (the rest: the pipe, waiting for the worker)
 
 
 class LiveStream:
@@ -236,7 +259,7 @@ class LiveStream:
         self.on_streaming = on_streaming
         self.config: Optional[dict] = None
         self.worker: Optional[LiveWorker] = None
-        self.side_by_side = True
+        self.side_by_side = False  # the camera composed beside the dream here (the sample clip only)
         self.error: Optional[str] = None
         self.latest: Optional[Dreamed] = None
         self.recorded: collections.deque[Dreamed] = collections.deque()
@@ -279,28 +302,32 @@ class LiveStream:
         return self.shown(frame)
 
     def shown(self, camera: np.ndarray) -> np.ndarray:
+        """The newest dream (the camera itself until the first one). With a camera the browser shows
+        the camera beside it from its own stream; only the sample clip, played here, is composed
+        beside its dream here (``side_by_side``)."""
         latest = self.latest
         dream = latest.frame if latest is not None else None
         if dream is None:
-            dream = _fit(camera, *self._size(camera))
+            dream = _fit(camera, *self.frame_size(camera.shape[1], camera.shape[0]))
         if not self.side_by_side:
             return dream
         return np.concatenate([_fit(camera, dream.shape[1], dream.shape[0]), dream], axis=1)
 
-    def _size(self, camera: np.ndarray) -> tuple[int, int]:
+    def frame_size(self, width: int = 320, height: int = 240) -> tuple[int, int]:
+        """(width, height) the mirror dreams at now (the given size before any settings)."""
         settings = (self.config or {}).get("settings") or {}
-        return settings.get("width", camera.shape[1]), settings.get("height", camera.shape[0])
+        return int(settings.get("width", width)), int(settings.get("height", height))
 
     # -- the worker's answers (its reader thread) --
     def receive(self, message) -> None:
         if message[0] == "error":
             self.error = message[1]
             return
-        _, number, frame, _seconds, _dropped = message
+        _, number, frame, seconds, _dropped = message
         with self._lock:
             camera, arrived = self._recent.get(number, (None, None))
         now = time.monotonic()
-        dreamed = Dreamed(number, frame, camera, None if arrived is None else now - arrived, now)
+        dreamed = Dreamed(number, frame, camera, None if arrived is None else now - arrived, now, seconds)
         self.latest = dreamed
         self.recorded.append(dreamed)
         while self.recorded and now - self.recorded[0].at > RECORD_SECONDS:

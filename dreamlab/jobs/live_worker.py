@@ -34,7 +34,7 @@ def serve(conn, threads: int, niceness: int) -> None:
         register_instant_mode()
     conn.send(("ready", warm_up(net)))
     frames, stop = LatestSlot(), threading.Event()
-    wanted: dict[str, Any] = {"config": None, "round": 0}
+    wanted: dict[str, Any] = {"config": None, "round": 0, "threads": threads}
     current: dict[str, Any] = {"round": -1, "dreamer": None}
 
     def read() -> None:
@@ -51,8 +51,12 @@ def serve(conn, threads: int, niceness: int) -> None:
                 frames.put(Stamped(message[1], message[2]))
             elif message[0] == "configure":
                 wanted.update(config=message[1], round=wanted["round"] + 1)
+            elif message[0] == "threads":  # a job started or ended: share the cores anew
+                wanted["threads"] = int(message[1])
 
     def dreamer_for():
+        if torch.get_num_threads() != wanted["threads"]:
+            torch.set_num_threads(wanted["threads"])  # here, in the thread that dreams (OpenMP's setting is per thread)
         if current["round"] != wanted["round"]:
             config = wanted["config"]
             current["round"] = wanted["round"]

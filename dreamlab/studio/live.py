@@ -23,7 +23,13 @@ from dreamlab.studio.components import frontend
 
 PAGE, PREFIX = "live", "live:"
 SIZES = {"Small · 320×240 (smoothest)": (320, 240), "Medium · 480×360": (480, 360)}
-FRAME_RATE = 15  # the camera is asked for at most this many frames per second: more would only be dropped
+# The camera is asked for at most this many frames per second, by the dream's height. Not for more
+# dreams (the worker takes the newest frame when free), but for less delay: several waits on the way
+# are a frame period each (the server's WebRTC receiver holds a frame until the next one starts, the
+# newest frame's age when the worker takes it, the next frame that carries the dream out), about half
+# as long at 30 as at 15. At the medium size, whose dream takes longer than two frame periods anyway,
+# 15 leave the cores to the dream (on a 2-core machine 30 gave fewer dreams and no shorter delay).
+FRAME_RATES = {240: 30, 360: 15}
 MAX_PALETTE_BYTES = 100_000
 INSTANT_MODE = "Instant style"  # engine.style.instant.register_live_mode, in the live worker
 SAMPLE_PALETTE = [{"layer": "block6", "channel": 20, "weight": 1.0}, {"layer": "block9", "channel": 7, "weight": 1.0}]
@@ -56,12 +62,20 @@ PLAIN_ERRORS = {
     "default": f"The camera could not be started. Reload the page and try again, or switch on “{SAMPLE_SWITCH}”.",
 }
 _camera_words = st.components.v2.component("dreamlab_camera_words", **frontend("camera_words"))
+_mirror_video = st.components.v2.component("dreamlab_mirror_video", **frontend("mirror_video"))
 
 
 def camera_words() -> None:
     """Puts plain words where the mirror would show the browser's error name (this page's document
     reaches into the mirror's frame: both come from this server)."""
     _camera_words(key="live:camera-words", data=PLAIN_ERRORS)
+
+
+def mirror_video(beside: bool) -> None:
+    """The mirror's video with no extra delay in the browser and, with ``beside``, the camera beside the
+    dream, played by the browser from its own stream: the server sends back the dream alone (a
+    double-width picture coded on the server cost more than the dream)."""
+    _mirror_video(key="live:mirror-video", data={"beside": bool(beside)})
 
 
 def session_id() -> str:
@@ -191,17 +205,25 @@ def mirror(current: live.LiveStream, use_sample: bool):
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     def dreamed(frame: "av.VideoFrame") -> "av.VideoFrame":
-        return av.VideoFrame.from_ndarray(current.submit(frame.to_ndarray(format="rgb24")), format="rgb24")
+        # Scaled to the dream's size while converting (libswscale, well under a millisecond): the
+        # worker then gets a quarter of the pixels of a 640x480 camera and resizes nothing.
+        width, height = current.frame_size()
+        camera = frame.to_ndarray(format="rgb24", width=width, height=height)
+        return av.VideoFrame.from_ndarray(current.submit(camera), format="rgb24")
 
-    common = dict(video_frame_callback=dreamed, rtc_configuration={"iceServers": ice_servers()},
+    # async_processing=False: the callback (under a millisecond: it hands the frame over and returns the
+    # newest dream) runs as each frame arrives; streamlit-webrtc's default thread sends each answer
+    # one camera frame later (67 ms at 15 fps).
+    common = dict(video_frame_callback=dreamed, async_processing=False, rtc_configuration={"iceServers": ice_servers()},
                   translations=TRANSLATIONS, video_html_attrs={"autoPlay": True, "muted": True, "style": {"width": "100%"}})
     if use_sample:
         path = sample_clip()
         return webrtc_streamer(key="live-sample", mode=WebRtcMode.RECVONLY, **common,
                                player_factory=lambda: LoopingPlayer(path),
                                media_stream_constraints={"video": True, "audio": False})
+    rate = FRAME_RATES.get(current.frame_size()[1], min(FRAME_RATES.values()))
     return webrtc_streamer(key="live-camera", mode=WebRtcMode.SENDRECV, **common, media_stream_constraints={
-        "video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": FRAME_RATE, "max": FRAME_RATE}},
+        "video": {"width": {"ideal": 640}, "height": {"ideal": 480}, "frameRate": {"ideal": rate, "max": rate}},
         "audio": False})
 
 
