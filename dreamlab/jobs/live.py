@@ -30,6 +30,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from engine.allocation import worker_environment
 from engine.motion.latest import LatestSlot
 from dreamlab.jobs.local import NICENESS, _plain_main
 
@@ -140,6 +141,7 @@ class LiveWorker:
     """One live worker process and the two threads that talk to it."""
 
     def __init__(self, index: int):
+        worker_environment()  # the live worker keeps freed memory for reuse, as job workers do
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=live_worker_main, name=f"dreamlab-live-{index}", daemon=True,
