@@ -15,11 +15,11 @@ from engine.images.shapes import STYLE_FINISH_STEPS, finish_plan, style_work_sid
 from engine.motion.settings import VideoSettings, ZoomSettings
 from engine.timing import ModelCosts, StepCosts, finish_extents, finish_seconds, octave_seconds, step_seconds
 
-# A style step (one L-BFGS loss evaluation: content + Gram + smoothing terms) in gradients of its deepest
-# layer. It was 1.9: the style estimate then ran about twice the dream's estimate / actual in every
-# bench_estimate run (1.75 vs 0.92, 2.48 vs 1.18, 0.76 vs 0.31): a loss evaluation is one forward and
-# backward pass, the Gram matrices and smoothing add little at these sizes.
-STYLE_STEP = 1.0
+# A style step (one L-BFGS loss evaluation: content + Gram + smoothing terms, and the optimiser's own
+# update) in gradients of its deepest layer. Since the network's convolutions and ReLU6 run fused
+# (engine/network/fast.py) a dream's gradient is cheaper and the rest of a style step is not:
+# bench_estimate on a quiet machine gave style 0.57 (estimate / actual) at 1.0 while the dream gave 1.01.
+STYLE_STEP = 1.7
 STYLE_SCALE_SETUP = 2.0  # per scale: the style pictures' and the photo's targets, in gradients
 FRAME_PER_MPX = 0.35  # a frame of an animation besides its steps: warp, preview, PIL round trips (s / Mpx)
 FLOW_PER_MPX = 1.2  # a dreamed clip's optical flow and warp per frame (s / Mpx)

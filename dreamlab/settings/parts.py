@@ -78,7 +78,7 @@ def jitter(default: int = 24):
                    "so the dream does not settle into a grid.", kind="slider", ge=0, le=512, ui=(0, 64))
 
 
-def tile(default: int = 512):
+def tile(default: int = 1024):
     return setting(default, "Tile size (px)", "Big pictures are processed in tiles to save memory.",
                    kind="select_slider", ge=64, le=4096, options=list(TILES))
 

@@ -17,7 +17,7 @@ class OctaveSchedule:
     steps: int = 10  # per octave
     step_size: float = 0.015  # in [0, 1] pixel units, per normalised-gradient step
     jitter: int = 24
-    tile: int = 512
+    tile: int = 1024  # no tiles up to 1024 px: faster where it fits in memory (README, Performance)
     seed: int = 0  # the random number: same seed + same settings = same picture
     smoothness: float = DEFAULT_SMOOTHNESS  # blur of each step in pixels; 0 = raw gradient (grainy)
     seamless: bool = False  # a tile: the picture is painted as a torus (engine.images.seamless)

@@ -183,7 +183,7 @@ def flicker(frames: Sequence[Image.Image]) -> float:
 
 # --- how long it will take ------------------------------------------------------------------
 
-def seconds_per_step(net, layers: dict[str, float], height: int, width: int, tile: int = 512) -> float:
+def seconds_per_step(net, layers: dict[str, float], height: int, width: int, tile: int = 1024) -> float:
     """One gradient step at this size, timed on this machine (after one untimed warm-up step)."""
     settings = DreamSettings(layers=dict(layers), tile=tile)
     pixels = torch.rand(1, 3, height, width, generator=torch.Generator().manual_seed(0)).to(net.device)

@@ -22,7 +22,7 @@ class ZoomSettings:
     first_steps: int = 8  # per octave of the first frame
     step_size: float = 0.012
     jitter: int = 16
-    tile: int = 512
+    tile: int = 1024  # no tiles up to 1024 px: faster where it fits in memory (README, Performance)
     seed: int = 0
     fps: float = 12.0
 
@@ -42,7 +42,7 @@ class VideoSettings:
     steps: int = 4  # per octave and frame
     step_size: float = 0.012
     jitter: int = 16
-    tile: int = 512
+    tile: int = 1024  # no tiles up to 1024 px: faster where it fits in memory (README, Performance)
     seed: int = 0
     blend: float = 0.7  # share of the previous dreamed frame in each frame's start (0: every frame on its own)
     follow_motion: bool = True  # warp the previous dreamed frame by the optical flow before blending

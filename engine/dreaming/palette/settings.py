@@ -26,7 +26,7 @@ class CanvasSchedule:
     lr: float = 0.05  # the Fourier canvas's Adam step
     saturation: float = 2.0  # how far a step moves hue (the Filter Gallery's: 1): vivid, not pale
     contrast: float = 2.0  # how far a step moves brightness (the Filter Gallery's: 1)
-    tile: int = 512
+    tile: int = 1024  # no tiles up to 1024 px: faster where it fits in memory (README, Performance)
     seed: int = 0  # the random number: same seed + same palette = same picture
     seamless: bool = False  # a tile: shifts wrap around and the network pads circularly
 
