@@ -218,6 +218,9 @@ def network_variants(rounds: int, compile_too: bool = False) -> None:
                 "channels-last": layer_of(build(False, True, None)),
                 "+ folded batch norm, padding": layer_of(build(True, True, None)),
                 "+ bfloat16": layer_of(build(True, True, torch.bfloat16))}
+    prepared = build_model("lite0")
+    fast.prepare(prepared)  # what the engine loads: + ReLU6 fused, strided depthwise gradients in float32
+    variants["+ fused ReLU6 (fast.prepare)"] = layer_of(prepared)
     x0 = torch.rand(1, 3, 768, 1024)
 
     def forward_backward(fn) -> float:
