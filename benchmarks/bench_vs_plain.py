@@ -252,6 +252,9 @@ def main() -> None:
     parser.add_argument("--compile", action="store_true", help="with --network: also under torch.compile")
     args = parser.parse_args()
     if args.network:
+        sys.path.insert(0, str(ROOT))
+        from engine.allocation import restart_with_tunables
+        restart_with_tunables()  # the network as the engine's processes run it (the plain loops never get it)
         return network_variants(args.rounds, args.compile)
     out = Path(args.out or tempfile.mkdtemp(prefix="dreamlab_vs_"))
     out.mkdir(parents=True, exist_ok=True)
