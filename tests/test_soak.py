@@ -109,7 +109,7 @@ def settings_were_reset(page) -> bool:
 def opened(page, expander: str, inside) -> None:
     """Open ``expander`` unless ``inside`` is shown (a page switch closes the page's expanders)."""
     if not inside.count():
-        page.get_by_text(expander).click()
+        page.get_by_text(expander, exact=True).click()
         inside.wait_for()
 
 
