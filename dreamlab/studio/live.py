@@ -27,9 +27,9 @@ SIZES = {"Small · 320×240 (smoothest)": (320, 240), "Medium · 480×360": (480
 # dreams (the worker takes the newest frame when free), but for less delay: several waits on the way
 # are a frame period each (the server's WebRTC receiver holds a frame until the next one starts, the
 # newest frame's age when the worker takes it, the next frame that carries the dream out), about half
-# as long at 30 as at 15. At the medium size, whose dream takes longer than two frame periods anyway,
-# 15 leave the cores to the dream (on a 2-core machine 30 gave fewer dreams and no shorter delay).
-FRAME_RATES = {240: 30, 360: 15}
+# as long at 30 as at 15. Measured quietly (benchmarks/bench_live.py): 480x360 at 15 fps 333 ms
+# behind the camera, at 30 fps 217 ms.
+FRAME_RATES = {240: 30, 360: 30}
 MAX_PALETTE_BYTES = 100_000
 INSTANT_MODE = "Instant style"  # engine.style.instant.register_live_mode, in the live worker
 SAMPLE_PALETTE = [{"layer": "block6", "channel": 20, "weight": 1.0}, {"layer": "block9", "channel": 7, "weight": 1.0}]
