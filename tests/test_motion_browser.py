@@ -18,9 +18,13 @@ def play(page, frames: int, fps: float) -> dict:
     wait_for_app(page)  # a re-run after the result appeared can replace the video element
     video = page.locator("[data-testid='stVideo'] video, video").first
     video.wait_for()
+    # The page's video loops (st.video(loop=True)): loop is turned off at every look. Chromium pauses a
+    # muted video that plays without a click once it is off the screen: it is brought into view, as a
+    # person watching it would.
     page.wait_for_function("""() => {
         const v = document.querySelector('video');
-        if (v && v.paused && !v.ended && !v.error) { v.muted = true; v.loop = false; v.play().catch(() => {}); }
+        if (v) { v.loop = false; v.muted = true; }
+        if (v && v.paused && !v.ended && !v.error) { v.scrollIntoView({block: 'center'}); v.play().catch(() => {}); }
         return v && (v.ended || v.error);
     }""", timeout=60_000)
     state = video.evaluate(VIDEO_STATE)
