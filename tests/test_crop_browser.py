@@ -3,6 +3,7 @@ where the frame was dragged (not around the subject found in the photo)."""
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from engine.images.pictures import read_recipe
 from engine.images.shapes import fit_to_shape, subject_centre
@@ -26,7 +27,10 @@ def test_dragging_the_frame_moves_the_wallpapers_crop(page, app_url, tmp_path):
     upload(page, photo)
     page.locator(".st-key-style-quality").get_by_text("Fast").click()
     wait_for_app(page)
-    page.get_by_text("Keep my photo's colours").click()  # the finish only enlarges: a quicker print
+    # Instant has its own keep-colours switch: the run that drew Fast's page must have replaced it.
+    keep_colours = page.get_by_text("Keep my photo's colours")
+    expect(keep_colours).to_have_count(1, timeout=30_000)
+    keep_colours.click()  # the finish only enlarges: a quicker print
     wait_for_app(page)
     page.get_by_role("combobox", name="Shape").click()
     page.get_by_role("option", name="Square (2048\u00d72048)").click()

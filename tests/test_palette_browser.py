@@ -88,7 +88,9 @@ def test_two_filter_palette_painted_on_a_photo(page, app_url, tmp_path):
     recipe = read_recipe(saved)
     assert recipe["kind"] == "palette" and recipe["start"] == "photo" and len(recipe["palettes"][0]) == 2
 
+    wait_for_app(page)  # the runs that follow a finished painting, before the expander is opened
     page.get_by_text("Save or load a palette").click()
+    wait_for_app(page)  # the expander is tracked: opening it reruns the page
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Save palette (JSON)").click()
     saved_palette = json.loads(download_info.value.path().read_text())
