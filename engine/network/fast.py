@@ -38,7 +38,7 @@ PRECISIONS = {"float": None, "bfloat16": torch.bfloat16, "float16": torch.float1
 # Below about 160x160 pixels a CPU computes Lite0's forward+backward faster in float32: the cost
 # of converting to bfloat16 outweighs its faster convolutions (``benchmarks/bench_precision.py``,
 # with the strided depthwise backward in float32: bfloat16/float32 0.88-1.27 up to 160x160,
-# 0.71-0.93 from 192x144 to 512x384, 0.59 at 1024x768).
+# 0.71-0.93 from 192x144 to 512x384, 0.59 at 1024x768; at a load average of 12).
 CPU_REDUCED_MIN_PIXELS = 160 * 160
 # Pairs (convolution, batch norm) that follow each other inside a module's forward, by attribute
 # name: EfficientNet-Lite's blocks and torchvision's BasicConv2d (GoogLeNet).
@@ -231,7 +231,7 @@ class ConvReLU6(nn.Module):
     depthwise convolutions also take their input gradient in float32, where oneDNN has no fast
     bfloat16 kernel (in bfloat16 those 4 convolutions took more time than the rest of Lite0's
     backward). Elsewhere (float32, CUDA, MPS, a seamless job's circular padding) it is the
-    convolution followed by ReLU6, exactly as before. Measured in ``benchmarks/bench_precision.py``."""
+    convolution followed by ReLU6, exactly as before. Measured in ``benchmarks/bench_vs_plain.py --network``."""
 
     def __init__(self, conv: nn.Conv2d):
         super().__init__()
