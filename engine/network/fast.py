@@ -206,8 +206,10 @@ class _ConvReLU6(torch.autograd.Function):
         b = None if bias is None else bias.to(x.dtype)
         y = torch.ops.mkldnn._convolution_pointwise(x, w, b, padding, stride, [1, 1], groups, "hardtanh",
                                                     [0.0, 6.0], "")
-        ctx.save_for_backward(x, y, weight)
+        # The float32 gradient needs only the input's shape: the (padded) input itself is not kept.
+        ctx.save_for_backward(None if float_grad else x, y, weight)
         ctx.stride, ctx.padding, ctx.groups, ctx.float_grad = stride, padding, groups, float_grad
+        ctx.input_shape, ctx.dtype = x.shape, x.dtype
         return y
 
     @staticmethod
@@ -216,12 +218,13 @@ class _ConvReLU6(torch.autograd.Function):
         grad = torch.ops.aten.hardtanh_backward(grad, y, 0.0, 6.0)
         if ctx.float_grad:
             grad = grad.float().contiguous(memory_format=torch.channels_last)
-            like, weight = torch.empty_like(x, dtype=torch.float32), weight.float()
+            like = torch.empty(ctx.input_shape, dtype=torch.float32).contiguous(memory_format=torch.channels_last)
+            weight = weight.float()
         else:
-            like, weight = x, weight.to(x.dtype)
+            like, weight = x, weight.to(ctx.dtype)
         grad_x = torch.ops.aten.convolution_backward(grad, like, weight, None, ctx.stride, ctx.padding, [1, 1],
                                                      False, [0, 0], ctx.groups, [True, False, False])[0]
-        return grad_x.to(x.dtype), None, None, None, None, None, None
+        return grad_x.to(ctx.dtype), None, None, None, None, None, None
 
 
 class ConvReLU6(nn.Module):
