@@ -8,27 +8,42 @@ from tests.conftest import upload, wait_for_app
 
 pytestmark = pytest.mark.browser
 
-VIDEO_STATE = """(video) => ({ready: video.readyState, duration: video.duration, error: video.error && video.error.code,
-                             width: video.videoWidth, time: video.currentTime,
-                             audio: video.webkitAudioDecodedByteCount || 0})"""
+# st.video(loop=True) loops from its own 'ended' listener (back to the start, play again), so
+# `video.ended` is true for an instant only and a test that polls it sees it by chance. The end is
+# heard instead by a listener on the document in the capturing phase: it runs before the element's
+# own listener, so it notes what the video said at its end, and it also hears a video element that a
+# re-run put in the place of the first.
+LISTEN_FOR_THE_END = """() => {
+    window.__dlEnded = null;
+    if (window.__dlListening) return;
+    window.__dlListening = true;
+    document.addEventListener('ended', (event) => {
+        if (event.target === document.querySelector('video') && !window.__dlEnded) {
+            const v = event.target;
+            window.__dlEnded = {ready: v.readyState, duration: v.duration, error: v.error && v.error.code,
+                                width: v.videoWidth, time: v.currentTime};
+        }
+    }, true);
+}"""
 
 
 def play(page, frames: int, fps: float) -> dict:
-    """Play the page's video (muted, as browsers allow) to its end; return what the element says."""
+    """Play the page's result video (the first; the history shows it too) muted, as browsers allow,
+    to its end; return what the element said then."""
     wait_for_app(page)  # a re-run after the result appeared can replace the video element
-    video = page.locator("[data-testid='stVideo'] video, video").first
-    video.wait_for()
-    # The page's video loops (st.video(loop=True)): loop is turned off at every look. Chromium pauses a
-    # muted video that plays without a click once it is off the screen: it is brought into view, as a
-    # person watching it would.
+    page.locator("video").first.wait_for()
+    page.evaluate(LISTEN_FOR_THE_END)
+    # Chromium pauses a muted video that plays without a click once it is off the screen: it is
+    # brought into view, as a person watching it would.
     page.wait_for_function("""() => {
         const v = document.querySelector('video');
-        if (v) { v.loop = false; v.muted = true; }
-        if (v && v.paused && !v.ended && !v.error) { v.scrollIntoView({block: 'center'}); v.play().catch(() => {}); }
-        return v && (v.ended || v.error);
+        if (v && !window.__dlEnded && v.paused && !v.error) {
+            v.muted = true; v.scrollIntoView({block: 'center'}); v.play().catch(() => {});
+        }
+        return window.__dlEnded || (v && v.error && {error: v.error.code});
     }""", timeout=60_000)
-    state = video.evaluate(VIDEO_STATE)
-    assert state["error"] is None, state
+    state = page.evaluate("() => window.__dlEnded || {error: document.querySelector('video').error.code}")
+    assert state.get("error") is None, state
     assert state["ready"] >= 2 and state["width"] > 0, state  # H.264 decoded: a picture is there
     assert state["duration"] == pytest.approx(frames / fps, abs=0.15), state
     return state

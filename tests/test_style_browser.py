@@ -20,9 +20,9 @@ def test_fast_transfer_of_the_sample_gives_the_slider_and_a_download(page, app_u
     slider = page.locator(".dl-compare")
     slider.wait_for()
     assert slider.locator("img").count() == 2
-    slider.scroll_into_view_if_needed()
+    wait_for_app(page)  # the page brings the finished painting into view once its run ends
     box = slider.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
+    slider.click(position={"x": box["width"] * 0.75, "y": box["height"] / 2})
     assert abs(float(slider.get_attribute("data-position")) - 75) < 3
     natural = slider.locator("img.dl-after").evaluate("img => [img.naturalWidth, img.naturalHeight]")
     assert max(natural) == QUALITIES["fast"][0]
