@@ -103,9 +103,14 @@ def test_history_keeps_the_last_results_and_restores_one(page, app_url):
     smallest_size(page)
     choose(page, "Creatures")
     dream(page)
-    page.wait_for_timeout(1500)  # the page scrolls to the result once the job panel is gone
-    top = page.locator(".dl-compare").first.bounding_box()
-    assert top is not None and 0 <= top["y"] < 600, top  # the new picture is in the window, not below it
+    # The page scrolls to the result once the job panel is gone: the new picture comes into the window.
+    top = None
+    for _ in range(50):
+        top = page.locator(".dl-compare").first.bounding_box()
+        if top is not None and 0 <= top["y"] < 600:
+            break
+        page.wait_for_timeout(100)
+    assert top is not None and 0 <= top["y"] < 600, top
     choose(page, "Soft strokes")
     dream(page)
     thumbs = history_buttons(page)
