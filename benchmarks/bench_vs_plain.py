@@ -258,9 +258,9 @@ def main() -> None:
         return network_variants(args.rounds, args.compile)
     out = Path(args.out or tempfile.mkdtemp(prefix="dreamlab_vs_"))
     out.mkdir(parents=True, exist_ok=True)
-    # Both sides wait passively in OpenMP (the engine sets this itself; a plain script spinning
-    # on a busy machine would be slower for a reason that is not its code).
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_WAIT_POLICY": "PASSIVE"}
+    # Both sides start in the environment a user has, without OpenMP's variables: the plain loop
+    # runs with libgomp's own waiting, the engine with the one it chooses (engine/__init__.py).
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}, "PYTHONPATH": str(ROOT)}
     extra = args.engine_args.split()
     rows = []
     photo = dream_photo(out)

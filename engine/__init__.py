@@ -1,9 +1,25 @@
 """DreamLab's engine: pure torch + Pillow. No UI imports here."""
 import os
 
-# OpenMP threads that spin while they wait for work make torch crawl on a shared or busy CPU
-# (a free cloud machine, a server running several sessions): measured by python -m benchmarks.bench_dream
-# --omp. Passive waiting costs next to nothing on an idle machine. Must be set before torch loads.
+# How torch's OpenMP threads wait between two parallel regions. libgomp reads this once, when torch
+# loads, so it is set here, before. A thread that sleeps at once (OMP_WAIT_POLICY=PASSIVE alone) must
+# be woken for the next region: a style transfer runs thousands of small regions and is then about
+# half as fast. A thread that spins long (libgomp's own default, about 3 ms) takes the cores from
+# every other busy process: two style transfers at once were each 18x slower. A spin of
+# ``SPIN_TURNS`` (about 0.1 ms) keeps nearly all of the first and little of the second; where
+# several of our processes share the cores, ``share_cores`` turns it off.
+# Measured by: python -m benchmarks.bench_omp
+SPIN_TURNS = "10000"
+_SPIN_CHOSEN_BY_USER = "GOMP_SPINCOUNT" in os.environ
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("GOMP_SPINCOUNT", SPIN_TURNS)
+
+
+def share_cores(environ=None) -> None:
+    """Processes started from now on will share the cores with others of their kind (several job
+    workers on one CPU): their threads sleep at once when they wait, unless the user chose a spin."""
+    if not _SPIN_CHOSEN_BY_USER:
+        (os.environ if environ is None else environ)["GOMP_SPINCOUNT"] = "0"
+
 
 __version__ = "0.1.0"

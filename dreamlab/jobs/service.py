@@ -18,6 +18,7 @@ import sys
 import threading
 from typing import Callable, Optional
 
+from engine import share_cores
 from engine.allocation import worker_environment
 
 from dreamlab.jobs.queue import JobQueue
@@ -60,6 +61,8 @@ def _process_queue() -> JobQueue:
     from dreamlab.jobs.local import ProcessQueue
     found = devices()
     workers = int(os.environ.get("DREAMLAB_MAX_JOBS") or len(found))
+    if workers > 1 and found == [None]:  # several workers on the same cores: no spinning (see engine)
+        share_cores()
     memory = os.environ.get("DREAMLAB_WORKER_MEMORY_MB")
     return ProcessQueue(max(1, workers), found, int(memory) if memory else None,
                         warm_model=os.environ.get("DREAMLAB_WARM_MODEL", "lite0") or None)
