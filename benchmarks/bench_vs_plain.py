@@ -248,6 +248,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[384, 512], help="style transfer sizes")
     parser.add_argument("--engine-args", default="", help="extra arguments for the engine's command")
     parser.add_argument("--out", help="keep the pictures here")
+    parser.add_argument("--passive", action="store_true",
+                        help="both sides with OpenMP's passive waiting and no spin (how this benchmark ran before)")
     parser.add_argument("--network", action="store_true", help="time the network alone, per fast-path step")
     parser.add_argument("--compile", action="store_true", help="with --network: also under torch.compile")
     args = parser.parse_args()
@@ -261,6 +263,8 @@ def main() -> None:
     # Both sides start in the environment a user has, without OpenMP's variables: the plain loop
     # runs with libgomp's own waiting, the engine with the one it chooses (engine/__init__.py).
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}, "PYTHONPATH": str(ROOT)}
+    if args.passive:  # as this benchmark ran before 2026-12-03: both sides' threads sleep at once
+        env.update(OMP_WAIT_POLICY="PASSIVE", GOMP_SPINCOUNT="0")
     extra = args.engine_args.split()
     rows = []
     photo = dream_photo(out)

@@ -5,7 +5,7 @@ import os
 # loads, so it is set here, before. A thread that sleeps at once (OMP_WAIT_POLICY=PASSIVE alone) must
 # be woken for the next region: a style transfer runs thousands of small regions and is then about
 # half as fast. A thread that spins long (libgomp's own default, about 3 ms) takes the cores from
-# every other busy process: two style transfers at once were each 18x slower. A spin of
+# every other busy process: two small style transfers at once took 16 s each instead of 2 s. A spin of
 # ``SPIN_TURNS`` (about 0.1 ms) keeps nearly all of the first and little of the second; where
 # several of our processes share the cores, ``share_cores`` turns it off.
 # Measured by: python -m benchmarks.bench_omp
