@@ -6,8 +6,9 @@ import os
 # be woken for the next region: a style transfer runs thousands of small regions and is then about
 # half as fast. A thread that spins long (libgomp's own default, about 3 ms) takes the cores from
 # every other busy process: two small style transfers at once took 16 s each instead of 2 s. A spin of
-# ``SPIN_TURNS`` (about 0.1 ms) is nearly as fast alone and costs far less beside another busy
-# process (5 s each), so where several of our processes share the cores, ``share_cores`` turns it off.
+# ``SPIN_TURNS`` (about 0.1 ms) is nearly as fast alone and costs less beside another busy process
+# (5 s each): the command line keeps it; the app's workers, which share the cores with the server,
+# a browser, each other and the live mirror, turn it off (``share_cores``).
 # Measured by: python -m benchmarks.bench_omp
 SPIN_TURNS = "10000"
 _SPIN_CHOSEN_BY_USER = "GOMP_SPINCOUNT" in os.environ

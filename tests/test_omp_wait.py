@@ -33,17 +33,12 @@ def test_processes_sharing_the_cores_do_not_spin():
     assert started({}, before="engine.share_cores()") == ["PASSIVE", "0"]
 
 
-def test_several_cpu_workers_share_the_cores(monkeypatch):
-    from dreamlab.jobs import local, service
-    made = []
-    monkeypatch.setattr(local, "ProcessQueue", lambda *args, **kwargs: made.append(args) or "queue")
-    monkeypatch.setattr(service, "devices", lambda: [None])
+def test_the_apps_workers_share_the_cores(monkeypatch):
+    """The app's job and live workers share the cores with the server, the browser and each other."""
+    from dreamlab.jobs import service
+    monkeypatch.setattr(service, "BACKENDS", {"processes": lambda: "queue"})
+    monkeypatch.setattr(service, "backend_name", lambda: "processes")
     monkeypatch.setattr(engine, "_SPIN_CHOSEN_BY_USER", False)
     monkeypatch.setenv("GOMP_SPINCOUNT", engine.SPIN_TURNS)
-    monkeypatch.setenv("DREAMLAB_MAX_JOBS", "1")
-    service._process_queue()
-    assert os.environ["GOMP_SPINCOUNT"] == engine.SPIN_TURNS  # one worker: it has the cores to itself
-    monkeypatch.setenv("DREAMLAB_MAX_JOBS", "2")
-    service._process_queue()
+    assert service.make_queue() == "queue"
     assert os.environ["GOMP_SPINCOUNT"] == "0"
-    assert [args[0] for args in made] == [1, 2]

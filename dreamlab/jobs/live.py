@@ -30,6 +30,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from engine import share_cores
 from engine.allocation import worker_environment
 from engine.motion.latest import LatestSlot
 from dreamlab.jobs.local import NICENESS, _plain_main
@@ -142,6 +143,7 @@ class LiveWorker:
 
     def __init__(self, index: int):
         worker_environment()  # the live worker keeps freed memory for reuse, as job workers do
+        share_cores()  # and its threads do not spin: it shares the cores with jobs (dreamlab.jobs.service)
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=live_worker_main, name=f"dreamlab-live-{index}", daemon=True,

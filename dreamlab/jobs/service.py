@@ -61,8 +61,6 @@ def _process_queue() -> JobQueue:
     from dreamlab.jobs.local import ProcessQueue
     found = devices()
     workers = int(os.environ.get("DREAMLAB_MAX_JOBS") or len(found))
-    if workers > 1 and found == [None]:  # several workers on the same cores: no spinning (see engine)
-        share_cores()
     memory = os.environ.get("DREAMLAB_WORKER_MEMORY_MB")
     return ProcessQueue(max(1, workers), found, int(memory) if memory else None,
                         warm_model=os.environ.get("DREAMLAB_WARM_MODEL", "lite0") or None)
@@ -82,6 +80,10 @@ def make_queue() -> JobQueue:
     # Processes started from here on (workers, the live mirror's) keep freed memory for reuse:
     # engine.allocation says why. The app's own process was started before, and is unchanged.
     worker_environment()
+    # They share the cores with the server, a local browser, each other and the live mirror, so their
+    # threads sleep as soon as they wait (engine/__init__.py; benchmarks/bench_live: a dream beside a
+    # live stream took 2.1 s with the spin, 1.2 s without; in the browser a dream gained nothing).
+    share_cores()
     return BACKENDS[backend_name()]()
 
 
