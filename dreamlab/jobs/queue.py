@@ -46,6 +46,7 @@ class Job:
     result: Any = None
     error: Optional[str] = None
     cancel: threading.Event = field(default_factory=threading.Event)
+    ended: threading.Event = field(default_factory=threading.Event, repr=False)  # set with ``finished``
     created: float = field(default_factory=time.monotonic)
     started: Optional[float] = None
     finished: Optional[float] = None
@@ -166,6 +167,7 @@ class JobQueue:
             job.error, job.state = plain_error(err), FAILED
         finally:
             job.finished = time.monotonic()
+            job.ended.set()
             with self._lock:
                 self._running -= 1
                 self._lock.notify_all()
@@ -198,6 +200,7 @@ class JobQueue:
                 if job.cancel.is_set() or self._abandoned(job):
                     self._waiting.remove(job.id)
                     job.state, job.finished = CANCELLED, time.monotonic()
+                    job.ended.set()
                     self._lock.notify_all()
                     return False
                 if self._running < self.max_running and self._turns()[0] == job.id:

@@ -15,7 +15,10 @@ _slider = st.components.v2.component("dreamlab_before_after", **frontend("before
 
 def png_data_url(image: Image.Image) -> str:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    # Lossless all the same, at zlib's fastest level: a result's two pictures are encoded on every run
+    # of its page, and the default level's smaller file is not worth its time for a picture that only
+    # goes to the browser (the download keeps the default).
+    image.save(buffer, format="PNG", compress_level=1)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

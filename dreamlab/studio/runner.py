@@ -203,7 +203,7 @@ def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.
                 if shown_preview is None:
                     st.session_state.pop("_scroll_to_job", None)
                 shown_preview = job.preview
-            time.sleep(poll_every(shown_preview))
+            job.ended.wait(poll_every(shown_preview))  # a look every so often, and at once when it ends
     panel.empty()
 
 
