@@ -16,11 +16,11 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("GOMP_SPINCOUNT", SPIN_TURNS)
 
 
-def share_cores(environ=None) -> None:
-    """Processes started from now on will share the cores with others of their kind (several job
-    workers on one CPU): their threads sleep at once when they wait, unless the user chose a spin."""
+def share_cores() -> None:
+    """Processes started from now on will share the cores with other busy processes: their threads
+    sleep at once when they wait, unless the user chose a spin."""
     if not _SPIN_CHOSEN_BY_USER:
-        (os.environ if environ is None else environ)["GOMP_SPINCOUNT"] = "0"
+        os.environ["GOMP_SPINCOUNT"] = "0"
 
 
 __version__ = "0.1.0"

@@ -30,10 +30,9 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from engine import share_cores
-from engine.allocation import worker_environment
 from engine.motion.latest import LatestSlot
 from dreamlab.jobs.local import NICENESS, _plain_main
+from dreamlab.jobs.shared import prepare_worker_environment
 
 STALE_S = 8.0  # a visitor not heard from for this long has left (the Live page checks in every 2 s)
 IDLE_S = 60.0  # a seated visitor who has not streamed for this long gives the seat to the next in line
@@ -142,8 +141,7 @@ class LiveWorker:
     """One live worker process and the two threads that talk to it."""
 
     def __init__(self, index: int):
-        worker_environment()  # the live worker keeps freed memory for reuse, as job workers do
-        share_cores()  # and its threads do not spin: it shares the cores with jobs (dreamlab.jobs.service)
+        prepare_worker_environment()  # as the job workers' (dreamlab.jobs.shared)
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=live_worker_main, name=f"dreamlab-live-{index}", daemon=True,

@@ -18,10 +18,8 @@ import sys
 import threading
 from typing import Callable, Optional
 
-from engine import share_cores
-from engine.allocation import worker_environment
-
 from dreamlab.jobs.queue import JobQueue
+from dreamlab.jobs.shared import prepare_worker_environment
 
 # Asked in a separate interpreter, so the app's process does not load torch (and CUDA) to count GPUs.
 _COUNT_GPUS = "import torch; print(torch.cuda.device_count() if torch.cuda.is_available() else 0)"
@@ -77,13 +75,7 @@ def backend_name() -> str:
 
 
 def make_queue() -> JobQueue:
-    # Processes started from here on (workers, the live mirror's) keep freed memory for reuse:
-    # engine.allocation says why. The app's own process was started before, and is unchanged.
-    worker_environment()
-    # They share the cores with the server, a local browser, each other and the live mirror, so their
-    # threads sleep as soon as they wait (engine/__init__.py; benchmarks/bench_live: a dream beside a
-    # live stream took 2.1 s with the spin, 1.2 s without; in the browser a dream gained nothing).
-    share_cores()
+    prepare_worker_environment()
     return BACKENDS[backend_name()]()
 
 

@@ -7,6 +7,8 @@ import time
 from dataclasses import replace
 from typing import Callable
 
+from engine import share_cores
+from engine.allocation import worker_environment
 from engine.progress import Progress
 
 HUNG_AFTER_S = 3.0  # a job still running this long after Stop is ended with its worker
@@ -15,6 +17,17 @@ PREVIEW_EVERY_S = 0.2  # previews cross the pipe at most this often (the last on
 NICENESS = 10
 WORKER_DIED = ("The painting stopped unexpectedly: it probably needed more memory than the machine has. "
                "Try a smaller picture or fewer steps.")
+
+
+def prepare_worker_environment() -> None:
+    """The environment of the processes the app starts from now on (job workers, the live mirror's):
+    they keep freed memory for reuse (``engine.allocation``), and, as they share the cores with the
+    server, a local browser, each other and the live mirror, their threads sleep as soon as they wait
+    (``engine.share_cores``; benchmarks/bench_live: a dream beside a live stream took 2.1 s with the
+    spin, 1.2 s without; in the browser a dream gained nothing). The app's own process was started
+    before, and is unchanged."""
+    worker_environment()
+    share_cores()
 
 
 def throttled_previews(send: Callable[[Progress], None]) -> Callable[[Progress], None]:
