@@ -46,7 +46,7 @@ class Job:
     result: Any = None
     error: Optional[str] = None
     cancel: threading.Event = field(default_factory=threading.Event)
-    ended: threading.Event = field(default_factory=threading.Event, repr=False)  # set with ``finished``
+    ended: threading.Event = field(default_factory=threading.Event, repr=False)  # set by ``end``
     created: float = field(default_factory=time.monotonic)
     started: Optional[float] = None
     finished: Optional[float] = None
@@ -57,6 +57,11 @@ class Job:
     @property
     def active(self) -> bool:
         return self.state in (QUEUED, RUNNING)
+
+    def end(self) -> None:
+        """Note when the job ended, and wake whoever waits for that (a job panel)."""
+        self.finished = time.monotonic()
+        self.ended.set()
 
     def touch(self) -> None:
         """Someone is still watching this job."""
@@ -166,8 +171,7 @@ class JobQueue:
             log.exception("%s job failed", job.kind)
             job.error, job.state = plain_error(err), FAILED
         finally:
-            job.finished = time.monotonic()
-            job.ended.set()
+            job.end()
             with self._lock:
                 self._running -= 1
                 self._lock.notify_all()
@@ -199,8 +203,8 @@ class JobQueue:
             while True:
                 if job.cancel.is_set() or self._abandoned(job):
                     self._waiting.remove(job.id)
-                    job.state, job.finished = CANCELLED, time.monotonic()
-                    job.ended.set()
+                    job.state = CANCELLED
+                    job.end()
                     self._lock.notify_all()
                     return False
                 if self._running < self.max_running and self._turns()[0] == job.id:
