@@ -19,9 +19,7 @@ import os
 import statistics
 import subprocess
 import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.bench_vs_plain import ROOT, user_environment
 
 WORKLOAD = """
 import sys, time
@@ -45,8 +43,7 @@ print(time.perf_counter() - start)
 
 
 def environment(spin: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}
-    env["PYTHONPATH"] = str(ROOT)
+    env = user_environment()
     if spin != "default":
         env.update(OMP_WAIT_POLICY="PASSIVE", GOMP_SPINCOUNT=spin)
     return env

@@ -132,6 +132,13 @@ print(float(c), float(s))
 
 # --- running and timing ------------------------------------------------------------------------
 
+def user_environment() -> dict:
+    """This environment as a user's shell has it, without OpenMP's variables (each side then waits as
+    it does by itself: libgomp's default, or what the engine chooses), and with the checkout on the path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}
+    return {**env, "PYTHONPATH": str(ROOT)}
+
+
 def cpu_seconds_of_children() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -260,9 +267,7 @@ def main() -> None:
         return network_variants(args.rounds, args.compile)
     out = Path(args.out or tempfile.mkdtemp(prefix="dreamlab_vs_"))
     out.mkdir(parents=True, exist_ok=True)
-    # Both sides start in the environment a user has, without OpenMP's variables: the plain loop
-    # runs with libgomp's own waiting, the engine with the one it chooses (engine/__init__.py).
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}, "PYTHONPATH": str(ROOT)}
+    env = user_environment()  # the plain loop waits as libgomp does, the engine as it chooses
     if args.passive:  # as this benchmark ran before 2026-12-03: both sides' threads sleep at once
         env.update(OMP_WAIT_POLICY="PASSIVE", GOMP_SPINCOUNT="0")
     extra = args.engine_args.split()
