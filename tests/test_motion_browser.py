@@ -33,13 +33,16 @@ def play(page, frames: int, fps: float) -> dict:
     wait_for_app(page)  # a re-run after the result appeared can replace the video element
     page.locator("video").first.wait_for()
     page.evaluate(LISTEN_FOR_THE_END)
-    # Chromium pauses a muted video that plays without a click once it is off the screen: it is
-    # brought into view, as a person watching it would.
+    # Play is pressed once: muted (a page may start only a muted video by itself) and in view (Chromium
+    # pauses a muted video that plays off the screen), as a person watching it would have it.
+    page.evaluate("""async () => {
+        const v = document.querySelector('video');
+        v.muted = true;
+        v.scrollIntoView({block: 'center'});
+        await v.play();
+    }""")
     page.wait_for_function("""() => {
         const v = document.querySelector('video');
-        if (v && !window.__dlEnded && v.paused && !v.error) {
-            v.muted = true; v.scrollIntoView({block: 'center'}); v.play().catch(() => {});
-        }
         return window.__dlEnded || (v && v.error && {error: v.error.code});
     }""", timeout=60_000)
     state = page.evaluate("() => window.__dlEnded || {error: document.querySelector('video').error.code}")
