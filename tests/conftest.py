@@ -211,6 +211,15 @@ def upload(page, path, uploader_index: int = 0) -> None:
     wait_for_app(page)
 
 
+def download(page, tmp_path, name: str, button=None):
+    """Press Download; the saved file and the name the browser suggested."""
+    with page.expect_download() as info:
+        (button or page.get_by_role("button", name="Download PNG").first).click()
+    path = tmp_path / name
+    info.value.save_as(path)
+    return path, info.value.suggested_filename
+
+
 def open_dream_with_upload(page, app_url, photo) -> None:
     """The Deep Dream page with ``photo`` uploaded and shown."""
     page.goto(f"{app_url}/deep_dream")

@@ -12,7 +12,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from engine.images.pictures import read_recipe
-from tests.conftest import gradient_picture, upload, wait_for_app
+from tests.conftest import download, gradient_picture, upload, wait_for_app
 
 pytestmark = pytest.mark.browser
 NAV = "[data-testid='stSidebarNav']"
@@ -51,15 +51,6 @@ def dream(page) -> None:
     expect(history_buttons(page)).to_have_count(made + 1, timeout=180_000)  # (inside a shadow root)
     page.get_by_text("Your dream").wait_for()
     wait_for_app(page)
-
-
-def download(page, tmp_path, name: str, button=None):
-    """Press Download; the saved file and the name the browser suggested."""
-    with page.expect_download() as info:
-        (button or page.get_by_role("button", name="Download PNG").first).click()
-    path = tmp_path / name
-    info.value.save_as(path)
-    return path, info.value.suggested_filename
 
 
 def history_buttons(page):

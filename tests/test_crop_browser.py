@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from engine.images.pictures import read_recipe
 from engine.images.shapes import fit_to_shape, subject_centre
-from tests.conftest import gradient_picture, upload, wait_for_app
+from tests.conftest import download, gradient_picture, upload, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -56,10 +56,7 @@ def test_dragging_the_frame_moves_the_wallpapers_crop(page, app_url, tmp_path):
 
     page.get_by_role("button", name="Paint", exact=True).click()
     page.get_by_text("Your painting").wait_for(timeout=600_000)
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download PNG").click()
-    saved = tmp_path / "wallpaper.png"
-    download_info.value.save_as(saved)
+    saved, _ = download(page, tmp_path, "wallpaper.png")
     result = Image.open(saved)
     assert result.size == (2048, 2048)
     recipe = read_recipe(saved)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from engine.images.pictures import read_recipe
 from engine.images.region import region_from_recipe
 from engine.images.tensors import region_mask
-from tests.conftest import gradient_picture, open_dream_with_upload, wait_for_app
+from tests.conftest import download, gradient_picture, open_dream_with_upload, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -71,10 +71,7 @@ def test_paint_a_region_and_dream_only_inside_it(page, app_url, tmp_path):
 
     page.get_by_role("button", name="Dream", exact=True).click()
     page.get_by_text("Your dream").wait_for(timeout=120_000)
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download PNG").click()
-    saved = tmp_path / "dream.png"
-    download_info.value.save_as(saved)
+    saved, _ = download(page, tmp_path, "dream.png")
 
     region = region_from_recipe(read_recipe(saved))
     assert region is not None and region.feather == 0.0
