@@ -218,7 +218,7 @@ class _ConvReLU6(torch.autograd.Function):
         grad = torch.ops.aten.hardtanh_backward(grad, y, 0.0, 6.0)
         if ctx.float_grad:
             grad = grad.float().contiguous(memory_format=torch.channels_last)
-            like = torch.empty(ctx.input_shape, dtype=torch.float32).contiguous(memory_format=torch.channels_last)
+            like = torch.empty(ctx.input_shape, dtype=torch.float32, memory_format=torch.channels_last)
             weight = weight.float()
         else:
             like, weight = x, weight.to(ctx.dtype)
