@@ -43,6 +43,18 @@ def test_gram_matrix_is_the_mean_outer_product_in_float32():
     assert torch.allclose(half, half.transpose(1, 2))
 
 
+def test_gram_gradient_is_exact_and_comes_back_in_the_features_dtype():
+    feats = torch.randn(1, 3, 4, 5, dtype=torch.float64).contiguous(memory_format=torch.channels_last)
+    assert torch.autograd.gradcheck(lambda f: gram(f).pow(2).sum(), (feats.requires_grad_(True),))
+    low = torch.randn(1, 8, 6, 7).to(torch.bfloat16).contiguous(memory_format=torch.channels_last).requires_grad_(True)
+    target = torch.randn(1, 8, 8)
+    (low_grad,) = torch.autograd.grad((gram(low) - target).pow(2).sum(), low)
+    full = low.detach().float().requires_grad_(True)
+    (full_grad,) = torch.autograd.grad((gram(full) - target).pow(2).sum(), full)
+    assert low_grad.dtype == torch.bfloat16 and low_grad.is_contiguous(memory_format=torch.channels_last)
+    assert torch.allclose(low_grad.float(), full_grad, rtol=0.02, atol=0.02 * full_grad.abs().max().item())
+
+
 def test_every_model_has_default_layers_it_really_has():
     for name, spec in MODELS.items():
         layers = DEFAULT_LAYERS[name]

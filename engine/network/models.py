@@ -39,8 +39,9 @@ class FeatureNet(nn.Module):
     def device(self) -> torch.device:
         return self.mean.device
 
-    def forward(self, pixels: torch.Tensor, layers: Iterable[str]) -> dict[str, torch.Tensor]:
-        """Activations of ``layers`` for images with values in [0, 1]."""
+    def forward(self, pixels: torch.Tensor, layers: Iterable[str], as_computed: bool = False) -> dict[str, torch.Tensor]:
+        """Activations of ``layers`` for images with values in [0, 1], in float32 (or, with
+        ``as_computed``, in the dtype the network computed them in: bfloat16 under reduced precision)."""
         wanted = set(layers)
         deepest = max(self.stage_names.index(name) for name in wanted)
         x = (pixels - self.mean) / self.std
@@ -52,7 +53,7 @@ class FeatureNet(nn.Module):
                 x = stage(x)
                 if name in wanted:
                     acts[name] = x
-        return {name: act.float() for name, act in acts.items()}
+        return acts if as_computed else {name: act.float() for name, act in acts.items()}
 
     def logits(self, pixels: torch.Tensor) -> torch.Tensor:
         top = self.stage_names[-1]

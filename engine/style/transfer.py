@@ -37,25 +37,55 @@ MAX_STYLE_SIDE = 1600  # style pictures are never enlarged beyond this
 
 # --- the loss ---------------------------------------------------------------------------------
 
+def positions(features: torch.Tensor) -> torch.Tensor:
+    """Features [B, C, H, W] as rows [B, H*W, C], one row per position. For channels-last
+    activations (the engine's CPU and CUDA layout) this is a view, and the gradient flowing back
+    keeps that layout: a [B, C, H*W] reshape would copy every activation forward and add its
+    gradient back across layouts, costing about a quarter of a style step."""
+    b, c, h, w = features.shape
+    return features.permute(0, 2, 3, 1).reshape(b, h * w, c)
+
+
+class _Gram(torch.autograd.Function):
+    """rows^T rows / n in float32 (float64 stays float64), whatever the rows' dtype; the gradient
+    comes back in the rows' own dtype (bfloat16 under reduced precision), so it joins the network's
+    backward pass without a float32 gradient of every activation and a conversion back (at 384 px
+    that took a tenth of a style step)."""
+
+    @staticmethod
+    def forward(ctx, rows):
+        ctx.save_for_backward(rows)
+        full = rows.to(torch.promote_types(rows.dtype, torch.float32))
+        return full.transpose(1, 2) @ full / rows.shape[1]
+
+    @staticmethod
+    def backward(ctx, grad):
+        (rows,) = ctx.saved_tensors
+        both = (grad + grad.transpose(1, 2)) / rows.shape[1]
+        return rows @ both.to(rows.dtype)
+
+
 def gram(features: torch.Tensor) -> torch.Tensor:
     """Gram matrices [B, C, C] of features [B, C, H, W], in float32, averaged over positions."""
-    b, c, h, w = features.shape
-    flat = features.float().reshape(b, c, h * w)
-    return flat @ flat.transpose(1, 2) / (h * w)
+    return _Gram.apply(positions(features))
 
 
 def masked_gram(features: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
     """Gram matrices of features [B, C, H, W] averaged over positions weighted by ``weights``
     [B or 1, 1, H, W] (a soft region): the style of that part of the picture only."""
-    b, c, h, w = features.shape
-    flat = features.float().reshape(b, c, h * w)
-    wts = weights.float().reshape(-1, 1, h * w)
-    return (flat * wts) @ flat.transpose(1, 2) / wts.sum(dim=2, keepdim=True).clamp_min(1e-6)
+    rows = positions(features.float())
+    wts = positions(weights.float())  # [B or 1, H*W, 1]
+    return (rows * wts).transpose(1, 2) @ rows / wts.sum(dim=1, keepdim=True).clamp_min(1e-6)
 
 
-def gram_distance(found: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Squared difference of Gram matrices relative to the target's size."""
-    return (found - target).pow(2).mean() / (target.pow(2).mean() + 1e-8)
+def relative_size(target: torch.Tensor) -> torch.Tensor:
+    """The mean square of a target, by which a squared difference from it is divided."""
+    return target.pow(2).mean() + 1e-8
+
+
+def gram_distance(found: torch.Tensor, target: torch.Tensor, size: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Squared difference of Gram matrices relative to the target's size (``size``: that size, if known)."""
+    return (found - target).pow(2).mean() / (relative_size(target) if size is None else size)
 
 
 def style_weight(strength: float) -> float:
@@ -85,6 +115,13 @@ class Targets:
     mask: Optional[torch.Tensor] = None
     outside_grams: Optional[dict[str, torch.Tensor]] = None
 
+    def __post_init__(self):
+        # Each target's size, once per scale rather than at every step (each is a few small tensor
+        # operations, and a coarse scale's step is made of small operations).
+        sizes = lambda targets: {layer: relative_size(t) for layer, t in (targets or {}).items()}
+        self.content_sizes, self.gram_sizes = sizes(self.content), sizes(self.grams)
+        self.outside_gram_sizes = sizes(self.outside_grams)
+
 
 class StyleLoss:
     """content + strength-weighted style + smoothing, each term normalised so that their sizes do
@@ -103,9 +140,9 @@ class StyleLoss:
         self.half = half
         self.float_only = float_only
 
-    def features(self, pixels: torch.Tensor, layers=None) -> dict[str, torch.Tensor]:
+    def features(self, pixels: torch.Tensor, layers=None, as_computed: bool = False) -> dict[str, torch.Tensor]:
         with self._autocast():
-            return self.net(pixels, layers or self.layers)
+            return self.net(pixels, layers or self.layers, as_computed=as_computed)
 
     def _autocast(self):
         if self.float_only:
@@ -143,19 +180,21 @@ class StyleLoss:
         own target, weighted by its share of the picture (so a small region is painted as strongly,
         per pixel, as a whole picture)."""
         if targets.mask is None:
-            return gram_distance(gram(features), targets.grams[layer])
+            return gram_distance(gram(features), targets.grams[layer], targets.gram_sizes[layer])
         inside = F.adaptive_avg_pool2d(targets.mask, features.shape[-2:])
-        term = inside.mean() * gram_distance(masked_gram(features, inside), targets.grams[layer])
+        term = inside.mean() * gram_distance(masked_gram(features, inside), targets.grams[layer],
+                                             targets.gram_sizes[layer])
         if targets.outside_grams is not None:
             outside = 1.0 - inside
             term = term + outside.mean() * gram_distance(masked_gram(features, outside),
-                                                         targets.outside_grams[layer])
+                                                         targets.outside_grams[layer],
+                                                         targets.outside_gram_sizes[layer])
         return term
 
     def parts(self, pixels: torch.Tensor, targets: Targets) -> dict[str, torch.Tensor]:
-        acts = self.features(pixels)
-        content = sum(w * (acts[l].float() - t).pow(2).mean() / (t.pow(2).mean() + 1e-8)
-                      for (l, w), t in zip(self.content_layers.items(), targets.content.values()))
+        acts = self.features(pixels, as_computed=True)  # the Gram matrices take any dtype
+        content = sum(w * (acts[l].float() - targets.content[l]).pow(2).mean() / targets.content_sizes[l]
+                      for l, w in self.content_layers.items())
         style = sum(w * self._style_term(acts[l], l, targets) for l, w in self.style_layers.items())
         content = content / sum(self.content_layers.values())
         style = style / sum(self.style_layers.values())
@@ -163,7 +202,7 @@ class StyleLoss:
 
     def total(self, parts: dict[str, torch.Tensor], pixels: torch.Tensor) -> torch.Tensor:
         # Pixels straying outside [0, 1] are pulled back gently (L-BFGS dislikes hard clamps).
-        outside = (F.relu(pixels - 1) + F.relu(-pixels)).pow(2).mean()
+        outside = (pixels - pixels.detach().clamp(0, 1)).pow(2).mean()
         return (parts["content"] + self.style_weight * parts["style"] + self.tv_weight * parts["tv"]
                 + 1e3 * outside)
 
