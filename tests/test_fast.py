@@ -54,13 +54,30 @@ def test_folding_batch_norm_and_padding_keep_the_activations(nets, photo):
     reference, prepared = nets
     assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in prepared.modules())
     padding_itself = [m for m in prepared.modules() if type(m).__name__ == "Conv2dStaticSamePadding"]
-    assert len(padding_itself) == 5 and all(tuple(m.stride) == (2, 2) for m in padding_itself)  # strided: asymmetric
-    x = to_tensor(photo)
-    with torch.no_grad(), fast.float_only():
-        want = reference(x, ["block8"])["block8"]
-        got = prepared(x, ["block8"])["block8"]
-    assert got.dtype == torch.float32
-    assert float((got - want).norm() / want.norm()) < 1e-4
+    assert len(padding_itself) == 1 and padding_itself[0].in_channels == 3  # the stem; depthwise ones widened
+    widened = [m for m in prepared.modules() if isinstance(m, torch.nn.Conv2d) and m.kernel_size in ((4, 4), (6, 6))]
+    assert len(widened) == 4 and all(tuple(m.stride) == (2, 2) for m in widened)
+    for size in (photo.size, (131, 97)):  # even and odd sides: the windows land where they did
+        x = to_tensor(photo.resize(size))
+        with torch.no_grad(), fast.float_only():
+            want = reference(x, ["block8"])["block8"]
+            got = prepared(x, ["block8"])["block8"]
+        assert got.dtype == torch.float32 and got.shape == want.shape
+        assert float((got - want).norm() / want.norm()) < 1e-4
+
+
+def test_widened_strided_convolution_pads_circularly_as_before(photo):
+    """Seamless jobs: the widened convolution wraps around exactly as the padding it replaced."""
+    reference = build_model("lite0")
+    widened = build_model("lite0")
+    assert fast.absorb_strided_padding(widened) == 4
+    x = to_tensor(photo.resize((131, 97)))
+    with torch.no_grad():
+        with fast.circular_padding(reference):  # one network at a time: it holds a lock
+            want = reference(x, ["block6"])["block6"]
+        with fast.circular_padding(widened):
+            got = widened(x, ["block6"])["block6"]
+    assert float((got - want).norm() / want.norm()) < 1e-5
 
 
 def test_fast_gradient_points_the_same_way(nets, photo):
