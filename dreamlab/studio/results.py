@@ -2,6 +2,7 @@
 what the network sees."""
 from __future__ import annotations
 
+import json
 from typing import Optional, Sequence
 
 import streamlit as st
@@ -10,6 +11,7 @@ from PIL import Image
 from engine.images.pictures import png_bytes
 
 from dreamlab.studio.compare import before_after
+from dreamlab.studio.encodings import encoded
 from dreamlab.studio.recipes import filename as result_filename, share_link
 
 
@@ -56,7 +58,8 @@ def show_actions(after: Image.Image, recipe: dict, key: str, filename: Optional[
     if made_with:
         st.caption(f"Made with {made_with}")
     name = result_filename(recipe) if recipe.get("page") else filename or result_filename(recipe)
-    st.download_button("Download PNG", data=png_bytes(after, recipe), file_name=name,
+    st.download_button("Download PNG", data=encoded(after, _recipe_key(recipe), lambda: png_bytes(after, recipe)),
+                       file_name=name, on_click="ignore",  # a download needs no run of the page
                        mime="image/png", key=f"{key}:download", icon=":material/download:", type="primary",
                        help="A lossless PNG that remembers its settings: drop it on any photo picker "
                             "to bring them back.")
@@ -65,6 +68,11 @@ def show_actions(after: Image.Image, recipe: dict, key: str, filename: Optional[
         with st.popover("Share these settings", icon=":material/link:"):
             st.caption("Anyone opening this link gets the same settings (not your photo).")
             st.code(link, language=None, wrap_lines=True)
+
+
+def _recipe_key(recipe: dict) -> str:
+    """The recipe as it goes into the PNG: a picture restored with other settings is another file."""
+    return json.dumps(recipe, sort_keys=True, default=str)
 
 
 def classes_table(seen: Sequence[tuple[str, float]]) -> None:
@@ -97,6 +105,7 @@ def show_seamless(after: Image.Image, recipe: dict, key: str) -> None:
     small = after if max(after.size) <= 400 else after.reduce(max(1, -(-max(after.size) // 400)))
     st.image(tile_preview(small), caption="Seamless: 3\u00d73 copies side by side", width="stretch")
     full = after if max(after.size) <= 1366 else after.reduce(-(-max(after.size) // 1366))
-    st.download_button("Download the 3\u00d73 preview", data=png_bytes(tile_preview(full), recipe),
+    preview = encoded(after, ("3x3", _recipe_key(recipe)), lambda: png_bytes(tile_preview(full), recipe))
+    st.download_button("Download the 3\u00d73 preview", data=preview, on_click="ignore",
                        file_name=result_filename(recipe).replace(".png", "-3x3-preview.png"), mime="image/png", key=f"{key}:preview-download",
                        icon=":material/grid_view:")
