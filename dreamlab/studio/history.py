@@ -277,7 +277,7 @@ def _entry_dialog(entry: Entry) -> None:
         if entry.video is not None:
             st.download_button("Download MP4", data=entry.video, file_name=filename(entry.recipe, "mp4"),
                                mime="video/mp4", key=f"history:{entry.id}:mp4", icon=":material/movie:",
-                               type="primary")
+                               type="primary", on_click="ignore")
         else:
             show_actions(entry.after, entry.recipe, key=f"history:{entry.id}")
         if restorable(entry.recipe):

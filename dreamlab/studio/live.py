@@ -268,4 +268,4 @@ def snapshot_and_record(current: live.LiveStream, recipe: dict) -> None:
     if st.session_state.get("live:video"):
         st.video(st.session_state["live:video"])
         st.download_button("Download the video (MP4)", st.session_state["live:video"], "dreamlab-live.mp4",
-                           "video/mp4", icon=":material/download:")
+                           "video/mp4", icon=":material/download:", on_click="ignore")

@@ -175,7 +175,8 @@ def surprise_me(model: str) -> None:
 def save_or_load(model: str, mine: list[dict]) -> None:
     current = as_palette(mine)
     st.download_button("Save palette (JSON)", data=palette_json(current, model), file_name="dreamlab-palette.json",
-                       mime="application/json", icon=":material/save:", disabled=not current, key="palette:save")
+                       mime="application/json", icon=":material/save:", disabled=not current, key="palette:save",
+                       on_click="ignore")
     # Said once, in the run the load ends with: kept until the next load, it stayed on the page after
     # later edits and pictures, when it no longer described the palette shown.
     loaded_note = st.session_state.pop("palette:loaded-note", None)

@@ -34,7 +34,7 @@ def show_painting(result: dict) -> None:
         st.markdown("**The journey**")
         st.image(result["gif"], width="stretch")
         st.download_button(gif_label(result["gif"]), data=result["gif"], file_name=filename(result["recipe"], "gif"),
-                           mime="image/gif", key="palette:download:gif", icon=":material/animated_images:")
+                           mime="image/gif", key="palette:download:gif", icon=":material/animated_images:", on_click="ignore")
     filters = "; ".join(describe_filters(p) for p in result["recipe"]["palettes"])
     st.caption(f"Painted with {filters} · seed {result['recipe']['seed']}")
 

@@ -110,8 +110,8 @@ def show_animation(result: dict, name: str, key: str) -> None:
         name = filename(result["recipe"], "mp4")[: -len(".mp4")]
     left, right = st.columns(2)
     left.download_button("Download MP4", data=result["mp4"], file_name=f"{name}.mp4", mime="video/mp4",
-                         key=f"{key}:mp4", icon=":material/movie:", type="primary", width="stretch")
+                         key=f"{key}:mp4", icon=":material/movie:", type="primary", width="stretch", on_click="ignore")
     right.download_button("Download GIF", data=result["gif"], file_name=f"{name}.gif", mime="image/gif",
-                          key=f"{key}:gif", icon=":material/animated_images:", width="stretch")
+                          key=f"{key}:gif", icon=":material/animated_images:", width="stretch", on_click="ignore")
     st.caption(f"{result['frames']} frames · seed {result['recipe']['seed']} · MP4 (H.264) plays everywhere; "
                "the GIF is smaller and loops in chats and slides.")
