@@ -21,8 +21,14 @@ from engine.timing import ModelCosts, StepCosts, finish_extents, finish_seconds,
 # bench_estimate on a quiet machine gave style 0.57 (estimate / actual) at 1.0 while the dream gave 1.01.
 STYLE_STEP = 1.7
 STYLE_SCALE_SETUP = 2.0  # per scale: the style pictures' and the photo's targets, in gradients
-FRAME_PER_MPX = 0.35  # a frame of an animation besides its steps: warp, preview, PIL round trips (s / Mpx)
-FLOW_PER_MPX = 1.2  # a dreamed clip's optical flow and warp per frame (s / Mpx)
+# A frame of an animation besides its steps (warp, preview, PIL round trips), and a dreamed clip's
+# optical flow and warp per frame (s / Mpx). Re-measured 2026-12-03 on a quiet machine (timers around
+# the flow, the warp and the gradients of bench_estimate's zoom and clip, a throwaway script): flow
+# and warp 0.15 s for 12 frames of 320x213 px, everything but the gradients 0.48 s of a 36-frame
+# zoom. With the earlier 0.35 and 1.2, bench_estimate put the clip at 1.8x its time and the zoom at
+# 1.35x that day; now 1.14x and 1.08x.
+FRAME_PER_MPX = 0.05
+FLOW_PER_MPX = 0.2
 PASTE_PER_MPX = 0.25  # a print's enlargements and tile cross-fades (s / Mpx of each finishing size)
 JOB_START = 0.3  # a job's own start: the objective's reference pass, pictures in and out (s)
 
