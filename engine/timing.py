@@ -37,7 +37,8 @@ CACHE_ENV = "DREAMLAB_CACHE_DIR"
 COSTS_FILE = "step_costs.json"
 # Raised whenever the engine's speed changes (costs kept from before would be wrong): kept costs of
 # another format are measured again. 2: strided depthwise backward in float32, bfloat16 from 160x160.
-FORMAT = 2
+# 3: strided convolutions pad by themselves (2026-12-03).
+FORMAT = 3
 SAY_ABOVE_S = 3.0  # a job shorter than this gets no estimate: it is done before it is read
 DEFAULT_TILE = 512
 

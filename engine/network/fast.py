@@ -38,7 +38,11 @@ PRECISIONS = {"float": None, "bfloat16": torch.bfloat16, "float16": torch.float1
 # Below about 160x160 pixels a CPU computes Lite0's forward+backward faster in float32: the cost
 # of converting to bfloat16 outweighs its faster convolutions (``benchmarks/bench_precision.py``,
 # with the strided depthwise backward in float32: bfloat16/float32 0.88-1.27 up to 160x160,
-# 0.71-0.93 from 192x144 to 512x384, 0.59 at 1024x768; at a load average of 12).
+# 0.71-0.93 from 192x144 to 512x384, 0.59 at 1024x768; at a load average of 12). Measured again,
+# quiet, after the strided convolutions' padding change (which made float32 faster too): on two
+# threads 1.04-1.08 at 160x160 and 192x144, 0.87 from 256x192; yet a 384 px style transfer, whose
+# middle scale is 192x144, took the same time with the switch at 200x200 (whole command, 6
+# interleaved runs each), so it stays here.
 CPU_REDUCED_MIN_PIXELS = 160 * 160
 # Pairs (convolution, batch norm) that follow each other inside a module's forward, by attribute
 # name: EfficientNet-Lite's blocks and torchvision's BasicConv2d (GoogLeNet).
