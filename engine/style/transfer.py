@@ -41,7 +41,7 @@ def positions(features: torch.Tensor) -> torch.Tensor:
     """Features [B, C, H, W] as rows [B, H*W, C], one row per position. For channels-last
     activations (the engine's CPU and CUDA layout) this is a view, and the gradient flowing back
     keeps that layout: a [B, C, H*W] reshape would copy every activation forward and add its
-    gradient back across layouts, costing about a quarter of a style step."""
+    gradient back across layouts (5-10% of a style step, measured with a throwaway script)."""
     b, c, h, w = features.shape
     return features.permute(0, 2, 3, 1).reshape(b, h * w, c)
 
