@@ -42,7 +42,7 @@ PRECISIONS = {"float": None, "bfloat16": torch.bfloat16, "float16": torch.float1
 # quiet, after the strided convolutions' padding change (which made float32 faster too): on two
 # threads 1.04-1.08 at 160x160 and 192x144, 0.87 from 256x192; yet a 384 px style transfer, whose
 # middle scale is 192x144, took the same time with the switch at 200x200 (whole command, 6
-# interleaved runs each), so it stays here.
+# interleaved runs each, timed side by side outside the repository's benchmarks), so it stays here.
 CPU_REDUCED_MIN_PIXELS = 160 * 160
 # Pairs (convolution, batch norm) that follow each other inside a module's forward, by attribute
 # name: EfficientNet-Lite's blocks and torchvision's BasicConv2d (GoogLeNet).
@@ -159,13 +159,12 @@ def pad_inside_convolutions(model: nn.Module) -> int:
     """EfficientNet-Lite pads each convolution's input itself, TensorFlow style ("same"), which
     copies every activation. For stride 1 and an odd kernel that padding is symmetric, so the
     convolution can pad on its own, without the copy (exact). Returns how many were changed."""
-    changed = 0
-    for module in list(model.modules()):
-        for name, child in list(module.named_children()):
-            if _pads_symmetrically(child):
-                setattr(module, name, _padding_inside(child))
-                changed += 1
-    return changed
+    def symmetric(conv) -> Optional[tuple[int, int, int, int]]:
+        if not _pads_symmetrically(conv):
+            return None
+        kh, kw = conv.kernel_size
+        return kh // 2, kh // 2, kw // 2, kw // 2
+    return _pad_by_themselves(model, symmetric)
 
 
 def _pads_symmetrically(conv) -> bool:
@@ -184,17 +183,6 @@ def _pads_symmetrically(conv) -> bool:
         isinstance(pad, nn.ZeroPad2d) and tuple(pad.padding) == (kw // 2, kw // 2, kh // 2, kh // 2))
 
 
-def _padding_inside(conv: nn.Conv2d) -> nn.Conv2d:
-    plain = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, groups=conv.groups,
-                      padding=tuple(k // 2 for k in conv.kernel_size), bias=conv.bias is not None)
-    plain.to(device=conv.weight.device, dtype=conv.weight.dtype)
-    with torch.no_grad():
-        plain.weight.copy_(conv.weight)
-        if conv.bias is not None:
-            plain.bias.copy_(conv.bias)
-    return plain.train(conv.training)
-
-
 def absorb_strided_padding(model: nn.Module) -> int:
     """EfficientNet-Lite pads the input of each strided depthwise convolution TensorFlow style: one
     more row and column after than before (0/1 for 3x3, 1/2 for 5x5), as a copy of the whole
@@ -203,14 +191,7 @@ def absorb_strided_padding(model: nn.Module) -> int:
     columns in front, so each window starts where it did and the extra taps weigh nothing (exact,
     the same sums; at 1024x768 the forward pass of the widest one fell from 16 ms to 2 ms).
     Returns how many were changed."""
-    changed = 0
-    for module in list(model.modules()):
-        for name, child in list(module.named_children()):
-            shifts = _padding_shifts(child)
-            if shifts is not None:
-                setattr(module, name, _widened(child, *shifts))
-                changed += 1
-    return changed
+    return _pad_by_themselves(model, _padding_shifts)
 
 
 def _padding_shifts(conv) -> Optional[tuple[int, int, int, int]]:
@@ -226,17 +207,33 @@ def _padding_shifts(conv) -> Optional[tuple[int, int, int, int]]:
     return top, bottom, left, right
 
 
-def _widened(conv: nn.Conv2d, top: int, bottom: int, left: int, right: int) -> nn.Conv2d:
+def _pad_by_themselves(model: nn.Module, padding_of) -> int:
+    """Put a plain convolution that pads by itself (``_padding_itself``) in place of each module for
+    which ``padding_of`` gives (top, bottom, left, right); returns how many."""
+    changed = 0
+    for module in list(model.modules()):
+        for name, child in list(module.named_children()):
+            padding = padding_of(child)
+            if padding is not None:
+                setattr(module, name, _padding_itself(child, *padding))
+                changed += 1
+    return changed
+
+
+def _padding_itself(conv: nn.Conv2d, top: int, bottom: int, left: int, right: int) -> nn.Conv2d:
+    """``conv`` behind a zero padding of (top, bottom, left, right), as one convolution padding
+    (bottom, right) on both sides with its kernel widened by zero taps in front where the padding
+    before is smaller: each window starts where it did. Symmetric padding widens nothing."""
     kh, kw = conv.kernel_size
-    wide = nn.Conv2d(conv.in_channels, conv.out_channels, (kh + bottom - top, kw + right - left),
-                     stride=conv.stride, padding=(bottom, right), groups=conv.groups, bias=conv.bias is not None)
-    wide.to(device=conv.weight.device, dtype=conv.weight.dtype)
+    plain = nn.Conv2d(conv.in_channels, conv.out_channels, (kh + bottom - top, kw + right - left),
+                      stride=conv.stride, padding=(bottom, right), groups=conv.groups, bias=conv.bias is not None)
+    plain.to(device=conv.weight.device, dtype=conv.weight.dtype)
     with torch.no_grad():
-        wide.weight.zero_()
-        wide.weight[:, :, bottom - top:, right - left:] = conv.weight
+        plain.weight.zero_()
+        plain.weight[:, :, bottom - top:, right - left:] = conv.weight
         if conv.bias is not None:
-            wide.bias.copy_(conv.bias)
-    return wide.train(conv.training)
+            plain.bias.copy_(conv.bias)
+    return plain.train(conv.training)
 
 
 def _bf16_autocast_on_cpu() -> bool:
