@@ -49,3 +49,26 @@ def test_slider_shows_a_wallpaper_at_screen_size_and_encodes_it_once(monkeypatch
     small_before, small = Image.new("RGB", (100, 75)), Image.new("RGB", (320, 240))
     compare.before_after(small_before, small, key="small")
     assert encodes[-2:] == [(320, 240), (320, 240)]  # smaller ones at their own size
+
+
+def _seamless_result():
+    from PIL import Image
+    import streamlit as st
+    from dreamlab.studio import results
+
+    made = st.session_state.setdefault("made", [])
+    real = results.png_bytes
+    results.png_bytes = lambda image, recipe: made.append(image.size) or real(image, recipe)
+    tile = st.session_state.setdefault("tile", Image.new("RGB", (2000, 1000), "green"))  # one result, kept
+    results.show_seamless(tile, {"kind": "dream", "seamless": True}, key="dream")
+
+
+def test_seamless_preview_download_is_three_by_three_and_made_once():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_function(_seamless_result).run()
+    assert not at.exception, at.exception
+    at.run()  # a second run of the page: nothing encoded again
+    assert not at.exception, at.exception
+    assert at.session_state["made"] == [(3000, 1500)]  # 3x3 copies of the tile reduced to at most 1366 px
+    [button] = at.get("download_button")
+    assert "3\u00d73 preview" in button.proto.label

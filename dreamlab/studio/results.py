@@ -104,8 +104,10 @@ def show_seamless(after: Image.Image, recipe: dict, key: str) -> None:
     from engine.images.seamless import tile_preview
     small = after if max(after.size) <= 400 else after.reduce(max(1, -(-max(after.size) // 400)))
     st.image(tile_preview(small), caption="Seamless: 3\u00d73 copies side by side", width="stretch")
-    full = after if max(after.size) <= 1366 else after.reduce(-(-max(after.size) // 1366))
-    preview = encoded(after, ("3x3", _recipe_key(recipe)), lambda: png_bytes(tile_preview(full), recipe))
+    def preview_png() -> bytes:  # from a copy of at most 1366 px, made only when not kept already
+        full = after if max(after.size) <= 1366 else after.reduce(-(-max(after.size) // 1366))
+        return png_bytes(tile_preview(full), recipe)
+    preview = encoded(after, ("3x3", _recipe_key(recipe)), preview_png)
     st.download_button("Download the 3\u00d73 preview", data=preview, on_click="ignore",
                        file_name=result_filename(recipe).replace(".png", "-3x3-preview.png"), mime="image/png", key=f"{key}:preview-download",
                        icon=":material/grid_view:")
