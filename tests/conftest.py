@@ -220,6 +220,36 @@ def download(page, tmp_path, name: str, button=None):
     return path, info.value.suggested_filename
 
 
+# Where the result's Download PNG button sits, relative to the page's title (so scrolling does not
+# count), at every frame from its first appearance: a button that moves once drawn can slide from
+# under a press (a press is a down and an up; when they land on different elements no click is sent).
+_WATCH_DOWNLOAD_BUTTON = """() => {
+  window.dlDownloadPlaces = [];
+  const frame = () => {
+    const button = [...document.querySelectorAll('[data-testid="stDownloadButton"] button')]
+      .find((b) => b.innerText.includes('Download PNG'));
+    const title = document.querySelector('h1');
+    if (button && title) {
+      const place = Math.round(button.getBoundingClientRect().top - title.getBoundingClientRect().top);
+      const places = window.dlDownloadPlaces;
+      if (places[places.length - 1] !== place) places.push(place);
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}"""
+
+
+def watch_download_button(page) -> None:
+    """From now on, note every place the Download PNG button is drawn at (see ``download_button_places``)."""
+    page.evaluate(_WATCH_DOWNLOAD_BUTTON)
+
+
+def download_button_places(page) -> list:
+    """The places (px below the title) the Download PNG button has been drawn at since it first showed."""
+    return page.evaluate("() => window.dlDownloadPlaces")
+
+
 def open_dream_with_upload(page, app_url, photo) -> None:
     """The Deep Dream page with ``photo`` uploaded and shown."""
     page.goto(f"{app_url}/deep_dream")

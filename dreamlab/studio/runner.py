@@ -136,9 +136,18 @@ def follow_job(kind: str, preview_caption: str = "Live preview",
     job = current_job(kind)
     if job is None:
         return None
+    ended, panel = st.empty(), st.empty()
     if job.active:
-        _watch(job, preview_caption, on_preview, sticky)
+        _watch(job, panel, preview_caption, on_preview, sticky)
     st.session_state.pop(f"job:{kind}", None)
+    if sticky:
+        # A marker of the ended job, which brings the result into view, shows before the panel goes.
+        # It tells the pressed button's "Starting…" (run_button/style.css) that this run starts
+        # nothing: without it the word came back under the still-focused button while the result
+        # was drawn, and went at the end of the run, moving the Download button from under a click.
+        with ended.container(key=f"dl-ended-{kind}-{job.id}"):
+            _scroll_here(key=f"scroll-result-{kind}-{job.id}", data={"if_hidden": True})
+    panel.empty()  # an element, not a container: a container's old children would stay until the run ends
     return job
 
 
@@ -153,12 +162,12 @@ def _panel_css() -> str:
     return f"<style>:root {{ --dl-panel-background: {background}; }}\n{PANEL_CSS}</style>"
 
 
-def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.Image], None]] = None,
+def _watch(job: Job, panel, preview_caption: str, on_preview: Optional[Callable[[Image.Image], None]] = None,
            sticky: bool = False) -> None:
+    """Show ``job`` in ``panel`` (an ``st.empty``) until it ends."""
     queue = job_queue()
     if sticky:
         st.html(_panel_css())
-    panel = st.empty()
     with panel.container(border=True, key=f"dl-job-{job.kind}" if sticky else None):
         # Until its first picture was shown (even across reruns), a job just started brings itself into view.
         just_started = st.session_state.get("_scroll_to_job") == job.kind
@@ -204,7 +213,6 @@ def _watch(job: Job, preview_caption: str, on_preview: Optional[Callable[[Image.
                     st.session_state.pop("_scroll_to_job", None)
                 shown_preview = job.preview
             job.ended.wait(poll_every(shown_preview))  # a look every so often, and at once when it ends
-    panel.empty()
 
 
 def working_text(p: Optional[Progress]) -> str:
@@ -345,8 +353,6 @@ def keep_result(kind: str, result_key: str, preview_caption: str = "Live preview
     picture of a stopped job. Returns the kept result."""
     finished = follow_job(kind, preview_caption, sticky=True)
     if finished is not None:
-        with st.container():  # the panel stuck to the window's bottom is gone: show where the result is
-            _scroll_here(key=f"scroll-result-{kind}-{finished.id}", data={"if_hidden": True})
         made_with = st.session_state.pop(f"job:{kind}:made-with", {})
         outcome = report_outcome(finished)
         if isinstance(outcome, Image.Image):
