@@ -25,3 +25,25 @@ def test_a_small_picture_is_compared_at_its_own_size_until_show_larger():
     at.session_state["sent"] = []
     at.toggle(key="small-compare:larger").set_value(True).run()
     assert at.session_state["sent"] == [("small-compare:compare", None), ("big-compare:compare", None)]
+
+
+def _pictures_whose_place_is_kept():
+    from PIL import Image
+    import streamlit as st
+    import dreamlab.studio.compare as compare
+    from dreamlab.studio.results import show_picture
+
+    sent = st.session_state.setdefault("sent", [])
+    compare._slider = lambda key, data: sent.append((data["width"], data["height"]))
+    show_picture(Image.new("RGB", (300, 200)), Image.new("RGB", (3000, 2000)), key="print")  # shown at 1600 px
+    show_picture(None, Image.new("RGB", (256, 192)), key="history:newest:7")
+
+
+def test_a_picture_has_its_height_before_it_loads():
+    """The slider gets its pictures' size, and a picture alone an aspect ratio for its container's
+    <img>: the Download button below is drawn where it stays."""
+    at = AppTest.from_function(_pictures_whose_place_is_kept).run()
+    assert not at.exception, at.exception
+    assert at.session_state["sent"] == [(1600, 1067)]
+    styles = [element.proto.body for element in at.get("html")]
+    assert any(".st-key-dl-picture-history-newest-7 img { aspect-ratio: 256 / 192; }" in s for s in styles), styles

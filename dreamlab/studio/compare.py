@@ -41,7 +41,8 @@ def before_after(before: Image.Image, after: Image.Image, key: str,
     before_url = encoded(before, ("slider", shown), lambda: png_data_url(_sized(before, shown)))
     _slider(key=key, data={"before": before_url, "after": after_url,
                            "before_label": before_label, "after_label": after_label,
-                           "max_width": int(max_width) if max_width else None})
+                           "max_width": int(max_width) if max_width else None,
+                           "width": shown[0], "height": shown[1]})
 
 
 def _sized(picture: Image.Image, size: tuple[int, int]) -> Image.Image:

@@ -11,6 +11,9 @@ export default function(component) {
     parentElement.appendChild(root);
   }
   root.style.maxWidth = data.max_width ? `${data.max_width}px` : '';  // a small picture: its own size
+  // Its height from the start: the pictures decode a moment after they arrive, and a slider growing
+  // then would move the Download button below it from under a click.
+  root.style.aspectRatio = `${data.width} / ${data.height}`;
   root.querySelector('.dl-after').src = data.after;
   root.querySelector('.dl-before').src = data.before;
   root.querySelector('.dl-label.left').textContent = data.before_label;
