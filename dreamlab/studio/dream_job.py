@@ -53,7 +53,8 @@ def make_dream_job():
     if refusal:
         st.warning(refusal)
         return None
-    describe_job(KIND, before=image, recipe={"label": dream.label(), "size_label": dream.size, "kind": "dream",
+    size_label = f"{size[0]}x{size[1]} px" if size != image.size else dream.size  # a print says its size, as on Style
+    describe_job(KIND, before=image, recipe={"label": dream.label(), "size_label": size_label, "kind": "dream",
                                            "seed": dream.seed})
     return JobSpec("dream", {"image": image, "settings": dream, "guide": guide_picture(),
                              "region": current_region("dream:region"), "estimate_s": job_seconds(dream, image)})
