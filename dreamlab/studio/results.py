@@ -3,7 +3,6 @@ what the network sees."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Optional, Sequence
 
 import streamlit as st
@@ -41,16 +40,7 @@ def show_native(picture: Image.Image, key: str) -> None:
     """A picture narrower than the column at its own size (stretched, a 256 px palette looks blurry),
     with a "Show larger" switch; wider ones fill the column (and shrink with it on a phone)."""
     larger = _show_larger(picture, key)
-    with _keeping_its_place(picture, f"dl-picture-{key}"):
-        st.image(picture, width="stretch" if larger else picture.width)
-
-
-def _keeping_its_place(picture: Image.Image, key: str):
-    """A container whose picture has its height before its file has loaded (Streamlit's <img> has
-    none until then): growing later, it would move the Download button below from under a click."""
-    css_class = "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())  # as Streamlit names a keyed container
-    st.html(f"<style>.{css_class} img {{ aspect-ratio: {picture.width} / {picture.height}; }}</style>")
-    return st.container(key=key)
+    st.image(picture, width="stretch" if larger else picture.width)
 
 
 def _show_larger(picture: Image.Image, key: str) -> bool:
