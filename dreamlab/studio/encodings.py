@@ -1,10 +1,8 @@
 """A result's encodings (its PNG download, the slider's pictures), made once per picture.
 
 A result's page runs again at every click on it, and each run used to encode its pictures anew: for
-a 2048 px wallpaper about 1.3 s a run (a 4096 px print several seconds), during which the page's
-Download button, not yet drawn again, belonged to no run. Streamlit deletes a download file that two
-runs in a row did not draw, so a visitor clicking on while the page was busy could press a Download
-button whose file was gone. With the encodings kept, a run reaches its buttons at once.
+a 2048 px wallpaper about 1.3 s a run (timed with a throwaway script), in which the page was busy
+and its Download button not yet drawn again. With the encodings kept, a run reaches its buttons at once.
 
 The cache holds the few most recent encodings (a visitor looks at one result at a time) and forgets
 one whose picture no longer exists, so it never keeps a result alive or grows with the history.
